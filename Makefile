@@ -1,0 +1,50 @@
+# Two commands matter: `make run` (set up, migrate, load the demo, serve) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup translations migrate seed lint bench clean
+
+setup: $(VENV)/.installed static/vendor/.installed translations
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Front-end packages come from the npm registry at set-up; nothing third-party is committed.
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/
+	touch $@
+
+translations: $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile --use-fuzzy -q -d eventmgr/translations -D messages
+
+migrate: setup
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+run: seed
+	@echo "Serving http://$(HOST):$(PORT)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+bench: setup
+	$(PY) bench/run_all.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

@@ -1,0 +1,100 @@
+"""Event manager: an open-source system for scientific and medical conferences."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; `config` overrides the environment (tests use it)."""
+    instance_path = Path((config or {}).get("INSTANCE_PATH", ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from eventmgr.config import from_environment
+
+    app.config.update(from_environment(instance_path))
+    if config:
+        app.config.update(config)
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING").upper())
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from eventmgr import models  # noqa: F401 - every table is known to metadata
+    from eventmgr.core.nav import inject_menu
+    from eventmgr.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from eventmgr.i18n import register_filters, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_user)
+    register_filters(app)
+    app.context_processor(inject_menu)
+    app.context_processor(_template_globals)
+
+
+def _load_user(user_id: str):
+    from eventmgr.accounts.models import User
+    from eventmgr.db import db
+
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _template_globals() -> dict[str, Any]:
+    from flask import current_app
+    from flask_babel import get_locale
+
+    return {"languages": current_app.config["LANGUAGES"], "current_locale": str(get_locale())}
+
+
+def _register_blueprints(app: Flask) -> None:
+    from eventmgr.accounts.admin_views import bp as accounts_admin_bp
+    from eventmgr.accounts.views import bp as accounts_bp
+    from eventmgr.api import init_api
+    from eventmgr.checkin.views import bp as checkin_bp
+    from eventmgr.core.views import bp as core_bp
+    from eventmgr.events.views import bp as events_bp
+    from eventmgr.extensions import csrf
+    from eventmgr.mail.views import bp as mail_bp
+    from eventmgr.networking.views import bp as networking_bp
+
+    for blueprint in (
+        core_bp,
+        accounts_bp,
+        accounts_admin_bp,
+        events_bp,
+        mail_bp,
+        checkin_bp,
+        networking_bp,
+    ):
+        app.register_blueprint(blueprint)
+    init_api(app)
+    from eventmgr.api.events import blp as events_api
+
+    csrf.exempt(events_api)
+
+
+def _register_cli(app: Flask) -> None:
+    from eventmgr.cli import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""Accounts: users, roles, log-in, passwords and API tokens."""

@@ -1,0 +1,112 @@
+"""The JSON API under /api/v1: bearer tokens, one error shape, OpenAPI from the schemas."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_smorest import Api
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from eventmgr.db import db
+
+log = logging.getLogger(__name__)
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, message: str, fields: dict | None = None, code: str | None = None):
+    """The one error shape of the API: {"error": {"code", "message", "fields"}}."""
+    body = {
+        "error": {
+            "code": code or ERROR_CODES.get(status, "error"),
+            "message": message,
+            "fields": fields or {},
+        }
+    }
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _field_messages(messages: dict) -> dict[str, str]:
+    """Flatten webargs' {"json": {"field": ["msg"]}} into {"field": "msg"}."""
+    fields: dict[str, str] = {}
+    for location_errors in messages.values():
+        if not isinstance(location_errors, dict):
+            fields["_body"] = " ".join(map(str, location_errors))
+            continue
+        for name, errors in location_errors.items():
+            fields[str(name)] = _flatten(errors)
+    return fields
+
+
+def _flatten(errors) -> str:
+    if isinstance(errors, dict):
+        return "; ".join(f"{k}: {_flatten(v)}" for k, v in errors.items())
+    if isinstance(errors, list | tuple):
+        return " ".join(_flatten(e) for e in errors)
+    return str(errors)
+
+
+class EventApi(Api):
+    """flask-smorest's Api, answering with our error shape, and HTML outside /api/."""
+
+    def handle_http_exception(self, error: HTTPException):
+        status = error.code or 500
+        if not is_api_request():
+            return render_error_page(status, error.description)
+        data = getattr(error, "data", None) or {}
+        fields = _field_messages(data.get("messages", {})) if "messages" in data else {}
+        message = data.get("message") or error.description or error.name
+        if status == 422 and fields and not data.get("message"):
+            message = "Some fields are invalid."
+        return api_error(status, message, fields)
+
+
+def render_error_page(status: int, description: str | None = None):
+    return render_template("errors/error.html", status=status, description=description), status
+
+
+def _unexpected_error(error: Exception):
+    """No traceback ever leaves the server; the log keeps it."""
+    db.session.rollback()
+    if isinstance(error, OperationalError):
+        log.warning("database unavailable: %s", error)
+        if is_api_request():
+            return api_error(503, "The database is unavailable; try again in a moment.")
+        return render_error_page(503)
+    log.exception("unhandled error on %s", request.path)
+    if is_api_request():
+        return api_error(500, "Something went wrong on our side.")
+    return render_error_page(500)
+
+
+def init_api(app: Flask) -> None:
+    """One Api per application, so that tests may build several apps in one process."""
+    from eventmgr.api import events
+
+    api = EventApi(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "flask users token"}
+    )
+    api.register_blueprint(events.blp, url_prefix="/api/v1")
+    app.register_error_handler(Exception, _unexpected_error)

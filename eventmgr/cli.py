@@ -1,0 +1,13 @@
+"""Command-line entry points, grouped by domain: `flask --app app <group> <command>`."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from eventmgr.accounts.cli import users
+    from eventmgr.demo.seed import seed_demo_command
+    from eventmgr.mail.cli import mail
+
+    app.cli.add_command(users)
+    app.cli.add_command(mail)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,59 @@
+"""Home, the signed-in user's page, the language switch and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import select, text
+
+from eventmgr.access import login_required, public
+from eventmgr.db import db
+from eventmgr.events.models import Event
+from eventmgr.events.services import visible_events
+from eventmgr.roles import EVENT_ROLES
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@public
+def home():
+    return render_template("core/home.html", events=visible_events(current_user))
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    """What the signed-in user can do, role by role, with the events each role is for."""
+    event_roles = [a for a in current_user.roles if a.role in EVENT_ROLES]
+    ids = {a.event_id for a in event_roles}
+    events = {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(ids)))}
+    return render_template("core/dashboard.html", event_roles=event_roles, events=events)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    """Remember the chosen language in the session (and on the account when signed in)."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    target = request.form.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    return redirect(target)
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        db.session.rollback()
+        return jsonify(status="unavailable", database=False), 503
+    return jsonify(status="ok", database=True)

@@ -1,0 +1,85 @@
+"""Load the demo event and demo accounts; running it twice changes nothing more."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from eventmgr.accounts.services import get_or_create_user, grant_role
+from eventmgr.db import db
+from eventmgr.events.models import Event
+from eventmgr.events.services import create_event
+from eventmgr.roles import Role
+
+DEMO_FILE = Path(__file__).with_name("cancer_crosslinks_2023.json")
+
+# Demo only: printed by `make run` so that anyone can try each role.
+DEMO_ACCOUNTS = (
+    (Role.ADMIN, "admin@example.org", "Demo Administrator", "demo-admin-2023"),
+    (Role.ORGANISER, "jutta.heix@example.org", "Jutta Heix", "demo-organiser-2023"),
+    (Role.DOOR_STAFF, "door@example.org", "Door Staff", "demo-door-2023"),
+    (Role.DELEGATION_LEAD, "anders.waas@example.org", "Anders Waas", "demo-delegation-2023"),
+    (Role.ATTENDEE, "attendee@example.org", "Demo Attendee", "demo-attendee-2023"),
+)
+
+
+@cache
+def demo_data() -> dict:
+    return json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+def _event_fields(data: dict) -> dict:
+    info = data["event"]
+    zone = ZoneInfo(info["timezone"])
+    day = datetime.fromisoformat(info["date"])
+    programme = data["programme_illustrative"]
+    start = datetime.combine(day.date(), datetime.strptime(programme[0]["start"], "%H:%M").time())
+    end = datetime.combine(day.date(), datetime.strptime(programme[-1]["end"], "%H:%M").time())
+    auditorium = info["venue"]["rooms"][0]
+    return {
+        "slug": info["slug"],
+        "name": info["name"],
+        "description": info["subtitle"],
+        "timezone": info["timezone"],
+        "starts_at": start.replace(tzinfo=zone),
+        "ends_at": end.replace(tzinfo=zone),
+        "venue": info["venue"]["name"],
+        "address": info["venue"]["address"],
+        "onsite_capacity": auditorium["capacity"],
+        "digital_capacity": None,
+        "stream_url": f"https://stream.example.org/{info['slug']}",
+        "published": True,
+    }
+
+
+def seed_demo() -> tuple[Event, list[tuple[Role, str, str]]]:
+    """Create the demo event and accounts if missing; returns the event and the logins."""
+    fields = _event_fields(demo_data())
+    event = db.session.scalar(select(Event).where(Event.slug == fields["slug"]))
+    if event is None:
+        event = create_event(fields)
+    logins = []
+    for role, email, name, password in DEMO_ACCOUNTS:
+        user = get_or_create_user(email, name=name, password=password)
+        grant_role(user, role, event.id)
+        logins.append((role, email, password))
+    db.session.commit()
+    return event, logins
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo event (Cancer Crosslinks 2023) and one demo account per role."""
+    event, logins = seed_demo()
+    click.echo(f"Demo event: {event.name} (/events/{event.slug})")
+    click.echo("Demo logins (role, email, password):")
+    for role, email, password in logins:
+        click.echo(f"  {role.value:<16} {email:<28} {password}")

@@ -1,0 +1,1 @@
+"""Events: the conference itself, its dates, time zone, venue and capacities."""

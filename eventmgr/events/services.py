@@ -1,0 +1,140 @@
+"""Event rules shared by the pages and the API: validation, creation, updates, visibility."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import or_, select
+
+from eventmgr.accounts.models import User
+from eventmgr.accounts.services import grant_role
+from eventmgr.db import db
+from eventmgr.events.models import Event
+from eventmgr.roles import Role
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EDITABLE = (
+    "name",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue",
+    "address",
+    "description",
+    "onsite_capacity",
+    "digital_capacity",
+    "stream_url",
+    "published",
+)
+
+
+class EventError(ValueError):
+    """Event data that breaks a rule; `fields` maps each field to what is wrong with it."""
+
+    def __init__(self, fields: dict[str, str], conflict: bool = False):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+        self.conflict = conflict
+
+
+def valid_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return "/" in name or name == "UTC"
+
+
+def _check(event: Event) -> None:
+    errors: dict[str, str] = {}
+    if not event.slug or not SLUG_RE.match(event.slug) or len(event.slug) > 80:
+        errors["slug"] = "Use lower-case letters, digits and single hyphens (at most 80)."
+    if not (event.name or "").strip():
+        errors["name"] = "The name is required."
+    if not valid_timezone(event.timezone or ""):
+        errors["timezone"] = f"Unknown time zone {event.timezone!r}; use an IANA name."
+    for name in ("starts_at", "ends_at"):
+        value = getattr(event, name)
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            errors[name] = "Give a date and time with its UTC offset."
+    if "starts_at" not in errors and "ends_at" not in errors and event.ends_at <= event.starts_at:
+        errors["ends_at"] = "The event must end after it starts."
+    for name in ("onsite_capacity", "digital_capacity"):
+        value = getattr(event, name)
+        if value is not None and value < 0:
+            errors[name] = "A capacity cannot be negative."
+    if errors:
+        raise EventError(errors)
+
+
+def _slug_taken(slug: str, exclude_id: int | None = None) -> bool:
+    query = select(Event.id).where(Event.slug == slug)
+    if exclude_id is not None:
+        query = query.where(Event.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def create_event(data: dict[str, Any], creator: User | None = None) -> Event:
+    """Create an event; its creator becomes one of its organisers."""
+    event = Event(slug=data.get("slug", ""), timezone=data.get("timezone") or "UTC")
+    for name in EDITABLE:
+        if name in data:
+            setattr(event, name, data[name])
+    event.published = bool(data.get("published", False))
+    _check(event)
+    if _slug_taken(event.slug):
+        raise EventError(
+            {"slug": f"An event with the slug {event.slug!r} exists already."}, conflict=True
+        )
+    db.session.add(event)
+    db.session.flush()
+    if creator is not None and not creator.is_admin:
+        grant_role(creator, Role.ORGANISER, event.id)
+    return event
+
+
+def update_event(event: Event, data: dict[str, Any]) -> Event:
+    """Apply a partial update; nothing is changed when any field is wrong."""
+    if "slug" in data and data["slug"] != event.slug:
+        raise EventError({"slug": "The slug cannot change: links and calendars use it."})
+    before = {name: getattr(event, name) for name in EDITABLE}
+    for name in EDITABLE:
+        if name in data:
+            setattr(event, name, data[name])
+    try:
+        _check(event)
+    except EventError:
+        for name, value in before.items():
+            setattr(event, name, value)
+        raise
+    return event
+
+
+def visible_events(user: User | None) -> list[Event]:
+    """Published events for everyone; organisers also see their drafts, admins see all."""
+    query = select(Event).order_by(Event.starts_at.desc())
+    if user is None or not user.is_authenticated:
+        query = query.where(Event.published.is_(True))
+    elif not user.is_admin:
+        own = user.event_ids_for(Role.ORGANISER)
+        query = query.where(or_(Event.published.is_(True), Event.id.in_(own)))
+    return list(db.session.scalars(query))
+
+
+def may_see(event: Event | None, user: User | None) -> bool:
+    if event is None:
+        return False
+    if event.published:
+        return True
+    return bool(user and user.is_authenticated and user.has_role(Role.ORGANISER, event.id))
+
+
+def events_with_role(user: User, role: Role) -> list[Event]:
+    """The events for which the user holds an event role (all events for an admin)."""
+    query = select(Event).order_by(Event.starts_at.desc())
+    if not user.is_admin:
+        query = query.where(Event.id.in_(user.event_ids_for(role)))
+    return list(db.session.scalars(query))

@@ -1,0 +1,1 @@
+"""Mail: an outbox that stores every message, then sends it through SMTP when configured."""

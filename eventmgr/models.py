@@ -1,0 +1,7 @@
+"""Every model, imported in one place so that Alembic and the CLI see the whole schema."""
+
+from eventmgr.accounts.models import ApiToken, RoleAssignment, User
+from eventmgr.events.models import Event
+from eventmgr.mail.models import OutboxMessage
+
+__all__ = ["ApiToken", "Event", "OutboxMessage", "RoleAssignment", "User"]

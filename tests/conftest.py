@@ -1,0 +1,196 @@
+"""Fixtures: one migrated database per run (SQLite, or PostgreSQL via TEST_DATABASE_URL),
+emptied after each test; a live server; real Chromium; a real SMTP server."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from eventmgr import ROOT, create_app
+from eventmgr.db import db
+from eventmgr.extensions import limiter
+from tests.support import (
+    CHROMIUM,
+    PG_URL,
+    REQUIRE_BROWSER,
+    free_port,
+    reset_postgres_schema,
+    unavailable,
+)
+
+
+def _compile_translations() -> None:
+    """`make test` compiles them; this keeps a bare `pytest` run working too."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (ROOT / "eventmgr" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh)
+        with mo_path.open("wb") as fh:
+            write_mo(fh, catalog)
+
+
+def _config(instance: Path, url: str, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "BASE_URL": "http://127.0.0.1",
+        "MAIL_SERVER": "",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    _compile_translations()
+    if PG_URL:
+        reset_postgres_schema(PG_URL)
+        return PG_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    """The application under test, CSRF off for the test client; the schema from migrations."""
+    from flask_migrate import upgrade
+
+    application = create_app(_config(tmp_path_factory.mktemp("instance"), database_url))
+    with application.app_context():
+        upgrade()
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request) -> Iterator[None]:
+    """Every test starts from an empty database and fresh rate limits."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for name in tables:
+                    conn.execute(text(f"DELETE FROM {name}"))
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo event and one account per role, as `make run` loads them."""
+    from eventmgr.demo.seed import seed_demo
+
+    with app.app_context():
+        event, logins = seed_demo()
+        return {"slug": event.slug, "logins": {role.value: (e, p) for role, e, p in logins}}
+
+
+@pytest.fixture
+def login(client, demo):
+    def _login(role: str):
+        email, password = demo["logins"][role]
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 302, response.data[:500]
+        return client
+
+    return _login
+
+
+@pytest.fixture(scope="session")
+def live_app(database_url, app, tmp_path_factory):
+    """A second app on the same database, with CSRF on, as a browser meets it."""
+    return create_app(_config(tmp_path_factory.mktemp("live"), database_url, WTF_CSRF_ENABLED=True))
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    port = free_port()
+    server = make_server("127.0.0.1", port, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    live_app.config["BASE_URL"] = base
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture
+def smtp(app, live_app) -> Iterator[list]:
+    """A real SMTP server (aiosmtpd) that both apps send to; yields the received messages."""
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    received: list = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    for application in (app, live_app):
+        application.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield received
+    controller.stop()
+    for application in (app, live_app):
+        application.config.update(MAIL_SERVER="")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)", REQUIRE_BROWSER)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="en-GB")
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()

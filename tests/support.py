@@ -1,0 +1,51 @@
+"""Helpers shared by the tests: databases, required-or-skipped resources, free ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+from sqlalchemy import create_engine, text
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def unavailable(reason: str, required: bool) -> None:
+    """Skip locally; in CI (REQUIRE_*=1) a missing resource is a failure, never a skip."""
+    if required:
+        pytest.fail(f"required but unavailable: {reason}")
+    pytest.skip(reason)
+
+
+def need_postgres() -> str:
+    if not PG_URL:
+        unavailable("TEST_DATABASE_URL is not set", REQUIRE_POSTGRES)
+    return PG_URL
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_database(base_url: str, name: str) -> str:
+    """A fresh, empty PostgreSQL database beside the test one; returns its URL."""
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base_url.rsplit("/", 1)[0] + "/" + name
+
+
+def reset_postgres_schema(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()

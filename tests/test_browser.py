@@ -1,0 +1,56 @@
+"""In real Chromium: each demo role logs in and sees its own menu; the language switch."""
+
+from __future__ import annotations
+
+import pytest
+
+MENUS = {
+    "admin": {"manage", "door", "delegation", "users", "outbox", "dashboard", "account"},
+    "organiser": {"manage", "dashboard", "account"},
+    "door_staff": {"door", "dashboard", "account"},
+    "delegation_lead": {"delegation", "dashboard", "account"},
+    "attendee": {"dashboard", "account"},
+}
+
+
+def _log_in(page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/dashboard")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("role", list(MENUS))
+def test_each_role_sees_its_menu(page, demo, role):
+    email, password = demo["logins"][role]
+    _log_in(page, email, password)
+    keys = set(page.locator("#menu a[data-nav]").evaluate_all("els => els.map(e => e.dataset.nav)"))
+    assert keys == MENUS[role]
+    first_target = page.locator("#menu a[data-nav]").first
+    first_target.click()
+    assert page.locator("h1").first.is_visible()
+    page.get_by_role("button", name="Log out").click()
+    assert page.locator("[data-nav=login]").is_visible()
+
+
+@pytest.mark.browser
+def test_switch_language(page, demo):
+    page.goto(f"/events/{demo['slug']}")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.locator("[data-lang=nb]").click()
+    page.wait_for_selector("html[lang=nb]")
+    assert page.get_by_text("Tidssone: Europe/Oslo", exact=False).is_visible()
+    assert page.url.endswith(f"/events/{demo['slug']}")
+    page.locator("[data-lang=en]").click()
+    page.wait_for_selector("html[lang=en]")
+
+
+@pytest.mark.browser
+def test_wrong_password_message_in_the_browser(page, demo):
+    page.goto("/login")
+    page.get_by_label("Email").fill(demo["logins"]["attendee"][0])
+    page.get_by_label("Password").fill("certainly-wrong")
+    page.get_by_role("button", name="Log in").click()
+    assert page.get_by_role("alert").inner_text() == "Wrong email or password."

@@ -1,0 +1,64 @@
+"""SQLite settings and UTC storage."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from sqlalchemy import select, text
+
+from eventmgr.db import db
+from eventmgr.events.models import Event
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+
+
+def test_times_are_stored_in_utc_and_come_back_aware(app):
+    oslo_winter = timezone(timedelta(hours=1))
+    with app.app_context():
+        db.session.add(
+            Event(
+                slug="utc",
+                name="UTC",
+                timezone="Europe/Oslo",
+                starts_at=datetime(2023, 1, 26, 10, 30, tzinfo=oslo_winter),
+                ends_at=datetime(2023, 1, 26, 19, 0, tzinfo=oslo_winter),
+            )
+        )
+        db.session.commit()
+        db.session.expire_all()
+        event = db.session.scalar(select(Event).where(Event.slug == "utc"))
+        assert event.starts_at == datetime(2023, 1, 26, 9, 30, tzinfo=UTC)
+        assert event.starts_at.utcoffset() == timedelta(0)
+        assert event.local(event.starts_at).hour == 10
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
+    from eventmgr.config import from_environment
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = from_environment(tmp_path)["SECRET_KEY"]
+    second = from_environment(tmp_path)["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert from_environment(tmp_path / "other")["SECRET_KEY"] != first
+
+
+def test_database_url_defaults_to_sqlite_and_accepts_postgres_urls(tmp_path, monkeypatch):
+    from eventmgr.config import database_url
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert database_url(tmp_path).startswith("sqlite:///")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
+    assert database_url(tmp_path) == "postgresql+psycopg://u@h/db"
+
+
+def test_health_check_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json["database"] is True
