@@ -25,7 +25,7 @@ static/vendor/.installed: package.json package-lock.json
 	touch $@
 
 translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile --use-fuzzy -q -d eventmgr/translations -D messages
+	@$(VENV)/bin/pybabel compile -d eventmgr/translations -D messages >/dev/null
 
 migrate: setup
 	$(FLASK) db upgrade
