@@ -1,0 +1,1 @@
+"""Calendar files: .ics feeds and single items that every calendar client accepts."""
