@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from eventmgr import models  # noqa: F401 - every table is known to metadata
     from eventmgr.core.nav import inject_menu
+    from eventmgr.core.security import init_security
     from eventmgr.extensions import babel, csrf, db, limiter, login_manager, migrate
     from eventmgr.i18n import register_filters, select_locale
 
@@ -49,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
     register_filters(app)
+    init_security(app)
     app.context_processor(inject_menu)
     app.context_processor(_template_globals)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 MENUS = {
     "admin": {"manage", "door", "delegation", "users", "outbox", "dashboard", "account"},
@@ -29,10 +30,12 @@ def test_each_role_sees_its_menu(page, demo, role):
     keys = set(page.locator("#menu a[data-nav]").evaluate_all("els => els.map(e => e.dataset.nav)"))
     assert keys == MENUS[role]
     first_target = page.locator("#menu a[data-nav]").first
+    target = first_target.get_attribute("href")
     first_target.click()
-    assert page.locator("h1").first.is_visible()
+    page.wait_for_url(f"**{target}")
+    expect(page.locator("h1").first).to_be_visible()
     page.get_by_role("button", name="Log out").click()
-    assert page.locator("[data-nav=login]").is_visible()
+    expect(page.locator("[data-nav=login]")).to_be_visible()
 
 
 @pytest.mark.browser
@@ -41,7 +44,7 @@ def test_switch_language(page, demo):
     assert page.locator("html").get_attribute("lang") == "en"
     page.locator("[data-lang=nb]").click()
     page.wait_for_selector("html[lang=nb]")
-    assert page.get_by_text("Tidssone: Europe/Oslo", exact=False).is_visible()
+    expect(page.get_by_text("Tidssone: Europe/Oslo", exact=False)).to_be_visible()
     assert page.url.endswith(f"/events/{demo['slug']}")
     page.locator("[data-lang=en]").click()
     page.wait_for_selector("html[lang=en]")
@@ -53,4 +56,4 @@ def test_wrong_password_message_in_the_browser(page, demo):
     page.get_by_label("Email").fill(demo["logins"]["attendee"][0])
     page.get_by_label("Password").fill("certainly-wrong")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("alert").inner_text() == "Wrong email or password."
+    expect(page.get_by_role("alert")).to_have_text("Wrong email or password.")

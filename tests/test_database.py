@@ -62,3 +62,17 @@ def test_database_url_defaults_to_sqlite_and_accepts_postgres_urls(tmp_path, mon
 def test_health_check_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json["database"] is True
+
+
+def test_security_headers_on_pages_and_api(client):
+    for path in ("/", "/api/v1/events", "/no-such-page"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert (
+            "script-src 'self'" in csp
+            and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+        )
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
