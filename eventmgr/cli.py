@@ -5,9 +5,12 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from eventmgr.accounts.cli import users
+    from eventmgr.core.backup import backup_command, restore_command
     from eventmgr.demo.seed import seed_demo_command
     from eventmgr.mail.cli import mail
 
     app.cli.add_command(users)
     app.cli.add_command(mail)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
