@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventmgr.extensions import csrf
     from eventmgr.mail.views import bp as mail_bp
     from eventmgr.networking.views import bp as networking_bp
+    from eventmgr.programme.views import bp as programme_bp
 
     for blueprint in (
         core_bp,
@@ -86,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
         mail_bp,
         checkin_bp,
         networking_bp,
+        programme_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

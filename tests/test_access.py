@@ -7,7 +7,15 @@ import pytest
 from eventmgr.access import PUBLIC, ROLES
 
 WRONG_ROLE_ORDER = ("attendee", "door_staff", "delegation_lead", "organiser")
-SAMPLE_ARGS = {"slug": "cancer-crosslinks-2023", "token": "x", "message_id": 1}
+SAMPLE_ARGS = {
+    "slug": "cancer-crosslinks-2023",
+    "token": "x",
+    "message_id": 1,
+    "item_id": 1,
+    "person_id": 1,
+    "room_id": 1,
+    "fmt": "json",
+}
 
 
 def _handlers(app):
