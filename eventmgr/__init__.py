@@ -92,8 +92,10 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     init_api(app)
     from eventmgr.api.events import blp as events_api
+    from eventmgr.api.programme import blp as programme_api
 
     csrf.exempt(events_api)
+    csrf.exempt(programme_api)
 
 
 def _register_cli(app: Flask) -> None:
