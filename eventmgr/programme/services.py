@@ -182,25 +182,29 @@ def update_item(event: Event, item: ProgrammeItem, data: dict[str, Any]) -> Prog
 
 def _apply(event: Event, item: ProgrammeItem, data: dict, new: bool) -> ProgrammeItem:
     before = {name: getattr(item, name) for name in ITEM_FIELDS}
-    for name in ITEM_FIELDS:
-        if name in data:
-            setattr(item, name, data[name])
-    if isinstance(item.title, str):
-        item.title = item.title.strip()
-    try:
-        _check(event, item)
-        speakers = (
-            _people(event, data["speaker_ids"], "speaker_ids") if "speaker_ids" in data else None
-        )
-        moderators = (
-            _people(event, data["moderator_ids"], "moderator_ids")
-            if "moderator_ids" in data
-            else None
-        )
-    except ProgrammeError:
-        for name, value in before.items():
-            setattr(item, name, value)
-        raise
+    # No autoflush: the look-ups below must not write a half-checked item.
+    with db.session.no_autoflush:
+        for name in ITEM_FIELDS:
+            if name in data:
+                setattr(item, name, data[name])
+        if isinstance(item.title, str):
+            item.title = item.title.strip()
+        try:
+            _check(event, item)
+            speakers = (
+                _people(event, data["speaker_ids"], "speaker_ids")
+                if "speaker_ids" in data
+                else None
+            )
+            moderators = (
+                _people(event, data["moderator_ids"], "moderator_ids")
+                if "moderator_ids" in data
+                else None
+            )
+        except ProgrammeError:
+            for name, value in before.items():
+                setattr(item, name, value)
+            raise
     if item.kind == Kind.TALK.value and item.room_id is None and "room_id" not in data:
         item.room_id = item_of(event, item.parent_id).room_id  # type: ignore[union-attr]
     if new:
