@@ -7,7 +7,7 @@ publishing with clashes needs "confirm": true).
 
 from __future__ import annotations
 
-from flask import g
+from flask import g, jsonify, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
@@ -203,49 +203,65 @@ class Programme(MethodView):
     @api_public
     @blp.response(200, ProgrammeSchema)
     def get(self, slug: str):
-        """The published programme; attendees never see the draft."""
-        from flask import url_for
+        """The published programme; attendees never see the draft.
 
+        Built as plain JSON here (the schema documents it): dumping 200 items field by field
+        through marshmallow took two thirds of the request.
+        """
         event = event_for_slug(slug)
         if not may_see(event, g.api_user):
             abort(404, message=f"No event {slug!r}.")
-        published = services.public_programme(event)
-        version = published.version
-        tz = event.tz
-        return {
-            "version": version.number if version else None,
-            "published_at": version.published_at.astimezone(tz) if version else None,
-            "timezone": event.timezone,
-            "items": [
-                {
-                    "id": i.id,
-                    "kind": i.kind,
-                    "title": i.title,
-                    "abstract": i.abstract,
-                    "theme": i.theme,
-                    "starts_at": i.starts_at.astimezone(tz),
-                    "ends_at": i.ends_at.astimezone(tz),
-                    "room": i.room,
-                    "parent_id": i.parent_id,
-                    "delivery": i.delivery,
-                    "cancelled": i.cancelled,
-                    "speaker_ids": [p["id"] for p in i.speakers],
-                    "moderator_ids": [p["id"] for p in i.moderators],
-                }
-                for i in published.items
-            ],
-            "people": [
-                {
-                    **p,
-                    "photo_url": url_for(
-                        "programme.photo", slug=slug, person_id=p["id"], v=p["photo_version"]
-                    )
-                    if p["photo_version"]
-                    else None,
-                }
-                for p in published.people
-            ],
-        }
+        return jsonify(published_json(event, services.public_programme(event)))
+
+
+def published_json(event, published) -> dict:
+    tz = event.tz
+    clock = {}
+
+    def iso(moment) -> str:
+        if moment not in clock:
+            clock[moment] = moment.astimezone(tz).isoformat()
+        return clock[moment]
+
+    version = published.version
+    photo = url_for("programme.photo", slug=event.slug, person_id=0)[: -len("0/photo")]
+    return {
+        "version": version.number if version else None,
+        "published_at": iso(version.published_at) if version else None,
+        "timezone": event.timezone,
+        "items": [
+            {
+                "id": i.id,
+                "kind": i.kind,
+                "title": i.title,
+                "abstract": i.abstract,
+                "theme": i.theme,
+                "starts_at": iso(i.starts_at),
+                "ends_at": iso(i.ends_at),
+                "room": i.room,
+                "parent_id": i.parent_id,
+                "delivery": i.delivery,
+                "cancelled": i.cancelled,
+                "speaker_ids": [p["id"] for p in i.speakers],
+                "moderator_ids": [p["id"] for p in i.moderators],
+            }
+            for i in published.items
+        ],
+        "people": [
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "title": p["title"],
+                "affiliation": p["affiliation"],
+                "bio": p["bio"],
+                "links": p["links"],
+                "photo_url": f"{photo}{p['id']}/photo?v={p['photo_version']}"
+                if p["photo_version"]
+                else None,
+            }
+            for p in published.people
+        ],
+    }
 
 
 @blp.route("/events/<slug>/programme/draft")

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
@@ -543,8 +543,10 @@ def versions_of(event: Event) -> list[ProgrammeVersion]:
 
 
 def latest_version(event: Event) -> ProgrammeVersion | None:
+    """The newest version; its snapshot loads only when used (the parsed one is cached)."""
     query = (
         select(ProgrammeVersion)
+        .options(defer(ProgrammeVersion.snapshot))
         .where(ProgrammeVersion.event_id == event.id)
         .order_by(ProgrammeVersion.number.desc())
         .limit(1)
@@ -585,9 +587,10 @@ class PublicItem:
     moderators: list[dict]
     children: list[PublicItem] = field(default_factory=list)
 
-    @property
-    def themes(self) -> list[str]:
-        return [t.strip() for t in (self.theme or "").split(",") if t.strip()]
+    themes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.themes = [t.strip() for t in (self.theme or "").split(",") if t.strip()]
 
 
 @dataclass
@@ -615,7 +618,18 @@ def public_programme(event: Event, version: ProgrammeVersion | None = None) -> P
     version = version or latest_version(event)
     if version is None:
         return PublicProgramme(None, [], [], {})
-    return programme_from_snapshot(version.snapshot, version)
+    key = (version.id, version.event_id, version.number, version.published_at)
+    cached = _PARSED.get(key)
+    if cached is None:
+        cached = programme_from_snapshot(version.snapshot, version)
+        if len(_PARSED) >= 32:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = cached
+    return PublicProgramme(version, cached.items, cached.people, cached.by_id)
+
+
+# A published snapshot never changes, so its parsed form is kept (a few, per process).
+_PARSED: dict[tuple, PublicProgramme] = {}
 
 
 def programme_from_snapshot(

@@ -12,6 +12,7 @@ from flask_login import current_user
 from eventmgr.access import event_for_slug, public, roles_required
 from eventmgr.db import db
 from eventmgr.events.services import may_see
+from eventmgr.i18n import local_time
 from eventmgr.programme import photos, services, transfer
 from eventmgr.programme.forms import (
     DELIVERY_LABELS,
@@ -30,7 +31,17 @@ SLOT_MINUTES = 5
 
 
 def _labels() -> dict:
-    return {"kind_labels": KIND_LABELS, "delivery_labels": DELIVERY_LABELS}
+    """Labels resolved once per request (lazy strings would be translated on every use)."""
+    return {
+        "kind_labels": {k.value: str(v) for k, v in KIND_LABELS.items()},
+        "delivery_labels": {k.value: str(v) for k, v in DELIVERY_LABELS.items()},
+    }
+
+
+def _clock(event, items) -> dict:
+    """Each distinct start and end time formatted once (items share a handful of times)."""
+    instants = {i.starts_at for i in items} | {i.ends_at for i in items}
+    return {moment: local_time(moment, event.tz) for moment in instants}
 
 
 def _visible(slug: str):
@@ -64,6 +75,9 @@ def programme(slug: str):
         event=event,
         programme=published,
         items=items,
+        clock=_clock(event, published.items),
+        # One url_for, then the id appended: building 200+ item links is most of the page.
+        item_url=url_for("programme.item", slug=slug, item_id=0)[:-1],
         filters={"theme": theme, "kind": kind, "delivery": delivery},
         **_labels(),
     )
