@@ -63,12 +63,13 @@ class Clash:
 
 
 def items_of(event: Event) -> list[ProgrammeItem]:
-    """Every item of the event with its room and people, in three queries whatever the size."""
+    """Every item with its room, people and talks, in five queries whatever the size."""
     query = (
         select(ProgrammeItem)
         .where(ProgrammeItem.event_id == event.id)
         .options(
             selectinload(ProgrammeItem.room),
+            selectinload(ProgrammeItem.children),
             selectinload(ProgrammeItem.speakers),
             selectinload(ProgrammeItem.moderators),
         )
