@@ -87,3 +87,65 @@ def test_quick_move_and_delete_with_confirmation(app, login, demo, api):
 def test_the_manage_list_links_to_the_programme(login, demo):
     page = login("organiser").get("/manage/events").get_data(as_text=True)
     assert f"/manage/events/{demo['slug']}/programme" in page
+
+
+def test_the_timetable_query_count_does_not_grow_with_the_items(app, login, symposium, api):
+    """No N+1 on the organiser's side either: talks, rooms and people load in bulk."""
+    from sqlalchemy import event as sa_event
+
+    from eventmgr.db import db
+    from tests.programme.conftest import oslo
+
+    client = login("organiser")
+    url = f"/manage/events/{SLUG}/programme"
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*args) -> None:
+        seen.append(args[2])
+
+    def queries() -> int:
+        seen.clear()
+        sa_event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    def add_session(hour: int) -> None:
+        session = api(
+            "POST",
+            f"/api/v1/events/{SLUG}/programme/items",
+            role="organiser",
+            json={
+                "kind": "session",
+                "title": f"S{hour}",
+                "starts_at": oslo(hour),
+                "ends_at": oslo(hour + 1),
+                "room_id": symposium["rooms"]["Auditorium"],
+                "moderator_ids": [symposium["people"]["Ada Moderator"]],
+            },
+        ).json()["item"]
+        for minute, speaker in ((0, "Ben Speaker"), (30, "Cleo Speaker")):
+            api(
+                "POST",
+                f"/api/v1/events/{SLUG}/programme/items",
+                role="organiser",
+                json={
+                    "kind": "talk",
+                    "title": f"T{hour}.{minute}",
+                    "starts_at": oslo(hour, minute),
+                    "ends_at": oslo(hour, minute + 30) if minute == 0 else oslo(hour + 1),
+                    "parent_id": session["id"],
+                    "speaker_ids": [symposium["people"][speaker]],
+                },
+            )
+
+    add_session(9)
+    few = queries()
+    assert few > 0
+    for hour in range(10, 16):
+        add_session(hour)
+    assert queries() == few, seen
