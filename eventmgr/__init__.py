@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventmgr.extensions import csrf
     from eventmgr.mail.views import bp as mail_bp
     from eventmgr.networking.views import bp as networking_bp
+    from eventmgr.programme.views import bp as programme_bp
 
     for blueprint in (
         core_bp,
@@ -88,12 +89,15 @@ def _register_blueprints(app: Flask) -> None:
         mail_bp,
         checkin_bp,
         networking_bp,
+        programme_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
     from eventmgr.api.events import blp as events_api
+    from eventmgr.api.programme import blp as programme_api
 
     csrf.exempt(events_api)
+    csrf.exempt(programme_api)
 
 
 def _register_cli(app: Flask) -> None:

@@ -6,13 +6,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
 
 def select_locale() -> str:
     """The language chosen in the switch, else the user's, else the browser's."""
+    if not has_request_context():
+        return "en"  # the CLI and services called outside a request (seed, import)
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:

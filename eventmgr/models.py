@@ -3,5 +3,16 @@
 from eventmgr.accounts.models import ApiToken, RoleAssignment, User
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
+from eventmgr.programme.models import Person, ProgrammeItem, ProgrammeVersion, Room
 
-__all__ = ["ApiToken", "Event", "OutboxMessage", "RoleAssignment", "User"]
+__all__ = [
+    "ApiToken",
+    "Event",
+    "OutboxMessage",
+    "Person",
+    "ProgrammeItem",
+    "ProgrammeVersion",
+    "RoleAssignment",
+    "Room",
+    "User",
+]

@@ -70,8 +70,20 @@ def seed_demo() -> tuple[Event, list[tuple[Role, str, str]]]:
         user = get_or_create_user(email, name=name, password=password)
         grant_role(user, role, event.id)
         logins.append((role, email, password))
+    _seed_programme(event)
     db.session.commit()
     return event, logins
+
+
+def _seed_programme(event: Event) -> None:
+    """Import and publish the demo programme once; an event that has one is left alone."""
+    from eventmgr.programme import services as programme
+    from eventmgr.programme.transfer import import_json
+
+    if programme.latest_version(event) is not None or programme.items_of(event):
+        return
+    import_json(event, DEMO_FILE.read_text(encoding="utf-8"))
+    programme.publish(event, confirm=True)
 
 
 @click.command("seed-demo")

@@ -21,7 +21,9 @@ def event_home(slug: str):
     event = event_for_slug(slug)
     if not services.may_see(event, current_user):
         abort(404)
-    return render_template("events/home.html", event=event)
+    from eventmgr.programme.services import public_programme
+
+    return render_template("events/home.html", event=event, programme=public_programme(event))
 
 
 @bp.route("/manage/events")

@@ -1,0 +1,481 @@
+"""/api/v1/events/<slug>/programme, items, people and rooms: the same rules as the pages.
+
+Times are ISO 8601 with an offset and given back in the event's zone. A saved item answers
+with the item and the event's current clashes that involve it (clashes never refuse a save;
+publishing with clashes needs "confirm": true).
+"""
+
+from __future__ import annotations
+
+from flask import g, jsonify, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE, Schema, fields, validate
+
+from eventmgr.access import event_for_slug
+from eventmgr.api.auth import BEARER, api_public, api_roles
+from eventmgr.db import db
+from eventmgr.events.services import may_see
+from eventmgr.programme import services
+from eventmgr.programme.models import Delivery, Kind
+from eventmgr.roles import Role
+
+blp = Blueprint("programme_api", __name__, description="Programme")
+
+KINDS = [k.value for k in Kind]
+DELIVERIES = [d.value for d in Delivery]
+
+
+class ClashSchema(Schema):
+    kind = fields.String()
+    message = fields.String()
+    item_ids = fields.List(fields.Integer())
+
+
+class PersonRefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    title = fields.String(allow_none=True)
+    affiliation = fields.String(allow_none=True)
+
+
+class ItemSchema(Schema):
+    """A programme item; `parent_id` is the session of a talk."""
+
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    abstract = fields.String(allow_none=True, validate=validate.Length(max=10000))
+    theme = fields.String(allow_none=True, validate=validate.Length(max=300))
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    room_id = fields.Integer(allow_none=True, strict=True)
+    room = fields.String(dump_only=True, allow_none=True)
+    parent_id = fields.Integer(allow_none=True, strict=True)
+    delivery = fields.String(validate=validate.OneOf(DELIVERIES))
+    cancelled = fields.Boolean()
+    speaker_ids = fields.List(fields.Integer(strict=True))
+    moderator_ids = fields.List(fields.Integer(strict=True))
+    speakers = fields.List(fields.Nested(PersonRefSchema), dump_only=True)
+    moderators = fields.List(fields.Nested(PersonRefSchema), dump_only=True)
+
+
+class ItemPatchSchema(ItemSchema):
+    """A partial update of an item."""
+
+
+class ItemResultSchema(Schema):
+    item = fields.Nested(ItemSchema)
+    clashes = fields.List(fields.Nested(ClashSchema))
+
+
+class PublishedPersonSchema(PersonRefSchema):
+    bio = fields.String(allow_none=True)
+    links = fields.List(fields.String())
+    photo_url = fields.String(allow_none=True)
+
+
+class ProgrammeSchema(Schema):
+    """The published programme (empty, version null, before the first publication)."""
+
+    version = fields.Integer(allow_none=True)
+    published_at = fields.AwareDateTime(allow_none=True)
+    timezone = fields.String()
+    items = fields.List(fields.Nested(ItemSchema))
+    people = fields.List(fields.Nested(PublishedPersonSchema))
+
+
+class DraftSchema(Schema):
+    items = fields.List(fields.Nested(ItemSchema))
+    clashes = fields.List(fields.Nested(ClashSchema))
+
+
+class PublishSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    confirm = fields.Boolean(load_default=False)
+
+
+class VersionSchema(Schema):
+    version = fields.Integer()
+    published_at = fields.AwareDateTime()
+    clashes = fields.Integer()
+
+
+class PersonSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(allow_none=True, validate=validate.Length(max=300))
+    affiliation = fields.String(allow_none=True, validate=validate.Length(max=500))
+    bio = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    links = fields.List(fields.URL(), load_default=None)
+    has_photo = fields.Boolean(dump_only=True)
+
+
+class RoomSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    capacity = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0))
+
+
+class PersonPatchSchema(PersonSchema):
+    """A partial update of a person."""
+
+
+class RoomPatchSchema(RoomSchema):
+    """A partial update of a room."""
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _event(slug: str):
+    event = event_for_slug(slug)
+    if event is None:
+        abort(404, message=f"No event {slug!r}.")
+    return event
+
+
+def _person_ref(person) -> dict:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "title": person.title,
+        "affiliation": person.affiliation,
+    }
+
+
+def item_dict(event, item) -> dict:
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "title": item.title,
+        "abstract": item.abstract,
+        "theme": item.theme,
+        "starts_at": event.local(item.starts_at),
+        "ends_at": event.local(item.ends_at),
+        "room_id": item.room_id,
+        "room": item.room.name if item.room else None,
+        "parent_id": item.parent_id,
+        "delivery": item.delivery,
+        "cancelled": item.cancelled,
+        "speaker_ids": [p.id for p in item.speakers],
+        "moderator_ids": [p.id for p in item.moderators],
+        "speakers": [_person_ref(p) for p in item.speakers],
+        "moderators": [_person_ref(p) for p in item.moderators],
+    }
+
+
+def _result(event, item) -> dict:
+    clashes = [c for c in services.find_clashes(event) if item.id in c.item_ids]
+    return {"item": item_dict(event, item), "clashes": [c.as_dict() for c in clashes]}
+
+
+def _refuse(exc: services.ProgrammeError):
+    db.session.rollback()
+    abort(422, message=str(exc), messages={"json": exc.fields})
+
+
+def _found(value, what: str, ident: int):
+    if value is None:
+        abort(404, message=f"No {what} {ident} in this event.")
+    return value
+
+
+# ---------------------------------------------------------------- the published programme
+
+
+@blp.route("/events/<slug>/programme")
+class Programme(MethodView):
+    @api_public
+    @blp.response(200, ProgrammeSchema)
+    def get(self, slug: str):
+        """The published programme; attendees never see the draft.
+
+        Built as plain JSON here (the schema documents it): dumping 200 items field by field
+        through marshmallow took two thirds of the request.
+        """
+        event = event_for_slug(slug)
+        if not may_see(event, g.api_user):
+            abort(404, message=f"No event {slug!r}.")
+        return jsonify(published_json(event, services.public_programme(event)))
+
+
+def published_json(event, published) -> dict:
+    tz = event.tz
+    clock = {}
+
+    def iso(moment) -> str:
+        if moment not in clock:
+            clock[moment] = moment.astimezone(tz).isoformat()
+        return clock[moment]
+
+    version = published.version
+    photo = url_for("programme.photo", slug=event.slug, person_id=0)[: -len("0/photo")]
+    return {
+        "version": version.number if version else None,
+        "published_at": iso(version.published_at) if version else None,
+        "timezone": event.timezone,
+        "items": [
+            {
+                "id": i.id,
+                "kind": i.kind,
+                "title": i.title,
+                "abstract": i.abstract,
+                "theme": i.theme,
+                "starts_at": iso(i.starts_at),
+                "ends_at": iso(i.ends_at),
+                "room": i.room,
+                "parent_id": i.parent_id,
+                "delivery": i.delivery,
+                "cancelled": i.cancelled,
+                "speaker_ids": [p["id"] for p in i.speakers],
+                "moderator_ids": [p["id"] for p in i.moderators],
+            }
+            for i in published.items
+        ],
+        "people": [
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "title": p["title"],
+                "affiliation": p["affiliation"],
+                "bio": p["bio"],
+                "links": p["links"],
+                "photo_url": f"{photo}{p['id']}/photo?v={p['photo_version']}"
+                if p["photo_version"]
+                else None,
+            }
+            for p in published.people
+        ],
+    }
+
+
+@blp.route("/events/<slug>/programme/draft")
+class Draft(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, DraftSchema)
+    def get(self, slug: str):
+        """The draft programme and every clash in it."""
+        event = _event(slug)
+        items = services.items_of(event)
+        clashes = services.find_clashes(event, items)
+        return {
+            "items": [item_dict(event, i) for i in items],
+            "clashes": [c.as_dict() for c in clashes],
+        }
+
+
+@blp.route("/events/<slug>/programme/publish")
+class Publish(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(PublishSchema)
+    @blp.response(201, VersionSchema)
+    def post(self, data: dict, slug: str):
+        """Publish the draft as the next version; with clashes, send "confirm": true."""
+        event = _event(slug)
+        try:
+            version = services.publish(event, confirm=data["confirm"])
+        except services.ClashesNeedConfirmation as exc:
+            db.session.rollback()
+            abort(
+                409,
+                message="; ".join(c.message for c in exc.clashes),
+                messages={"json": exc.fields},
+            )
+        db.session.commit()
+        return {
+            "version": version.number,
+            "published_at": version.published_at.astimezone(event.tz),
+            "clashes": version.clash_count,
+        }
+
+
+# ---------------------------------------------------------------- items
+
+
+@blp.route("/events/<slug>/programme/items")
+class Items(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(ItemSchema)
+    @blp.response(201, ItemResultSchema)
+    def post(self, data: dict, slug: str):
+        """Add an item; the answer lists the clashes it is part of."""
+        event = _event(slug)
+        try:
+            item = services.create_item(event, data)
+        except services.ProgrammeError as exc:
+            _refuse(exc)
+        db.session.commit()
+        return _result(event, item)
+
+
+@blp.route("/events/<slug>/programme/items/<int:item_id>")
+class ItemResource(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, ItemResultSchema)
+    def get(self, slug: str, item_id: int):
+        """One draft item and its clashes."""
+        event = _event(slug)
+        return _result(event, _found(services.item_of(event, item_id), "item", item_id))
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(ItemPatchSchema(partial=True))
+    @blp.response(200, ItemResultSchema)
+    def patch(self, data: dict, slug: str, item_id: int):
+        """Change some fields (moving is changing starts_at, ends_at or room_id)."""
+        event = _event(slug)
+        item = _found(services.item_of(event, item_id), "item", item_id)
+        try:
+            services.update_item(event, item, data)
+        except services.ProgrammeError as exc:
+            _refuse(exc)
+        db.session.commit()
+        return _result(event, item)
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    def delete(self, slug: str, item_id: int):
+        """Delete an item (a session's talks go with it)."""
+        event = _event(slug)
+        services.delete_item(_found(services.item_of(event, item_id), "item", item_id))
+        db.session.commit()
+
+
+# ---------------------------------------------------------------- people
+
+
+def _person_dict(person) -> dict:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "title": person.title,
+        "affiliation": person.affiliation,
+        "bio": person.bio,
+        "links": list(person.links or []),
+        "has_photo": person.has_photo,
+    }
+
+
+@blp.route("/events/<slug>/people")
+class People(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, PersonSchema(many=True))
+    def get(self, slug: str):
+        """Every speaker and moderator of the event."""
+        return [_person_dict(p) for p in services.people_of(_event(slug))]
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(PersonSchema)
+    @blp.response(201, PersonSchema)
+    def post(self, data: dict, slug: str):
+        """Add a speaker or moderator (photos are uploaded on the person's page)."""
+        event = _event(slug)
+        try:
+            person = services.save_person(event, data)
+        except services.ProgrammeError as exc:
+            _refuse(exc)
+        db.session.commit()
+        return _person_dict(person)
+
+
+@blp.route("/events/<slug>/people/<int:person_id>")
+class PersonResource(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(PersonPatchSchema(partial=True))
+    @blp.response(200, PersonSchema)
+    def patch(self, data: dict, slug: str, person_id: int):
+        event = _event(slug)
+        person = _found(services.person_of(event, person_id), "person", person_id)
+        try:
+            services.save_person(event, data, person)
+        except services.ProgrammeError as exc:
+            _refuse(exc)
+        db.session.commit()
+        return _person_dict(person)
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    def delete(self, slug: str, person_id: int):
+        """Delete a person; they are taken off every item."""
+        event = _event(slug)
+        services.delete_person(_found(services.person_of(event, person_id), "person", person_id))
+        db.session.commit()
+
+
+# ---------------------------------------------------------------- rooms
+
+
+def _room_dict(room) -> dict:
+    return {"id": room.id, "name": room.name, "capacity": room.capacity}
+
+
+@blp.route("/events/<slug>/rooms")
+class Rooms(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, RoomSchema(many=True))
+    def get(self, slug: str):
+        return [_room_dict(r) for r in services.rooms_of(_event(slug))]
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(RoomSchema)
+    @blp.response(201, RoomSchema)
+    def post(self, data: dict, slug: str):
+        event = _event(slug)
+        try:
+            room = services.save_room(event, data)
+        except services.ProgrammeError as exc:
+            _refuse(exc)
+        db.session.commit()
+        return _room_dict(room)
+
+
+@blp.route("/events/<slug>/rooms/<int:room_id>")
+class RoomResource(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(RoomPatchSchema(partial=True))
+    @blp.response(200, RoomSchema)
+    def patch(self, data: dict, slug: str, room_id: int):
+        event = _event(slug)
+        room = _found(services.room_of(event, room_id), "room", room_id)
+        try:
+            services.save_room(event, data, room)
+        except services.ProgrammeError as exc:
+            _refuse(exc)
+        db.session.commit()
+        return _room_dict(room)
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    def delete(self, slug: str, room_id: int):
+        """Delete a room; its items keep their times and lose their room."""
+        event = _event(slug)
+        services.delete_room(_found(services.room_of(event, room_id), "room", room_id))
+        db.session.commit()

@@ -1,0 +1,1 @@
+"""The programme: rooms, people (speakers and moderators), items, and published versions."""

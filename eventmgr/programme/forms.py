@@ -1,0 +1,88 @@
+"""The programme lead's forms; times are entered as wall-clock time in the event's zone."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from eventmgr.programme.models import Delivery, Kind
+
+KIND_LABELS = {
+    Kind.WELCOME: _l("Welcome"),
+    Kind.KEYNOTE: _l("Keynote"),
+    Kind.SESSION: _l("Session"),
+    Kind.TALK: _l("Talk"),
+    Kind.BREAK: _l("Break"),
+    Kind.NETWORKING: _l("Networking"),
+    Kind.OTHER: _l("Other"),
+}
+DELIVERY_LABELS = {Delivery.ON_SITE: _l("On site"), Delivery.DIGITAL: _l("Digital")}
+
+
+class ItemForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
+    parent_id = SelectField(_l("Session (for talks)"), coerce=int, default=0)
+    day = DateField(_l("Day"), validators=[DataRequired()])
+    start = TimeField(_l("Starts"), validators=[DataRequired()])
+    end = TimeField(_l("Ends"), validators=[DataRequired()])
+    room_id = SelectField(_l("Room"), coerce=int, default=0)
+    delivery = SelectField(
+        _l("Delivery"), choices=[(k.value, v) for k, v in DELIVERY_LABELS.items()]
+    )
+    speakers = SelectMultipleField(_l("Speakers"), coerce=int)
+    moderators = SelectMultipleField(_l("Moderators"), coerce=int)
+    theme = StringField(
+        _l("Themes (separated by commas)"), validators=[Optional(), Length(max=300)]
+    )
+    abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=10000)])
+    cancelled = BooleanField(_l("Cancelled (stays listed, struck through)"))
+    submit = SubmitField(_l("Save"))
+
+    # The service's field names, mapped to this form's fields for its error messages.
+    FIELD_FOR = {
+        "starts_at": "start",
+        "ends_at": "end",
+        "speaker_ids": "speakers",
+        "moderator_ids": "moderators",
+    }
+
+
+class PersonForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=500)])
+    bio = TextAreaField(_l("Short biography"), validators=[Optional(), Length(max=5000)])
+    links = TextAreaField(_l("Links (one web address a line)"), validators=[Optional()])
+    photo = FileField(_l("Photo (JPEG, PNG or WebP, at most 5 MB)"))
+    remove_photo = BooleanField(_l("Remove the photo"))
+    submit = SubmitField(_l("Save"))
+
+
+class RoomForm(FlaskForm):
+    name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=200)])
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0)])
+    submit = SubmitField(_l("Add room"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Programme file (.json or .csv)"))
+    submit = SubmitField(_l("Import and replace the draft"))
+
+
+class PublishForm(FlaskForm):
+    confirm = BooleanField(_l("Publish even though there are clashes"))
+    submit = SubmitField(_l("Publish the programme"))

@@ -1,0 +1,581 @@
+"""Public programme pages (the published snapshot) and the programme lead's pages (the draft)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventmgr.access import event_for_slug, public, roles_required
+from eventmgr.db import db
+from eventmgr.events.services import may_see
+from eventmgr.i18n import local_time
+from eventmgr.programme import photos, services, transfer
+from eventmgr.programme.forms import (
+    DELIVERY_LABELS,
+    KIND_LABELS,
+    ImportForm,
+    ItemForm,
+    PersonForm,
+    PublishForm,
+    RoomForm,
+)
+from eventmgr.programme.models import Kind, ProgrammeItem
+from eventmgr.roles import Role
+
+bp = Blueprint("programme", __name__)
+SLOT_MINUTES = 5
+
+
+def _labels() -> dict:
+    """Labels resolved once per request (lazy strings would be translated on every use)."""
+    return {
+        "kind_labels": {k.value: str(v) for k, v in KIND_LABELS.items()},
+        "delivery_labels": {k.value: str(v) for k, v in DELIVERY_LABELS.items()},
+    }
+
+
+def _clock(event, items) -> dict:
+    """Each distinct start and end time formatted once (items share a handful of times)."""
+    instants = {i.starts_at for i in items} | {i.ends_at for i in items}
+    return {moment: local_time(moment, event.tz) for moment in instants}
+
+
+def _visible(slug: str):
+    event = event_for_slug(slug)
+    if not may_see(event, current_user):
+        abort(404)
+    return event
+
+
+def _managed(slug: str):
+    event = event_for_slug(slug)
+    if event is None:
+        abort(404)
+    return event
+
+
+# ---------------------------------------------------------------- public pages
+
+
+@bp.route("/events/<slug>/programme")
+@public
+def programme(slug: str):
+    event = _visible(slug)
+    published = services.public_programme(event)
+    theme = request.args.get("theme", "")
+    kind = request.args.get("kind", "")
+    delivery = request.args.get("delivery", "")
+    items = services.filter_items(published, theme, kind, delivery)
+    return render_template(
+        "programme/programme.html",
+        event=event,
+        programme=published,
+        items=items,
+        clock=_clock(event, published.items),
+        # One url_for, then the id appended: building 200+ item links is most of the page.
+        item_url=url_for("programme.item", slug=slug, item_id=0)[:-1],
+        filters={"theme": theme, "kind": kind, "delivery": delivery},
+        **_labels(),
+    )
+
+
+@bp.route("/events/<slug>/items/<int:item_id>")
+@public
+def item(slug: str, item_id: int):
+    event = _visible(slug)
+    published = services.public_programme(event)
+    found = published.by_id.get(item_id)
+    if found is None:
+        abort(404)
+    parent = published.by_id.get(found.parent_id) if found.parent_id else None
+    return render_template(
+        "programme/item.html", event=event, item=found, parent=parent, **_labels()
+    )
+
+
+@bp.route("/events/<slug>/speakers")
+@public
+def speakers(slug: str):
+    event = _visible(slug)
+    published = services.public_programme(event)
+    people = [(p, published.talks_of(p["id"])) for p in published.people]
+    return render_template("programme/speakers.html", event=event, people=people, **_labels())
+
+
+@bp.route("/events/<slug>/changes")
+@public
+def changes(slug: str):
+    event = _visible(slug)
+    return render_template(
+        "programme/changes.html", event=event, history=services.publication_history(event)
+    )
+
+
+@bp.route("/events/<slug>/people/<int:person_id>/photo")
+@public
+def photo(slug: str, person_id: int):
+    """A speaker's photo, resized at upload; `?size=thumb` for lists."""
+    event = _visible(slug)
+    person = services.person_of(event, person_id)
+    if person is None or not person.has_photo:
+        abort(404)
+    data = person.photo_thumb if request.args.get("size") == "thumb" else person.photo
+    response = Response(data, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---------------------------------------------------------------- the timetable
+
+
+def _days(event) -> list:
+    first = event.local(event.starts_at).date()
+    last = event.local(event.ends_at).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _chosen_day(event):
+    days = _days(event)
+    wanted = request.args.get("day", "")
+    return next((d for d in days if d.isoformat() == wanted), days[0]), days
+
+
+@bp.route("/manage/events/<slug>/programme")
+@roles_required(Role.ORGANISER)
+def timetable(slug: str):
+    event = _managed(slug)
+    day, days = _chosen_day(event)
+    items = services.items_of(event)
+    clashes = services.find_clashes(event, items)
+    grid = _grid(event, day, items)
+    return render_template(
+        "manage/programme/timetable.html",
+        event=event,
+        day=day,
+        days=days,
+        grid=grid,
+        clashes=clashes,
+        marks=services.clashes_by_item(clashes),
+        rooms=services.rooms_of(event),
+        versions=services.versions_of(event)[:1],
+        publish_form=PublishForm(),
+        **_labels(),
+    )
+
+
+def _grid(event, day, items: list[ProgrammeItem]) -> dict:
+    """Rows of 5 minutes from the day's first to last item, columns per room (and 'no room')."""
+    tz = event.tz
+    top = [i for i in items if i.parent_id is None and event.local(i.starts_at).date() == day]
+    rooms = services.rooms_of(event)
+    columns = {room.id: n + 2 for n, room in enumerate(rooms)}
+    no_room = len(rooms) + 2
+    if top:
+        first = min(event.local(i.starts_at) for i in top)
+        last = max(event.local(i.ends_at) for i in top)
+    else:
+        first = datetime.combine(day, datetime.min.time(), tzinfo=tz).replace(hour=9)
+        last = first.replace(hour=17)
+    first = first.replace(minute=0, second=0, microsecond=0)
+    last = (last + timedelta(minutes=59)).replace(minute=0, second=0, microsecond=0)
+    rows = int((last - first).total_seconds() // 60 // SLOT_MINUTES)
+
+    def row_of(moment) -> int:
+        minutes = (event.local(moment) - first).total_seconds() // 60
+        return int(max(0, min(rows, minutes // SLOT_MINUTES))) + 2
+
+    placed = [
+        {
+            "item": i,
+            "row": row_of(i.starts_at),
+            "row_end": max(row_of(i.ends_at), row_of(i.starts_at) + 1),
+            "column": columns.get(i.room_id, no_room),
+        }
+        for i in top
+    ]
+    hours = []
+    moment = first
+    while moment < last:
+        hours.append({"label": moment.strftime("%H:%M"), "row": row_of(moment.astimezone(UTC))})
+        moment += timedelta(hours=1)
+    return {
+        "placed": placed,
+        "rooms": rooms,
+        "no_room": no_room,
+        "rows": rows + 1,
+        "hours": hours,
+        "show_no_room": any(p["column"] == no_room for p in placed) or not rooms,
+    }
+
+
+# ---------------------------------------------------------------- items
+
+
+def _item_form(event, item: ProgrammeItem | None) -> ItemForm:
+    form = ItemForm(obj=item) if item else ItemForm()
+    form.room_id.choices = [(0, _("No room"))] + [(r.id, r.name) for r in services.rooms_of(event)]
+    form.parent_id.choices = [(0, _("None"))] + [
+        (s.id, f"{event.local(s.starts_at):%H:%M} {s.title}") for s in services.sessions_of(event)
+    ]
+    people = [(p.id, p.name) for p in services.people_of(event)]
+    form.speakers.choices = people
+    form.moderators.choices = people
+    if not form.is_submitted():
+        if item is not None:
+            form.day.data = event.local(item.starts_at).date()
+            form.start.data = event.local(item.starts_at).time()
+            form.end.data = event.local(item.ends_at).time()
+            form.room_id.data = item.room_id or 0
+            form.parent_id.data = item.parent_id or 0
+            form.speakers.data = [p.id for p in item.speakers]
+            form.moderators.data = [p.id for p in item.moderators]
+        else:
+            _prefill(event, form)
+    return form
+
+
+def _prefill(event, form: ItemForm) -> None:
+    """A new item from the timetable's 'add' links: kind, session, room and time given."""
+    form.day.data = _chosen_day(event)[0]
+    kind = request.args.get("kind", "")
+    if kind in {k.value for k in Kind}:
+        form.kind.data = kind
+    parent = services.item_of(event, request.args.get("parent_id", 0, type=int))
+    if parent is not None and parent.kind == Kind.SESSION.value:
+        form.kind.data = Kind.TALK.value
+        form.parent_id.data = parent.id
+        form.room_id.data = parent.room_id or 0
+        last = max([c.ends_at for c in parent.children] or [parent.starts_at])
+        form.day.data = event.local(last).date()
+        form.start.data = event.local(last).time()
+        form.end.data = event.local(min(last + timedelta(minutes=20), parent.ends_at)).time()
+    room = request.args.get("room_id", 0, type=int)
+    if room:
+        form.room_id.data = room
+
+
+def _item_data(event, form: ItemForm) -> dict:
+    starts = datetime.combine(form.day.data, form.start.data, tzinfo=event.tz).astimezone(UTC)
+    ends = datetime.combine(form.day.data, form.end.data, tzinfo=event.tz).astimezone(UTC)
+    return {
+        "kind": form.kind.data,
+        "title": form.title.data,
+        "abstract": form.abstract.data or None,
+        "theme": form.theme.data or None,
+        "starts_at": starts,
+        "ends_at": ends,
+        "room_id": form.room_id.data or None,
+        "parent_id": form.parent_id.data or None,
+        "delivery": form.delivery.data,
+        "cancelled": form.cancelled.data,
+        "speaker_ids": form.speakers.data or [],
+        "moderator_ids": form.moderators.data or [],
+    }
+
+
+def _save_item(event, form: ItemForm, item: ProgrammeItem | None):
+    try:
+        data = _item_data(event, form)
+        saved = (
+            services.update_item(event, item, data) if item else services.create_item(event, data)
+        )
+    except services.ProgrammeError as exc:
+        db.session.rollback()
+        for name, message in exc.fields.items():
+            target = getattr(form, ItemForm.FIELD_FOR.get(name, name), form.title)
+            target.errors = [*target.errors, message]
+        return None
+    db.session.commit()
+    flash(_("“%(title)s” is saved.", title=saved.title), "success")
+    _flash_clashes(event, saved.id)
+    return saved
+
+
+def _flash_clashes(event, item_id: int) -> None:
+    for clash in services.find_clashes(event):
+        if item_id in clash.item_ids:
+            flash(_("Clash: %(message)s", message=clash.message), "error")
+
+
+def _back(event, item: ProgrammeItem | None = None):
+    day = event.local(item.starts_at).date().isoformat() if item else None
+    anchor = f"#item-{item.parent_id or item.id}" if item else ""
+    return redirect(url_for("programme.timetable", slug=event.slug, day=day) + anchor)
+
+
+@bp.route("/manage/events/<slug>/programme/items/new", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def item_new(slug: str):
+    event = _managed(slug)
+    form = _item_form(event, None)
+    if form.validate_on_submit():
+        saved = _save_item(event, form, None)
+        if saved is not None:
+            return _back(event, saved)
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "manage/programme/item_form.html", event=event, form=form, item=None
+    ), status
+
+
+@bp.route("/manage/events/<slug>/programme/items/<int:item_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def item_edit(slug: str, item_id: int):
+    event = _managed(slug)
+    found = services.item_of(event, item_id)
+    if found is None:
+        abort(404)
+    form = _item_form(event, found)
+    if form.validate_on_submit():
+        saved = _save_item(event, form, found)
+        if saved is not None:
+            return _back(event, saved)
+    status = 422 if form.is_submitted() else 200
+    marks = services.clashes_by_item(services.find_clashes(event)).get(found.id, [])
+    return render_template(
+        "manage/programme/item_form.html", event=event, form=form, item=found, marks=marks
+    ), status
+
+
+@bp.route("/manage/events/<slug>/programme/items/<int:item_id>/delete", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def item_delete(slug: str, item_id: int):
+    """GET asks first (naming what goes with it); POST deletes."""
+    event = _managed(slug)
+    found = services.item_of(event, item_id)
+    if found is None:
+        abort(404)
+    if request.method == "POST":
+        title = found.title
+        services.delete_item(found)
+        db.session.commit()
+        flash(_("“%(title)s” is deleted.", title=title), "success")
+        return redirect(url_for("programme.timetable", slug=slug))
+    return render_template("manage/programme/item_delete.html", event=event, item=found)
+
+
+@bp.route("/manage/events/<slug>/programme/items/<int:item_id>/move", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def item_move(slug: str, item_id: int):
+    """The quick move: a few minutes earlier or later, or another room."""
+    event = _managed(slug)
+    found = services.item_of(event, item_id)
+    if found is None:
+        abort(404)
+    minutes = request.form.get("minutes", 0, type=int)
+    room_id = request.form.get("room_id", 0, type=int) or None
+    if abs(minutes) > 24 * 60:
+        abort(400)
+    try:
+        services.move_item(event, found, minutes, room_id if room_id != found.room_id else None)
+    except services.ProgrammeError as exc:
+        db.session.rollback()
+        flash("; ".join(exc.fields.values()), "error")
+        return _back(event, found)
+    db.session.commit()
+    flash(_("“%(title)s” is moved.", title=found.title), "success")
+    _flash_clashes(event, found.id)
+    return _back(event, found)
+
+
+# ---------------------------------------------------------------- publishing
+
+
+@bp.route("/manage/events/<slug>/programme/publish", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def publish(slug: str):
+    event = _managed(slug)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        version = services.publish(event, confirm=form.confirm.data)
+    except services.ClashesNeedConfirmation as exc:
+        db.session.rollback()
+        flash(
+            _(
+                "Not published: there are %(n)d clashes. Tick the confirmation to publish anyway.",
+                n=len(exc.clashes),
+            ),
+            "error",
+        )
+        return redirect(url_for("programme.timetable", slug=slug) + "#publish")
+    db.session.commit()
+    flash(_("Version %(n)d of the programme is published.", n=version.number), "success")
+    return redirect(url_for("programme.timetable", slug=slug))
+
+
+# ---------------------------------------------------------------- rooms
+
+
+@bp.route("/manage/events/<slug>/rooms", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def rooms(slug: str):
+    event = _managed(slug)
+    form = RoomForm()
+    if form.validate_on_submit():
+        try:
+            services.save_room(event, {"name": form.name.data, "capacity": form.capacity.data})
+        except services.ProgrammeError as exc:
+            db.session.rollback()
+            for name, message in exc.fields.items():
+                getattr(form, name).errors = [message]
+        else:
+            db.session.commit()
+            flash(_("The room is added."), "success")
+            return redirect(url_for("programme.rooms", slug=slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "manage/programme/rooms.html", event=event, form=form, rooms=services.rooms_of(event)
+    ), status
+
+
+@bp.route("/manage/events/<slug>/rooms/<int:room_id>/delete", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def room_delete(slug: str, room_id: int):
+    event = _managed(slug)
+    room = services.room_of(event, room_id)
+    if room is None:
+        abort(404)
+    services.delete_room(room)
+    db.session.commit()
+    flash(_("The room is deleted; its items have no room now."), "success")
+    return redirect(url_for("programme.rooms", slug=slug))
+
+
+# ---------------------------------------------------------------- people
+
+
+@bp.route("/manage/events/<slug>/people")
+@roles_required(Role.ORGANISER)
+def people(slug: str):
+    event = _managed(slug)
+    return render_template(
+        "manage/programme/people.html", event=event, people=services.people_of(event)
+    )
+
+
+def _person_page(event, person):
+    form = PersonForm(obj=person) if person else PersonForm()
+    if person and not form.is_submitted():
+        form.links.data = "\n".join(person.links or [])
+    if form.validate_on_submit():
+        data = {
+            "name": form.name.data,
+            "title": form.title.data,
+            "affiliation": form.affiliation.data,
+            "bio": form.bio.data,
+            "links": [
+                line.strip() for line in (form.links.data or "").splitlines() if line.strip()
+            ],
+        }
+        upload = form.photo.data
+        try:
+            saved = services.save_person(event, data, person)
+            if upload and getattr(upload, "filename", ""):
+                photos.set_photo(saved, upload.read(photos.MAX_BYTES + 1))
+            elif form.remove_photo.data:
+                photos.remove_photo(saved)
+        except photos.PhotoRefused as exc:
+            db.session.rollback()
+            form.photo.errors = [str(exc)]
+        except services.ProgrammeError as exc:
+            db.session.rollback()
+            for name, message in exc.fields.items():
+                getattr(form, name).errors = [message]
+        else:
+            db.session.commit()
+            flash(_("%(name)s is saved.", name=saved.name), "success")
+            return redirect(url_for("programme.people", slug=event.slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "manage/programme/person_form.html", event=event, form=form, person=person
+    ), status
+
+
+@bp.route("/manage/events/<slug>/people/new", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def person_new(slug: str):
+    return _person_page(_managed(slug), None)
+
+
+@bp.route("/manage/events/<slug>/people/<int:person_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def person_edit(slug: str, person_id: int):
+    event = _managed(slug)
+    person = services.person_of(event, person_id)
+    if person is None:
+        abort(404)
+    return _person_page(event, person)
+
+
+@bp.route("/manage/events/<slug>/people/<int:person_id>/delete", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def person_delete(slug: str, person_id: int):
+    event = _managed(slug)
+    person = services.person_of(event, person_id)
+    if person is None:
+        abort(404)
+    services.delete_person(person)
+    db.session.commit()
+    flash(_("The person is deleted."), "success")
+    return redirect(url_for("programme.people", slug=slug))
+
+
+# ---------------------------------------------------------------- import and export
+
+
+@bp.route("/manage/events/<slug>/programme/import", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def import_programme(slug: str):
+    event = _managed(slug)
+    form = ImportForm()
+    problems: list = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        name = (getattr(upload, "filename", "") or "").lower()
+        if not name.endswith((".json", ".csv")):
+            problems = [(_("file"), _("Choose a .json or .csv file."))]
+        else:
+            text = upload.read(5 * 1024 * 1024).decode("utf-8", errors="replace")
+            importer = transfer.import_csv if name.endswith(".csv") else transfer.import_json
+            try:
+                count = importer(event, text)
+            except transfer.ImportFailed as exc:
+                db.session.rollback()
+                problems = exc.problems
+            else:
+                db.session.commit()
+                flash(_("%(n)d items imported into the draft.", n=count), "success")
+                return redirect(url_for("programme.timetable", slug=slug))
+    status = 422 if problems else 200
+    return render_template(
+        "manage/programme/import.html", event=event, form=form, problems=problems
+    ), status
+
+
+@bp.route("/manage/events/<slug>/programme/export.<fmt>")
+@roles_required(Role.ORGANISER)
+def export_programme(slug: str, fmt: str):
+    event = _managed(slug)
+    if fmt == "json":
+        body = json.dumps(transfer.export_json(event), ensure_ascii=False, indent=2)
+        mimetype = "application/json"
+    elif fmt == "csv":
+        body, mimetype = transfer.export_csv(event), "text/csv"
+    else:
+        abort(404)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}-programme.{fmt}"'
+    return response
+
+
+@bp.app_template_filter("fromiso")
+def _fromiso(value: str) -> datetime:
+    """Snapshot times are ISO strings; templates format them like any other instant."""
+    return datetime.fromisoformat(value)
