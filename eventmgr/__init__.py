@@ -77,6 +77,8 @@ def _register_blueprints(app: Flask) -> None:
     from eventmgr.extensions import csrf
     from eventmgr.mail.views import bp as mail_bp
     from eventmgr.networking.views import bp as networking_bp
+    from eventmgr.registration.admin_views import bp as registration_admin_bp
+    from eventmgr.registration.views import bp as registration_bp
 
     for blueprint in (
         core_bp,
@@ -86,12 +88,16 @@ def _register_blueprints(app: Flask) -> None:
         mail_bp,
         checkin_bp,
         networking_bp,
+        registration_bp,
+        registration_admin_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
     from eventmgr.api.events import blp as events_api
+    from eventmgr.api.registrations import blp as registrations_api
 
     csrf.exempt(events_api)
+    csrf.exempt(registrations_api)
 
 
 def _register_cli(app: Flask) -> None:

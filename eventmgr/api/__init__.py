@@ -102,11 +102,12 @@ def _unexpected_error(error: Exception):
 
 def init_api(app: Flask) -> None:
     """One Api per application, so that tests may build several apps in one process."""
-    from eventmgr.api import events
+    from eventmgr.api import events, registrations
 
     api = EventApi(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "flask users token"}
     )
     api.register_blueprint(events.blp, url_prefix="/api/v1")
+    api.register_blueprint(registrations.blp, url_prefix="/api/v1")
     app.register_error_handler(Exception, _unexpected_error)

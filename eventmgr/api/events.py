@@ -11,6 +11,7 @@ from eventmgr.access import event_for_slug
 from eventmgr.api.auth import BEARER, api_public, api_roles
 from eventmgr.db import db
 from eventmgr.events import services
+from eventmgr.mail.services import deliver_pending
 from eventmgr.roles import Role
 
 blp = Blueprint("events_api", __name__, description="Events")
@@ -84,6 +85,7 @@ def _apply(action, *args):
         status = 409 if exc.conflict else 422
         abort(status, message=str(exc), messages={"json": exc.fields})
     db.session.commit()
+    deliver_pending()
     return result
 
 
