@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import render_template
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -308,7 +309,13 @@ SUBJECTS = {
 def _mail(registration: Registration, kind: str, token: str | None = None) -> OutboxMessage:
     """A message in the registrant's language; with a fresh token it carries the personal links
     (without one it points to the link sent before: only a hash of it is kept)."""
-    with force_locale(registration.language or "en"):
+    outside = not has_request_context()
+    request_context = (
+        current_app.test_request_context(base_url=current_app.config["BASE_URL"])
+        if outside
+        else nullcontext()
+    )
+    with request_context, force_locale(registration.language or "en"):
         body = render_template(
             "mail/registration.txt",
             kind=kind,

@@ -89,9 +89,9 @@ def start_gunicorn(database_url: str, workers: int, log: Path) -> tuple[subproce
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn stopped: {log.read_text()[-2000:]}")
         try:
-            if requests.get(base + "/", timeout=1).status_code < 500:
+            if requests.get(base + "/", timeout=5).status_code < 500:
                 return process, base
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     process.terminate()
     raise RuntimeError("gunicorn did not start in 30 s")
