@@ -185,8 +185,9 @@ def test_organiser_reads_updates_cancels_and_promotes(api, demo, set_capacity, s
 def test_raising_capacity_through_the_events_api_promotes_in_order(api, demo, set_capacity, smtp):
     set_capacity(1)
     ids = [api("POST", _url(demo), json=person(i)).json()["id"] for i in range(4)]
-    response = api("PATCH", f"/api/v1/events/{demo['slug']}", role="organiser",
-                   json={"onsite_capacity": 3})
+    response = api(
+        "PATCH", f"/api/v1/events/{demo['slug']}", role="organiser", json={"onsite_capacity": 3}
+    )
     assert response.status_code == 200
     statuses = [api("GET", f"{_url(demo)}/{i}", role="organiser").json()["status"] for i in ids]
     assert statuses == ["confirmed", "confirmed", "confirmed", "waitlisted"]

@@ -42,9 +42,10 @@ def test_register_switch_to_digital_promotes_the_first_waiting(
     assert len(mine) == 1 and "confirmed" in mine[0].get_content()
     page.goto(_link(mine[0]))
     assert page.locator("h1").inner_text() == "My registration"
-    assert "Åse Ødegård <b>" in page.locator("#details-form").inner_html() or page.get_by_label(
-        "Name"
-    ).input_value() == "Åse Ødegård <b>"
+    assert (
+        "Åse Ødegård <b>" in page.locator("#details-form").inner_html()
+        or page.get_by_label("Name").input_value() == "Åse Ødegård <b>"
+    )
     assert page.locator("#status").get_attribute("data-status") == "confirmed"
     assert page.locator("#badge-link").is_visible()
 

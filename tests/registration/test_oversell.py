@@ -86,8 +86,13 @@ def test_never_oversell_on_sqlite(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'oversell.sqlite3'}"
     app = create_app(
-        {"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url,
-         "SECRET_KEY": "x", "MAIL_SERVER": ""}
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "x",
+            "MAIL_SERVER": "",
+        }
     )
     with app.app_context():
         upgrade()
@@ -100,8 +105,13 @@ def test_never_oversell_on_postgresql(tmp_path):
 
     url = postgres_database(need_postgres(), "test_registration_oversell")
     app = create_app(
-        {"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url,
-         "SECRET_KEY": "x", "MAIL_SERVER": ""}
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "x",
+            "MAIL_SERVER": "",
+        }
     )
     with app.app_context():
         upgrade()
