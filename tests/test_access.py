@@ -69,15 +69,19 @@ def test_wrong_roles_are_refused_everywhere(app, demo, api):
             tokens[role] = issue_api_token(find_user(email))
         db.session.commit()
     checked = 0
+    clients = {}  # one signed-in client per role: logins are rate-limited
     for rule, method, access in _restricted(app):
         if access.level != ROLES or rule.rule.startswith("/api/") != api:
             continue
         wrong = next(r for r in WRONG_ROLE_ORDER if r not in access.roles)
-        client = app.test_client()
         headers = {}
         if api:
+            client = app.test_client()
             headers["Authorization"] = f"Bearer {tokens[wrong]}"
+        elif wrong in clients:
+            client = clients[wrong]
         else:
+            client = clients[wrong] = app.test_client()
             email, password = demo["logins"][wrong]
             client.post("/login", data={"email": email, "password": password})
         response = client.open(_url(rule), method=method, headers=headers, json={})
