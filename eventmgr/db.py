@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -96,5 +96,17 @@ def begin_write(session) -> None:
     Ends the session's current transaction first (committing what it holds), then on SQLite
     begins with BEGIN IMMEDIATE; on PostgreSQL the caller locks rows with FOR UPDATE.
     """
-    session.commit()
+    commit_keeping_state(session)
     session.connection(execution_options={IMMEDIATE: True})
+
+
+def commit_keeping_state(session) -> None:
+    """Commit without expiring loaded objects: the caller knows they are current, and reloading
+    each one costs a query on the hot path (a registration surge)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire

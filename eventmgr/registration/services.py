@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from eventmgr.db import begin_write, db, utcnow
+from eventmgr.db import begin_write, commit_keeping_state, db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
 from eventmgr.mail.services import deliver_now, queue_mail
@@ -407,7 +407,7 @@ def register(
     _record(registration, actor, "registered", {"mode": mode, "status": status})
     message = _mail(registration, "confirmation", token)
     try:
-        db.session.commit()
+        commit_keeping_state(db.session)
     except IntegrityError:
         db.session.rollback()  # the same address, a moment earlier, in another process
         found = existing(event_id, values["email"])
