@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -196,9 +206,9 @@ def data(slug: str, registration_id: int):
 @roles_required(Role.ORGANISER)
 def export(slug: str):
     event = _event(slug)
-    rows = queries.all_rows(event, **_filters())
+    rows = list(queries.all_rows(event, **_filters()))
     return Response(
-        csvio.export_rows(rows),
+        stream_with_context(csvio.export_rows(rows)),
         mimetype="text/csv",
         headers={
             "Content-Type": "text/csv; charset=utf-8",

@@ -52,6 +52,7 @@ DETAILS = (
     "networking_opt_in",
     "role",
 )
+ERASED_NAME = "[erased]"  # stored, so the same in every language
 SYSTEM = "system"
 ATTENDEE = "attendee (manage link)"
 
@@ -557,7 +558,7 @@ def _anonymise(registration: Registration, actor: str) -> None:
     if registration.anonymised_at is not None:
         return
     placeholder = f"erased-{registration.id}@invalid"
-    registration.name = _("Erased")
+    registration.name = ERASED_NAME
     registration.email = placeholder
     registration.email_key = placeholder
     registration.organisation = ""
