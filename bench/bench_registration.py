@@ -194,8 +194,10 @@ def main() -> int:
     rate = count / wall
     ms = [v * 1000 for v in latencies]
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    print(f"registration surge: {count} registrations, {args.clients} clients, "
-          f"gunicorn -w {args.workers}, {backend}")
+    print(
+        f"registration surge: {count} registrations, {args.clients} clients, "
+        f"gunicorn -w {args.workers}, {backend}"
+    )
     print(f"| {'metric':<28} | {'value':>12} | {'goal':>10} |")
     print(f"|{'-' * 30}|{'-' * 14}|{'-' * 12}|")
     rows = [
