@@ -58,7 +58,16 @@ class EventSchema(Schema):
         data = {name: getattr(event, name) for name in self.fields}
         data["starts_at"] = event.local(event.starts_at)
         data["ends_at"] = event.local(event.ends_at)
+        if not _organises(event):
+            data["stream_url"] = None  # the stream is for registered digital attendees only
         return data
+
+
+def _organises(event) -> bool:
+    user = g.get("api_user")
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_admin or user.has_role(Role.ORGANISER, event.id)
 
 
 class EventUpdateSchema(EventSchema):

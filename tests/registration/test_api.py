@@ -193,3 +193,10 @@ def test_raising_capacity_through_the_events_api_promotes_in_order(api, demo, se
     assert statuses == ["confirmed", "confirmed", "confirmed", "waitlisted"]
     promoted = {m["To"] for m in smtp if "place is yours" in m["Subject"]}
     assert promoted == {"person1@example.org", "person2@example.org"}
+
+
+def test_the_stream_link_is_not_public(api, demo):
+    public = api("GET", f"/api/v1/events/{demo['slug']}").json()
+    assert public["stream_url"] is None
+    organiser = api("GET", f"/api/v1/events/{demo['slug']}", role="organiser").json()
+    assert organiser["stream_url"].startswith("https://stream.example.org/")
