@@ -91,3 +91,21 @@ def test_missing_consent_is_named_on_the_page(page, demo):
     text = page.locator("main").inner_text()
     assert "You must accept the privacy notice" in text
     assert "Give a valid email address" in text
+
+
+@pytest.mark.browser
+def test_registering_again_mails_the_link_instead(page, demo, smtp):
+    for _attempt in range(2):
+        page.goto(f"/events/{demo['slug']}/register")
+        page.get_by_label("Name").fill("Twice Over")
+        page.get_by_label("Email").fill("twice@example.org")
+        page.get_by_label("Category").select_option("researcher")
+        page.get_by_label("I have read and accept the privacy notice").check()
+        page.get_by_role("button", name="Register").click()
+    assert "already registered" in page.locator("#registered").inner_text()
+    assert [m["To"] for m in smtp] == ["twice@example.org", "twice@example.org"]
+    latest = _link(smtp[-1])
+    page.goto(latest)
+    assert page.get_by_label("Name").input_value() == "Twice Over"
+    page.goto(_link(smtp[0]))
+    assert page.locator("h1").inner_text() != "My registration"  # the old link no longer works

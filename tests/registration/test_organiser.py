@@ -165,3 +165,14 @@ def test_privacy_purge_anonymises_an_event(app, live_server, demo):
         assert all(r.email.endswith("@invalid") and r.organisation == "" for r in rows)
     missing = runner.invoke(args=["privacy", "purge", "--event", "no-such-event"])
     assert missing.exit_code != 0 and "No event 'no-such-event'" in missing.output
+
+
+def test_html_in_names_is_escaped_on_the_organiser_pages(login, live_server, demo):
+    created = _register(live_server, demo, PERSON | {"name": "<img src=x onerror=alert(1)>"})
+    client = login("organiser")
+    listing = client.get(f"/manage/events/{demo['slug']}/registrations").get_data(as_text=True)
+    detail = client.get(f"/manage/events/{demo['slug']}/registrations/{created['id']}").get_data(
+        as_text=True
+    )
+    for html in (listing, detail):
+        assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
