@@ -76,10 +76,11 @@ def _register_blueprints(app: Flask) -> None:
     from eventmgr.checkin.views import bp as checkin_bp
     from eventmgr.core.views import bp as core_bp
     from eventmgr.events.views import bp as events_bp
-    from eventmgr.extensions import csrf
     from eventmgr.mail.views import bp as mail_bp
     from eventmgr.networking.views import bp as networking_bp
     from eventmgr.programme.views import bp as programme_bp
+    from eventmgr.registration.admin_views import bp as registration_admin_bp
+    from eventmgr.registration.views import bp as registration_bp
 
     for blueprint in (
         core_bp,
@@ -90,14 +91,11 @@ def _register_blueprints(app: Flask) -> None:
         checkin_bp,
         networking_bp,
         programme_bp,
+        registration_bp,
+        registration_admin_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
-    from eventmgr.api.events import blp as events_api
-    from eventmgr.api.programme import blp as programme_api
-
-    csrf.exempt(events_api)
-    csrf.exempt(programme_api)
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""The database layer: one declarative base, UTC timestamps, SQLite pragmas."""
+"""The database layer: one declarative base, UTC timestamps, SQLite pragmas and transactions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -59,12 +59,54 @@ class UTCDateTime(TypeDecorator[datetime]):
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """WAL lets readers work during a write; foreign keys are off in SQLite unless asked."""
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
+    if not _is_sqlite(dbapi_connection):
         return
+    # SQLAlchemy's documented pysqlite recipe: the driver no longer opens transactions on its
+    # own (it would do so late, and never for reads); `_sqlite_begin` emits BEGIN instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+IMMEDIATE = "sqlite_immediate"
+"""Execution option: start this SQLite transaction as a write transaction (BEGIN IMMEDIATE)."""
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    """Open SQLite transactions ourselves; IMMEDIATE ones take the write lock up front, so that
+    a read-then-write (count the seats, then book one) cannot interleave with another writer."""
+    if conn.dialect.name != "sqlite":
+        return
+    immediate = conn.get_execution_options().get(IMMEDIATE)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session) -> None:
+    """Start a fresh transaction in which the caller will read and then write.
+
+    Ends the session's current transaction first (committing what it holds), then on SQLite
+    begins with BEGIN IMMEDIATE; on PostgreSQL the caller locks rows with FOR UPDATE.
+    """
+    commit_keeping_state(session)
+    session.connection(execution_options={IMMEDIATE: True})
+
+
+def commit_keeping_state(session) -> None:
+    """Commit without expiring loaded objects: the caller knows they are current, and reloading
+    each one costs a query on the hot path (a registration surge)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire

@@ -4,6 +4,7 @@ from eventmgr.accounts.models import ApiToken, RoleAssignment, User
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
 from eventmgr.programme.models import Person, ProgrammeItem, ProgrammeVersion, Room
+from eventmgr.registration.models import Registration, RegistrationHistory
 
 __all__ = [
     "ApiToken",
@@ -12,6 +13,8 @@ __all__ = [
     "Person",
     "ProgrammeItem",
     "ProgrammeVersion",
+    "Registration",
+    "RegistrationHistory",
     "RoleAssignment",
     "Room",
     "User",

@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from eventmgr.db import db
+from eventmgr.extensions import csrf
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +103,13 @@ def _unexpected_error(error: Exception):
 
 def init_api(app: Flask) -> None:
     """One Api per application, so that tests may build several apps in one process."""
-    from eventmgr.api import events, programme
+    from eventmgr.api import events, programme, registrations
 
     api = EventApi(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "flask users token"}
     )
-    api.register_blueprint(events.blp, url_prefix="/api/v1")
-    api.register_blueprint(programme.blp, url_prefix="/api/v1")
+    for module in (events, programme, registrations):
+        api.register_blueprint(module.blp, url_prefix="/api/v1")
+        csrf.exempt(module.blp)  # bearer tokens, never cookies: no CSRF to guard against
     app.register_error_handler(Exception, _unexpected_error)

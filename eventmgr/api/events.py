@@ -11,6 +11,7 @@ from eventmgr.access import event_for_slug
 from eventmgr.api.auth import BEARER, api_public, api_roles
 from eventmgr.db import db
 from eventmgr.events import services
+from eventmgr.mail.services import deliver_pending
 from eventmgr.roles import Role
 
 blp = Blueprint("events_api", __name__, description="Events")
@@ -57,7 +58,16 @@ class EventSchema(Schema):
         data = {name: getattr(event, name) for name in self.fields}
         data["starts_at"] = event.local(event.starts_at)
         data["ends_at"] = event.local(event.ends_at)
+        if not _organises(event):
+            data["stream_url"] = None  # the stream is for registered digital attendees only
         return data
+
+
+def _organises(event) -> bool:
+    user = g.get("api_user")
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_admin or user.has_role(Role.ORGANISER, event.id)
 
 
 class EventUpdateSchema(EventSchema):
@@ -84,6 +94,7 @@ def _apply(action, *args):
         status = 409 if exc.conflict else 422
         abort(status, message=str(exc), messages={"json": exc.fields})
     db.session.commit()
+    deliver_pending()
     return result
 
 

@@ -110,7 +110,17 @@ def update_event(event: Event, data: dict[str, Any]) -> Event:
         for name, value in before.items():
             setattr(event, name, value)
         raise
+    if any(before[n] != getattr(event, n) for n in ("onsite_capacity", "digital_capacity")):
+        _fill_freed_places(event)
     return event
+
+
+def _fill_freed_places(event: Event) -> None:
+    """A capacity change takes effect at once: people waiting get the new places."""
+    from eventmgr.mail.services import deliver_after_commit
+    from eventmgr.registration.services import fill_freed_places
+
+    deliver_after_commit(*fill_freed_places(event, actor="organiser (capacity change)"))
 
 
 def visible_events(user: User | None) -> list[Event]:

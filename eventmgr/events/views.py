@@ -10,6 +10,7 @@ from eventmgr.access import event_for_slug, public, roles_required
 from eventmgr.db import db
 from eventmgr.events import services
 from eventmgr.events.forms import EventForm
+from eventmgr.mail.services import deliver_pending
 from eventmgr.roles import Role
 
 bp = Blueprint("events", __name__)
@@ -71,5 +72,6 @@ def _save(form: EventForm, event):
             getattr(form, name).errors.append(message)
         return render_template("manage/event_form.html", form=form, event=event), 422
     db.session.commit()
+    deliver_pending()
     flash(_("The event is saved."), "success")
     return redirect(url_for("events.manage_list"))

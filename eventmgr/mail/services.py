@@ -7,7 +7,7 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import select
 
 from eventmgr.db import db, utcnow
@@ -91,3 +91,14 @@ def send_queued(limit: int = 500) -> int:
 def deliver_now(*messages: OutboxMessage) -> int:
     """Send freshly committed messages at once when SMTP is configured."""
     return send_messages([m for m in messages if m.sent_at is None])
+
+
+def deliver_after_commit(*messages: OutboxMessage) -> None:
+    """Remember messages queued deep inside a service; the view sends them after its commit."""
+    g.setdefault("_mail_after_commit", []).extend(messages)
+
+
+def deliver_pending() -> int:
+    """Send what deliver_after_commit remembered in this request (after the commit)."""
+    pending = g.pop("_mail_after_commit", [])
+    return deliver_now(*pending) if pending else 0

@@ -1,0 +1,226 @@
+"""Registration surge: many people registering at once through the public API.
+
+Starts gunicorn with 2 workers on a fresh database, fires the registrations from 16 concurrent
+clients, prints registrations per second and latency percentiles, and checks that the on-site
+places were not oversold (and that everyone beyond them is on the waiting list).
+
+    python bench/bench_registration.py            # 2,000 registrations
+    python bench/bench_registration.py --quick    # 200, for CI
+    BENCH_DATABASE_URL=postgresql+psycopg://.../scratch python bench/bench_registration.py
+
+BENCH_DATABASE_URL must name a scratch PostgreSQL database: its public schema is emptied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
+
+from eventmgr import create_app  # noqa: E402
+from eventmgr.db import db  # noqa: E402
+from eventmgr.events.models import Event  # noqa: E402
+from eventmgr.registration.models import Registration  # noqa: E402
+
+CATEGORIES = ("oncologist", "haematologist", "researcher", "industry", "student")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fresh_database(workdir: Path) -> str:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{workdir / 'bench.sqlite3'}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def _prepare(url: str, workdir: Path, capacity: int) -> tuple[object, str]:
+    from flask_migrate import upgrade
+
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(workdir),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "MAIL_SERVER": "",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        for slug, seats in (("surge", capacity), ("warm-up", None)):
+            db.session.add(
+                Event(
+                    slug=slug,
+                    name=slug.title(),
+                    starts_at=datetime(2030, 1, 26, 9, tzinfo=UTC),
+                    ends_at=datetime(2030, 1, 26, 17, tzinfo=UTC),
+                    timezone="Europe/Oslo",
+                    venue="Auditorium",
+                    onsite_capacity=seats,
+                    stream_url="https://stream.example.org/surge",
+                    published=True,
+                )
+            )
+        db.session.commit()
+    return app, "surge"
+
+
+def _start_gunicorn(url: str, workers: int, workdir: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench",
+        "REGISTRATION_RATE_LIMIT": "",  # the surge comes from one address here
+        "MAIL_SERVER": "",
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    log = (workdir / "gunicorn.log").open("wb")
+    process = subprocess.Popen(
+        [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "app:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/", timeout=5).status_code < 500:
+                return process, base
+        except requests.RequestException:
+            time.sleep(0.1)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def _body(i: int) -> dict:
+    return {
+        "name": f"Surge Person {i}",
+        "email": f"surge{i}@example.org",
+        "organisation": "Oslo universitetssykehus",
+        "category": CATEGORIES[i % len(CATEGORIES)],
+        "mode": "digital" if i % 10 == 9 else "on_site",
+        "consent": True,
+    }
+
+
+def _fire(url: str, count: int, clients: int, offset: int = 0) -> tuple[list[float], list, float]:
+    def one(i: int) -> tuple[float, int, str]:
+        started = time.perf_counter()
+        response = requests.post(url, json=_body(offset + i), timeout=60)
+        elapsed = time.perf_counter() - started
+        status = response.json().get("status", "") if response.status_code == 201 else ""
+        return elapsed, response.status_code, status
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        results = list(pool.map(one, range(count)))
+    wall = time.perf_counter() - started
+    return [r[0] for r in results], [(r[1], r[2]) for r in results], wall
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def _check(app, slug: str, capacity: int, answers: list) -> tuple[int, int, int]:
+    with app.app_context():
+        event = db.session.scalar(select(Event).where(Event.slug == slug))
+        rows = dict(
+            db.session.execute(
+                select(Registration.status, func.count(Registration.id))
+                .where(Registration.event_id == event.id, Registration.mode == "on_site")
+                .group_by(Registration.status)
+            ).all()
+        )
+        db.engine.dispose()
+    confirmed, waiting = rows.get("confirmed", 0), rows.get("waitlisted", 0)
+    failures = sum(1 for code, _status in answers if code != 201)
+    return confirmed, waiting, failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="about 200 registrations")
+    parser.add_argument("--count", type=int, default=None)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    count = args.count or (200 if args.quick else 2000)
+    capacity = count * 6 // 10
+    with tempfile.TemporaryDirectory(prefix="bench-registration-") as tmp:
+        workdir = Path(tmp)
+        url = _fresh_database(workdir)
+        app, slug = _prepare(url, workdir, capacity)
+        process, base = _start_gunicorn(url, args.workers, workdir)
+        try:
+            _fire(f"{base}/api/v1/events/warm-up/registrations", 40, args.clients, offset=10**6)
+            latencies, answers, wall = _fire(
+                f"{base}/api/v1/events/{slug}/registrations", count, args.clients
+            )
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+        confirmed, waiting, failures = _check(app, slug, capacity, answers)
+    on_site_requests = sum(1 for i in range(count) if _body(i)["mode"] == "on_site")
+    rate = count / wall
+    ms = [v * 1000 for v in latencies]
+    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    print(
+        f"registration surge: {count} registrations, {args.clients} clients, "
+        f"gunicorn -w {args.workers}, {backend}"
+    )
+    print(f"| {'metric':<28} | {'value':>12} | {'goal':>10} |")
+    print(f"|{'-' * 30}|{'-' * 14}|{'-' * 12}|")
+    rows = [
+        ("registrations/s", f"{rate:.0f}", ">= 300"),
+        ("p50 latency (ms)", f"{_percentile(ms, 50):.1f}", ""),
+        ("p95 latency (ms)", f"{_percentile(ms, 95):.1f}", ""),
+        ("p99 latency (ms)", f"{_percentile(ms, 99):.1f}", "< 100"),
+        ("mean latency (ms)", f"{statistics.fmean(ms):.1f}", ""),
+        ("on-site capacity", f"{capacity}", ""),
+        ("on-site confirmed", f"{confirmed}", f"= {min(capacity, on_site_requests)}"),
+        ("on-site waiting list", f"{waiting}", f"= {max(0, on_site_requests - capacity)}"),
+        ("failed requests", f"{failures}", "= 0"),
+    ]
+    for name, value, goal in rows:
+        print(f"| {name:<28} | {value:>12} | {goal:>10} |")
+    ok = (
+        failures == 0
+        and confirmed == min(capacity, on_site_requests)
+        and waiting == max(0, on_site_requests - capacity)
+    )
+    print("oversold: no" if confirmed <= capacity else "OVERSOLD!")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

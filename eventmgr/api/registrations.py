@@ -1,0 +1,252 @@
+"""/api/v1/events/<slug>/registrations: public sign-up, and the organiser's tools."""
+
+from __future__ import annotations
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE, Schema, fields, validate
+from sqlalchemy import select
+
+from eventmgr.access import event_for_slug
+from eventmgr.api.auth import BEARER, api_public, api_roles
+from eventmgr.db import db
+from eventmgr.extensions import limiter
+from eventmgr.registration import queries, services
+from eventmgr.registration.models import CATEGORIES, MODES, ROLE_MARKERS, STATUSES, Registration
+from eventmgr.registration.views import _registration_limit_exempt, registration_rate_limit
+from eventmgr.roles import Role
+
+blp = Blueprint("registrations_api", __name__, description="Registrations")
+
+
+class RegistrationIn(Schema):
+    """A sign-up. Values are checked by the registration rules, which name every wrong field."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = fields.Raw(metadata={"type": "string", "maxLength": 200})
+    email = fields.Raw(metadata={"type": "string", "format": "email"})
+    organisation = fields.Raw(metadata={"type": "string", "maxLength": 200})
+    job_title = fields.Raw(metadata={"type": "string", "maxLength": 200})
+    category = fields.Raw(metadata={"type": "string", "enum": list(CATEGORIES)})
+    mode = fields.Raw(metadata={"type": "string", "enum": list(MODES)})
+    dietary_needs = fields.Raw(metadata={"type": "string", "maxLength": 500})
+    language = fields.Raw(metadata={"type": "string", "enum": ["en", "nb"]})
+    consent = fields.Raw(metadata={"type": "boolean"})
+    networking_opt_in = fields.Raw(metadata={"type": "boolean"})
+    when_full = fields.String(
+        load_default="waitlist",
+        validate=validate.OneOf(["waitlist", "digital"]),
+        metadata={"description": "On site full: join the waiting list or take a digital place."},
+    )
+
+
+class RegistrationCreated(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    mode = fields.String()
+    manage_url = fields.String()
+    badge_url = fields.String(metadata={"description": "Only for confirmed on-site people."})
+    calendar_url = fields.String()
+
+
+class RegistrationOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    organisation = fields.String()
+    job_title = fields.String()
+    category = fields.String()
+    mode = fields.String()
+    status = fields.String()
+    role = fields.String()
+    dietary_needs = fields.String()
+    language = fields.String()
+    networking_opt_in = fields.Boolean()
+    consent_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    badge_code = fields.String()
+
+
+class RegistrationUpdate(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.Raw()
+    email = fields.Raw()
+    organisation = fields.Raw()
+    job_title = fields.Raw()
+    category = fields.Raw()
+    dietary_needs = fields.Raw()
+    language = fields.Raw()
+    networking_opt_in = fields.Raw()
+    role = fields.Raw(metadata={"type": "string", "enum": list(ROLE_MARKERS)})
+    mode = fields.String(validate=validate.OneOf(MODES))
+    join_waitlist = fields.Boolean(load_default=False)
+
+
+class ListArgs(Schema):
+    q = fields.String(load_default="")
+    mode = fields.String(validate=validate.OneOf(MODES))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    sort = fields.String(load_default="created", validate=validate.OneOf(list(queries.SORTS)))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class RegistrationPage(Schema):
+    items = fields.List(fields.Nested(RegistrationOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    counts = fields.Dict(keys=fields.String(), values=fields.Dict())
+
+
+def _open_event(slug: str):
+    event = event_for_slug(slug)
+    if event is None or not (event.published or _organiser(slug)):
+        abort(404, message=f"No event {slug!r}.")
+    return event
+
+
+def _organiser(slug: str) -> bool:
+    user = g.get("api_user")
+    return bool(user and user.has_role(Role.ORGANISER, event_for_slug(slug).id))
+
+
+def _event(slug: str):
+    event = event_for_slug(slug)
+    if event is None:
+        abort(404, message=f"No event {slug!r}.")
+    return event
+
+
+def _registration(slug: str, registration_id: int) -> Registration:
+    event = _event(slug)
+    registration = db.session.scalar(
+        select(Registration).where(
+            Registration.id == registration_id, Registration.event_id == event.id
+        )
+    )
+    if registration is None:
+        abort(404, message=f"No registration {registration_id} for this event.")
+    return registration
+
+
+def _fail(exc: services.RegistrationError):
+    db.session.rollback()
+    message = "Some fields are invalid." if exc.status == 422 else next(iter(exc.fields.values()))
+    abort(exc.status, message=message, messages={"json": exc.fields})
+
+
+def _actor() -> str:
+    return f"organiser {g.api_user.email} (API)"
+
+
+@blp.route("/events/<slug>/registrations")
+class Registrations(MethodView):
+    @api_public
+    @limiter.limit(registration_rate_limit, exempt_when=_registration_limit_exempt)
+    @blp.arguments(RegistrationIn)
+    @blp.response(201, RegistrationCreated)
+    def post(self, data: dict, slug: str):
+        """Register for a published event (no login). The three URLs carry a personal token;
+        an address registered already gets 409, and its manage link by email."""
+        event = event_for_slug(slug)
+        if event is None or not event.published:
+            abort(404, message=f"No event {slug!r} open for registration.")
+        when_full = data.pop("when_full")
+        try:
+            outcome = services.register(event, data, when_full=when_full)
+        except services.AlreadyRegistered:
+            abort(
+                409,
+                message="This email address is registered for the event already; "
+                "its manage link has been sent to it.",
+                messages={"json": {"email": "Already registered for this event."}},
+            )
+        except services.RegistrationError as exc:
+            _fail(exc)
+        reg, token = outcome.registration, outcome.token
+        body = {
+            "id": reg.id,
+            "status": reg.status,
+            "mode": reg.mode,
+            "manage_url": services.manage_url(token),
+            "calendar_url": services.calendar_url(token),
+        }
+        if reg.confirmed_on_site:
+            body["badge_url"] = services.badge_url(token)
+        return body
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, RegistrationPage)
+    def get(self, args: dict, slug: str):
+        """Registrations of the event, filtered and paged, with counts per mode and status."""
+        event = _event(slug)
+        page = queries.search(event, **args)
+        return {
+            "items": page.items,
+            "total": page.total,
+            "page": page.page,
+            "per_page": page.per_page,
+            "counts": page.counts_by_mode(),
+        }
+
+
+@blp.route("/events/<slug>/registrations/<int:registration_id>")
+class RegistrationItem(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, RegistrationOut)
+    def get(self, slug: str, registration_id: int):
+        """One registration."""
+        return _registration(slug, registration_id)
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(RegistrationUpdate)
+    @blp.response(200, RegistrationOut)
+    def patch(self, data: dict, slug: str, registration_id: int):
+        """Change details, role or mode (mode follows the capacity rules)."""
+        registration = _registration(slug, registration_id)
+        mode = data.pop("mode", None)
+        join_waitlist = data.pop("join_waitlist", False)
+        try:
+            services.update_details(registration, data, _actor())
+            if mode:
+                registration = services.switch_mode(
+                    registration, mode, _actor(), join_waitlist
+                ).registration
+        except services.RegistrationError as exc:
+            _fail(exc)
+        return registration
+
+
+@blp.route("/events/<slug>/registrations/<int:registration_id>/cancel")
+class RegistrationCancel(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, RegistrationOut)
+    def post(self, slug: str, registration_id: int):
+        """Cancel; the place goes to the first person waiting."""
+        return services.cancel(_registration(slug, registration_id), _actor())
+
+
+@blp.route("/events/<slug>/registrations/<int:registration_id>/promote")
+class RegistrationPromote(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, RegistrationOut)
+    def post(self, slug: str, registration_id: int):
+        """Confirm someone from the waiting list out of turn (only if a place is free)."""
+        try:
+            return services.promote(_registration(slug, registration_id), _actor())
+        except services.RegistrationError as exc:
+            _fail(exc)

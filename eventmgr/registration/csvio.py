@@ -1,0 +1,119 @@
+"""CSV export (UTF-8 with a BOM, so Excel keeps æøå) and a checked, all-or-nothing import."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from eventmgr.events.models import Event
+from eventmgr.registration import services
+from eventmgr.registration.models import Registration
+
+COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "organisation",
+    "job_title",
+    "category",
+    "mode",
+    "status",
+    "role",
+    "dietary_needs",
+    "language",
+    "networking_opt_in",
+    "created_at",
+)
+IMPORT_COLUMNS = ("name", "email", "organisation", "job_title", "category", "mode", "role")
+BOM = "\ufeff"
+
+
+def _safe(value: str) -> str:
+    """Cells starting like a formula would run in Excel; a leading quote keeps them text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _cell(value):
+    if isinstance(value, str):
+        return _safe(value)
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export_rows(rows: Iterable[Registration]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield BOM
+    writer.writerow(COLUMNS)
+    for reg in rows:
+        values = [getattr(reg, c) for c in COLUMNS]
+        writer.writerow(
+            [
+                _safe(v)
+                if isinstance(v, str)
+                else (v.isoformat() if hasattr(v, "isoformat") else v)
+                for v in values
+            ]
+        )
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+@dataclass
+class ImportCheck:
+    rows: list[dict] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+
+def check_import(event: Event, raw: bytes) -> ImportCheck:
+    """Every bad row is reported by its line in the file; nothing is stored here."""
+    result = ImportCheck()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        result.problems.append((1, _("The file is not UTF-8 text; save it as CSV UTF-8.")))
+        return result
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    headers = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("name", "email", "category", "mode") if c not in headers]
+    if missing:
+        result.problems.append((1, _("Missing columns: %(cols)s.", cols=", ".join(missing))))
+        return result
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        data = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
+        data = {k: v for k, v in data.items() if k in IMPORT_COLUMNS}
+        data.setdefault("role", "attendee")
+        data["role"] = data["role"] or "attendee"
+        try:
+            values = services.clean(data, require_consent=False)
+        except services.RegistrationError as exc:
+            reasons = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            result.problems.append((line, reasons))
+            continue
+        key = values["email"].lower()
+        if key in seen:
+            result.problems.append(
+                (line, _("email: the same address is on line %(n)d.", n=seen[key]))
+            )
+            continue
+        seen[key] = line
+        if services.existing(event.id, values["email"]) is not None:
+            result.problems.append((line, _("email: already registered for this event.")))
+            continue
+        values["role"] = data["role"]
+        result.rows.append(values)
+    if not result.rows and not result.problems:
+        result.problems.append((1, _("The file has no rows.")))
+    return result

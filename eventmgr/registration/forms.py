@@ -1,0 +1,91 @@
+"""Registration forms. The rules live in services.clean; the forms only carry the fields."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+
+from eventmgr.registration.models import CATEGORIES, ROLE_MARKERS, STATUSES
+
+MODE_CHOICES = [("on_site", _l("On site")), ("digital", _l("Digital"))]
+LANGUAGE_CHOICES = [("en", "English"), ("nb", "Norsk bokmål")]
+
+
+def _categories():
+    return [(c, c.capitalize()) for c in CATEGORIES]
+
+
+class DetailsForm(FlaskForm):
+    """What a registrant may change about themselves."""
+
+    name = StringField(_l("Name"))
+    email = StringField(_l("Email"))
+    organisation = StringField(_l("Organisation"))
+    job_title = StringField(_l("Job title"))
+    category = SelectField(_l("Category"), choices=_categories())
+    dietary_needs = TextAreaField(_l("Dietary needs (on site only)"))
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    networking_opt_in = BooleanField(_l("I want to take part in networking (a profile others see)"))
+    submit = SubmitField(_l("Save"))
+
+    def details(self) -> dict:
+        return {
+            name: getattr(self, name).data
+            for name in self.data
+            if name not in ("submit", "csrf_token")
+        }
+
+
+class RegisterForm(DetailsForm):
+    mode = RadioField(_l("Participation"), choices=MODE_CHOICES, default="on_site")
+    when_full = RadioField(
+        _l("On-site places are taken. Instead:"),
+        choices=[
+            ("waitlist", _l("Put me on the waiting list for on site")),
+            ("digital", _l("Give me a digital place")),
+        ],
+        default="waitlist",
+    )
+    consent = BooleanField(_l("I have read and accept the privacy notice"))
+    submit = SubmitField(_l("Register"))
+
+
+class OrganiserForm(DetailsForm):
+    """The organiser adds or edits someone, including the role marker and mode."""
+
+    mode = RadioField(_l("Participation"), choices=MODE_CHOICES, default="on_site")
+    role = SelectField(_l("Role"), choices=[(r, r.capitalize()) for r in ROLE_MARKERS])
+
+
+class ModeForm(FlaskForm):
+    mode = RadioField(_l("Participation"), choices=MODE_CHOICES)
+    join_waitlist = BooleanField(_l("If it is full, put me on the waiting list"))
+    submit = SubmitField(_l("Switch"))
+
+
+class ConfirmForm(FlaskForm):
+    confirm = BooleanField(_l("Yes, I am sure"))
+    submit = SubmitField(_l("Confirm"))
+
+
+class ActionForm(FlaskForm):
+    """A button that posts (cancel, promote, resend): CSRF only."""
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file (UTF-8)"))
+    content = HiddenField()
+    submit = SubmitField(_l("Check the file"))
+
+
+STATUS_CHOICES = STATUSES

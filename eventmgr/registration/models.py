@@ -1,0 +1,125 @@
+"""Registrations of people for an event, and the history of every change to them."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventmgr import ROOT
+from eventmgr.db import UTCDateTime, db, utcnow
+
+ON_SITE = "on_site"
+DIGITAL = "digital"
+MODES = (ON_SITE, DIGITAL)
+
+CONFIRMED = "confirmed"
+WAITLISTED = "waitlisted"
+CANCELLED = "cancelled"
+STATUSES = (CONFIRMED, WAITLISTED, CANCELLED)
+
+ROLE_MARKERS = ("attendee", "speaker", "moderator", "press", "delegation")
+LANGUAGES = ("en", "nb")
+
+
+def _demo_categories() -> tuple[str, ...]:
+    """The attendee categories of the demo conference are the categories everyone uses."""
+    path = ROOT / "eventmgr" / "demo" / "cancer_crosslinks_2023.json"
+    return tuple(json.loads(path.read_text(encoding="utf-8"))["attendee_categories"])
+
+
+CATEGORIES = _demo_categories()
+
+
+class Registration(db.Model):
+    """One person at one event. The manage token is stored only as its SHA-256."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "email_key", name="uq_registrations_event_email"),
+        Index("ix_registrations_event_status_mode", "event_id", "status", "mode"),
+        Index("ix_registrations_event_queue", "event_id", "mode", "status", "queued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254))  # lower-cased: one per address
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str] = mapped_column(String(40))
+    mode: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(12))
+    role: Mapped[str] = mapped_column(String(12), default="attendee")
+    dietary_needs: Mapped[str] = mapped_column(String(500), default="")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    networking_opt_in: Mapped[bool] = mapped_column(default=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    badge_code: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # waiting order
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event = relationship("Event", lazy="joined")
+    history: Mapped[list[RegistrationHistory]] = relationship(
+        back_populates="registration",
+        cascade="all, delete-orphan",
+        order_by="RegistrationHistory.id",
+    )
+
+    @property
+    def confirmed_on_site(self) -> bool:
+        return self.status == CONFIRMED and self.mode == ON_SITE
+
+    def personal_data(self) -> dict[str, Any]:
+        """What we hold about the person, as they may download it."""
+        return {
+            "event": self.event.slug,
+            "name": self.name,
+            "email": self.email,
+            "organisation": self.organisation,
+            "job_title": self.job_title,
+            "category": self.category,
+            "mode": self.mode,
+            "status": self.status,
+            "role": self.role,
+            "dietary_needs": self.dietary_needs,
+            "language": self.language,
+            "consent_at": self.consent_at.isoformat() if self.consent_at else None,
+            "networking_opt_in": self.networking_opt_in,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "history": [h.as_dict() for h in self.history],
+        }
+
+
+class RegistrationHistory(db.Model):
+    """Who changed what on a registration, and when."""
+
+    __tablename__ = "registration_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(40))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    registration: Mapped[Registration] = relationship(back_populates="history")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            "changes": self.changes,
+        }

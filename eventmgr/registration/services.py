@@ -1,0 +1,585 @@
+"""Registration rules shared by the pages, the API, CSV import and the CLI.
+
+Capacity is decided inside one database transaction that holds the event's lock: a row lock
+(SELECT ... FOR UPDATE) on PostgreSQL, the database write lock (BEGIN IMMEDIATE) on SQLite.
+Counting and booking therefore never interleave, across threads or processes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, has_request_context, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from eventmgr.db import begin_write, commit_keeping_state, db, utcnow
+from eventmgr.events.models import Event
+from eventmgr.mail.models import OutboxMessage
+from eventmgr.mail.services import deliver_now, queue_mail
+from eventmgr.registration.models import (
+    CANCELLED,
+    CATEGORIES,
+    CONFIRMED,
+    DIGITAL,
+    LANGUAGES,
+    MODES,
+    ON_SITE,
+    ROLE_MARKERS,
+    WAITLISTED,
+    Registration,
+    RegistrationHistory,
+)
+from eventmgr.urls import external_url
+
+LIMITS = {"name": 200, "email": 254, "organisation": 200, "job_title": 200, "dietary_needs": 500}
+DETAILS = (
+    "name",
+    "email",
+    "organisation",
+    "job_title",
+    "category",
+    "dietary_needs",
+    "language",
+    "networking_opt_in",
+    "role",
+)
+ERASED_NAME = "[erased]"  # stored, so the same in every language
+SYSTEM = "system"
+ATTENDEE = "attendee (manage link)"
+
+
+class RegistrationError(ValueError):
+    """Input or an action that breaks a rule; `fields` names each wrong field."""
+
+    def __init__(self, fields: dict[str, str], status: int = 422):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+        self.status = status
+
+
+class AlreadyRegistered(Exception):
+    """The address is registered for the event already; its manage link has been emailed."""
+
+    def __init__(self, registration: Registration):
+        super().__init__(registration.email)
+        self.registration = registration
+
+
+@dataclass
+class Outcome:
+    """A registration after an action, its fresh token (if one was issued) and the mail sent."""
+
+    registration: Registration
+    token: str | None = None
+    mails: list[OutboxMessage] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- tokens and codes
+
+
+def new_token() -> str:
+    """43 characters, 256 bits: the manage link is the only key a registrant has."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_badge_code() -> str:
+    """26 characters of A-Z2-7 (QR alphanumeric mode) from 128 random bits; no personal data."""
+    return base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=")
+
+
+def find_by_token(token: str) -> Registration | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.token_hash == hash_token(token), Registration.anonymised_at.is_(None)
+        )
+    )
+
+
+def manage_url(token: str) -> str:
+    return external_url("registration.manage", token=token)
+
+
+def badge_url(token: str) -> str:
+    return external_url("registration.badge", token=token)
+
+
+def calendar_url(token: str) -> str:
+    return external_url("registration.calendar", token=token)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _text(value: Any, name: str, errors: dict[str, str], required: bool = False) -> str:
+    text = "" if value is None else value
+    if not isinstance(text, str):
+        errors[name] = _("Give text.")
+        return ""
+    text = " ".join(text.split()) if name != "dietary_needs" else text.strip()
+    if required and not text:
+        errors[name] = _("This field is required.")
+    elif len(text) > LIMITS[name]:
+        errors[name] = _("At most %(n)d characters.", n=LIMITS[name])
+    return text
+
+
+def _email(value: Any, errors: dict[str, str]) -> str:
+    text = _text(value, "email", errors, required=True)
+    if "email" in errors:
+        return text
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        errors["email"] = _("Give a valid email address, such as name@example.org.")
+        return text
+
+
+def _choice(value: Any, name: str, choices: tuple[str, ...], errors: dict[str, str]) -> str:
+    if value not in choices:
+        errors[name] = _("Choose one of: %(choices)s.", choices=", ".join(choices))
+    return value
+
+
+def clean(data: dict[str, Any], *, require_consent: bool, partial: bool = False) -> dict:
+    """Check registration data; every wrong field is named, nothing is half-accepted."""
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+
+    def given(name: str) -> bool:
+        return not partial or name in data
+
+    if given("name"):
+        out["name"] = _text(data.get("name"), "name", errors, required=True)
+    if given("email"):
+        out["email"] = _email(data.get("email"), errors)
+    for name in ("organisation", "job_title", "dietary_needs"):
+        if given(name):
+            out[name] = _text(data.get(name), name, errors)
+    if given("category"):
+        out["category"] = _choice(data.get("category"), "category", CATEGORIES, errors)
+    if not partial or "mode" in data:
+        out["mode"] = _choice(data.get("mode"), "mode", MODES, errors)
+    if given("language"):
+        out["language"] = _choice(data.get("language") or "en", "language", LANGUAGES, errors)
+    if given("role"):
+        out["role"] = _choice(data.get("role") or "attendee", "role", ROLE_MARKERS, errors)
+    if "networking_opt_in" in data:
+        out["networking_opt_in"] = data["networking_opt_in"] is True
+    if require_consent and data.get("consent") is not True:
+        errors["consent"] = _("You must accept the privacy notice to register.")
+    if out.get("mode") == DIGITAL:
+        out["dietary_needs"] = ""
+    if errors:
+        raise RegistrationError(errors)
+    return out
+
+
+# --------------------------------------------------------------------------- capacity
+
+
+def lock_event(event_id: int) -> Event:
+    """The event, locked until commit (FOR UPDATE on PostgreSQL; on SQLite the transaction
+    already holds the write lock from begin_write)."""
+    return db.session.scalars(
+        select(Event)
+        .where(Event.id == event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def confirmed_count(event_id: int, mode: str) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == event_id,
+            Registration.status == CONFIRMED,
+            Registration.mode == mode,
+        )
+    )
+
+
+def capacity(event: Event, mode: str) -> int | None:
+    return event.onsite_capacity if mode == ON_SITE else event.digital_capacity
+
+
+def free_places(event: Event, mode: str) -> int | None:
+    """None means unlimited."""
+    limit = capacity(event, mode)
+    if limit is None:
+        return None
+    return max(0, limit - confirmed_count(event.id, mode))
+
+
+def has_room(event: Event, mode: str) -> bool:
+    free = free_places(event, mode)
+    return free is None or free > 0
+
+
+def counts(event_id: int) -> dict[tuple[str, str], int]:
+    """(mode, status) -> number of registrations; one grouped query."""
+    rows = db.session.execute(
+        select(Registration.mode, Registration.status, func.count(Registration.id))
+        .where(Registration.event_id == event_id)
+        .group_by(Registration.mode, Registration.status)
+    )
+    return {(mode, status): n for mode, status, n in rows}
+
+
+def _reload(registration: Registration) -> Registration:
+    return db.session.scalars(
+        select(Registration)
+        .where(Registration.id == registration.id)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _record(registration: Registration, actor: str, action: str, changes: dict) -> None:
+    db.session.add(
+        RegistrationHistory(
+            registration=registration, actor=actor[:300], action=action, changes=changes
+        )
+    )
+
+
+def promote_waiting(event: Event, mode: str, actor: str = SYSTEM) -> list[OutboxMessage]:
+    """Confirm waiting people, first come first served, while there is room. The caller holds
+    the event lock, and only waitlisted rows are taken, so nobody is promoted twice."""
+    messages: list[OutboxMessage] = []
+    free = free_places(event, mode)
+    while free is None or free > 0:
+        nxt = db.session.scalar(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.mode == mode,
+                Registration.status == WAITLISTED,
+            )
+            .order_by(Registration.queued_at, Registration.id)
+            .limit(1)
+        )
+        if nxt is None:
+            break
+        nxt.status = CONFIRMED
+        _record(nxt, actor, "promoted", {"status": [WAITLISTED, CONFIRMED]})
+        messages.append(_mail(nxt, "promoted"))
+        db.session.flush()
+        if free is not None:
+            free -= 1
+    return messages
+
+
+def fill_freed_places(event: Event, actor: str = SYSTEM) -> list[OutboxMessage]:
+    """Promote in both modes (after a capacity change); the caller commits and delivers."""
+    db.session.flush()  # on PostgreSQL the UPDATE of the event row takes its lock
+    return promote_waiting(event, ON_SITE, actor) + promote_waiting(event, DIGITAL, actor)
+
+
+# --------------------------------------------------------------------------- mail
+
+
+def _rotate(registration: Registration) -> str:
+    """Issue a new manage token (only its hash is kept, so a link can only be re-sent new)."""
+    token = new_token()
+    registration.token_hash = hash_token(token)
+    return token
+
+
+SUBJECTS = {
+    "confirmation": lambda r: _("Your registration for %(event)s", event=r.event.name),
+    "existing": lambda r: _("Your registration for %(event)s", event=r.event.name),
+    "promoted": lambda r: _("A place is yours: %(event)s", event=r.event.name),
+    "cancelled": lambda r: _("Registration cancelled: %(event)s", event=r.event.name),
+}
+
+
+def _mail(registration: Registration, kind: str, token: str | None = None) -> OutboxMessage:
+    """A message in the registrant's language; with a fresh token it carries the personal links
+    (without one it points to the link sent before: only a hash of it is kept)."""
+    outside = not has_request_context()
+    request_context = (
+        current_app.test_request_context(base_url=current_app.config["BASE_URL"])
+        if outside
+        else nullcontext()
+    )
+    with request_context, force_locale(registration.language or "en"):
+        body = render_template(
+            "mail/registration.txt",
+            kind=kind,
+            registration=registration,
+            event=registration.event,
+            manage_url=manage_url(token) if token else None,
+            calendar_url=calendar_url(token) if token else None,
+            badge_url=badge_url(token) if token and registration.confirmed_on_site else None,
+        )
+        subject = SUBJECTS[kind](registration)
+    return queue_mail(registration.email, subject, body)
+
+
+def _commit_and_deliver(messages: list[OutboxMessage]) -> None:
+    db.session.commit()
+    deliver_now(*messages)
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def existing(event_id: int, email: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event_id, Registration.email_key == email.lower()
+        )
+    )
+
+
+def send_existing_link(registration: Registration) -> None:
+    """Someone registered again: the address gets its (new) manage link, nobody else sees it."""
+    begin_write(db.session)
+    registration = _reload(registration)
+    message = _mail(registration, "existing", token=_rotate(registration))
+    _record(registration, ATTENDEE, "link_resent", {})
+    _commit_and_deliver([message])
+
+
+def register(
+    event: Event,
+    data: dict[str, Any],
+    *,
+    actor: str = ATTENDEE,
+    when_full: str = "waitlist",
+    public: bool = True,
+) -> Outcome:
+    """Register someone; confirmed when there is room, else waiting list (or a digital place
+    when `when_full` is "digital"). Raises AlreadyRegistered after emailing the manage link."""
+    values = clean(data, require_consent=public)
+    if when_full not in ("waitlist", "digital"):
+        raise RegistrationError(
+            {"when_full": _("Choose one of: %(choices)s.", choices="waitlist, digital")}
+        )
+    if not public:
+        values.setdefault("role", data.get("role") or "attendee")
+    else:
+        values["role"] = "attendee"
+    event_id = event.id
+    found = existing(event_id, values["email"])
+    if found is not None:
+        send_existing_link(found)
+        raise AlreadyRegistered(found)
+    begin_write(db.session)
+    event = lock_event(event_id)
+    mode = values.pop("mode")
+    status = CONFIRMED
+    if not has_room(event, mode):
+        if mode == ON_SITE and when_full == "digital":
+            mode = DIGITAL
+            status = CONFIRMED if has_room(event, DIGITAL) else WAITLISTED
+        else:
+            status = WAITLISTED
+    token = new_token()
+    now = utcnow()
+    registration = Registration(
+        event_id=event.id,
+        event=event,
+        email_key=values["email"].lower(),
+        mode=mode,
+        status=status,
+        token_hash=hash_token(token),
+        badge_code=new_badge_code(),
+        consent_at=now if data.get("consent") is True else None,
+        created_at=now,
+        queued_at=now,
+        **values,
+    )
+    db.session.add(registration)
+    _record(registration, actor, "registered", {"mode": mode, "status": status})
+    message = _mail(registration, "confirmation", token)
+    try:
+        commit_keeping_state(db.session)
+    except IntegrityError:
+        db.session.rollback()  # the same address, a moment earlier, in another process
+        found = existing(event_id, values["email"])
+        if found is None:
+            raise
+        send_existing_link(found)
+        raise AlreadyRegistered(found) from None
+    deliver_now(message)
+    return Outcome(registration, token)
+
+
+def _diff(registration: Registration, values: dict[str, Any]) -> dict[str, list]:
+    changes = {}
+    for name, value in values.items():
+        old = getattr(registration, name)
+        if old != value:
+            changes[name] = [old, value]
+    return changes
+
+
+def update_details(registration: Registration, data: dict[str, Any], actor: str) -> Registration:
+    """Change personal details (not mode or status); the history keeps what changed."""
+    values = clean(data, require_consent=False, partial=True)
+    values.pop("mode", None)
+    values = {k: v for k, v in values.items() if k in DETAILS}
+    if registration.mode == DIGITAL:
+        values.pop("dietary_needs", None)
+    if "email" in values and values["email"].lower() != registration.email_key:
+        other = existing(registration.event_id, values["email"])
+        if other is not None:
+            raise RegistrationError(
+                {"email": _("Another registration for this event uses that address.")}, 409
+            )
+        values["email_key"] = values["email"].lower()
+    changes = _diff(registration, values)
+    if not changes:
+        return registration
+    for name, value in values.items():
+        setattr(registration, name, value)
+    _record(registration, actor, "edited", {k: v for k, v in changes.items() if k != "email_key"})
+    db.session.commit()
+    return registration
+
+
+def switch_mode(
+    registration: Registration, mode: str, actor: str, join_waitlist: bool = False
+) -> Outcome:
+    """Move between on site and digital. A freed on-site place goes to the next in line.
+    When the new mode is full the person joins its waiting list only if they agreed to."""
+    if mode not in MODES:
+        raise RegistrationError(
+            {"mode": _("Choose one of: %(choices)s.", choices=", ".join(MODES))}
+        )
+    begin_write(db.session)
+    registration = _reload(registration)
+    if registration.status == CANCELLED:
+        raise RegistrationError({"mode": _("This registration is cancelled.")}, 409)
+    if registration.mode == mode:
+        db.session.rollback()
+        return Outcome(registration)
+    event = lock_event(registration.event_id)
+    old_mode, old_status = registration.mode, registration.status
+    if has_room(event, mode):
+        status = CONFIRMED
+    elif join_waitlist:
+        status = WAITLISTED
+    else:
+        db.session.rollback()
+        raise RegistrationError(
+            {"mode": _("No place is free there; you may join its waiting list.")}, 409
+        )
+    registration.mode = mode
+    registration.status = status
+    if mode == DIGITAL:
+        registration.dietary_needs = ""
+    if status == WAITLISTED:
+        registration.queued_at = utcnow()
+    _record(
+        registration,
+        actor,
+        "mode_changed",
+        {"mode": [old_mode, mode], "status": [old_status, status]},
+    )
+    db.session.flush()
+    messages = promote_waiting(event, old_mode) if old_status == CONFIRMED else []
+    _commit_and_deliver(messages)
+    return Outcome(registration, mails=messages)
+
+
+def cancel(registration: Registration, actor: str) -> Registration:
+    """Cancel; a confirmed place goes to the first person waiting for that mode."""
+    begin_write(db.session)
+    registration = _reload(registration)
+    if registration.status == CANCELLED:
+        db.session.rollback()
+        return registration
+    event = lock_event(registration.event_id)
+    was = registration.status
+    registration.status = CANCELLED
+    registration.cancelled_at = utcnow()
+    _record(registration, actor, "cancelled", {"status": [was, CANCELLED]})
+    db.session.flush()
+    messages = promote_waiting(event, registration.mode) if was == CONFIRMED else []
+    if registration.anonymised_at is None:
+        messages.append(_mail(registration, "cancelled"))
+    _commit_and_deliver(messages)
+    return registration
+
+
+def promote(registration: Registration, actor: str) -> Registration:
+    """The organiser confirms someone from the waiting list out of turn, if a place is free."""
+    begin_write(db.session)
+    registration = _reload(registration)
+    if registration.status != WAITLISTED:
+        db.session.rollback()
+        raise RegistrationError(
+            {"status": _("Only people on the waiting list can be promoted.")}, 409
+        )
+    event = lock_event(registration.event_id)
+    if not has_room(event, registration.mode):
+        db.session.rollback()
+        raise RegistrationError(
+            {"status": _("No place is free; raise the capacity or cancel someone first.")}, 409
+        )
+    registration.status = CONFIRMED
+    _record(registration, actor, "promoted", {"status": [WAITLISTED, CONFIRMED]})
+    _commit_and_deliver([_mail(registration, "promoted")])
+    return registration
+
+
+def resend(registration: Registration, actor: str) -> None:
+    """Send the confirmation again, with a new manage link (the old one stops working)."""
+    token = _rotate(registration)
+    _record(registration, actor, "confirmation_resent", {})
+    _commit_and_deliver([_mail(registration, "confirmation", token)])
+
+
+def erase(registration: Registration, actor: str, cancel_first: bool = True) -> None:
+    """Anonymise personal data; mode, status, category and dates stay so counts still add up."""
+    if cancel_first and registration.status != CANCELLED:
+        registration = cancel(registration, actor)
+    _anonymise(registration, actor)
+    db.session.commit()
+
+
+def _anonymise(registration: Registration, actor: str) -> None:
+    if registration.anonymised_at is not None:
+        return
+    placeholder = f"erased-{registration.id}@invalid"
+    registration.name = ERASED_NAME
+    registration.email = placeholder
+    registration.email_key = placeholder
+    registration.organisation = ""
+    registration.job_title = ""
+    registration.dietary_needs = ""
+    registration.networking_opt_in = False
+    registration.token_hash = hash_token(new_token())
+    registration.anonymised_at = utcnow()
+    for entry in registration.history:
+        entry.changes = {}
+    _record(registration, actor, "erased", {})
+
+
+def purge_event(event: Event, actor: str = SYSTEM) -> int:
+    """Anonymise every registration of an event (after it); returns how many were changed."""
+    rows = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.anonymised_at.is_(None)
+        )
+    ).all()
+    for registration in rows:
+        _anonymise(registration, actor)
+    db.session.commit()
+    return len(rows)

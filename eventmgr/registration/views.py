@@ -1,0 +1,236 @@
+"""The public registration page and the registrant's own page behind the manage link."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from eventmgr.access import event_for_slug, public
+from eventmgr.db import db
+from eventmgr.extensions import limiter
+from eventmgr.registration import documents, services
+from eventmgr.registration.forms import ConfirmForm, DetailsForm, ModeForm, RegisterForm
+from eventmgr.registration.models import CANCELLED, ON_SITE, Registration
+
+bp = Blueprint("registration", __name__)
+
+
+def registration_rate_limit() -> str:
+    return current_app.config.get("REGISTRATION_RATE_LIMIT") or "30 per minute"
+
+
+def _registration_limit_exempt() -> bool:
+    return not current_app.config.get("REGISTRATION_RATE_LIMIT")
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Manage links are secret: never sent on as a referrer, never cached by proxies."""
+    if request.path.startswith("/r/"):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _open_event(slug: str):
+    event = event_for_slug(slug)
+    if event is None or not event.published:
+        abort(404)
+    return event
+
+
+def _errors_to_form(form, exc: services.RegistrationError) -> None:
+    for name, message in exc.fields.items():
+        target = getattr(form, name, None)
+        if target is None:
+            flash(message, "error")
+        else:
+            target.errors = [*target.errors, message]
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(registration_rate_limit, methods=["POST"], exempt_when=_registration_limit_exempt)
+@public
+def register(slug: str):
+    event = _open_event(slug)
+    form = RegisterForm()
+    onsite_full = not services.has_room(event, ON_SITE)
+    if form.validate_on_submit():
+        data = form.details() | {"mode": form.mode.data, "consent": form.consent.data}
+        try:
+            outcome = services.register(event, data, when_full=form.when_full.data or "waitlist")
+        except services.AlreadyRegistered:
+            session["registered"] = {"existing": True}
+            return redirect(url_for("registration.registered", slug=slug))
+        except services.RegistrationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            reg = outcome.registration
+            session["registered"] = {"status": reg.status, "mode": reg.mode}
+            return redirect(url_for("registration.registered", slug=slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "registration/register.html", event=event, form=form, onsite_full=onsite_full
+    ), status
+
+
+@bp.route("/events/<slug>/registered")
+@public
+def registered(slug: str):
+    event = _open_event(slug)
+    result = session.pop("registered", None)
+    if result is None:
+        return redirect(url_for("registration.register", slug=slug))
+    return render_template("registration/registered.html", event=event, result=result)
+
+
+def _by_token(token: str) -> Registration:
+    registration = services.find_by_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def _actor() -> str:
+    return services.ATTENDEE
+
+
+@bp.route("/r/<token>", methods=["GET", "POST"])
+@public
+def manage(token: str):
+    registration = _by_token(token)
+    form = DetailsForm(obj=registration)
+    if registration.status != CANCELLED and form.validate_on_submit():
+        try:
+            services.update_details(registration, form.details(), _actor())
+        except services.RegistrationError as exc:
+            db.session.rollback()
+            _errors_to_form(form, exc)
+        else:
+            flash(_("Your details are saved."), "success")
+            return redirect(url_for("registration.manage", token=token))
+    mode_form = ModeForm(mode="digital" if registration.mode == ON_SITE else "on_site")
+    status = 422 if form.errors else 200
+    return render_template(
+        "registration/manage.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+        mode_form=mode_form,
+        token=token,
+        onsite_full=not services.has_room(registration.event, ON_SITE),
+    ), status
+
+
+@bp.route("/r/<token>/mode", methods=["POST"])
+@public
+def switch_mode(token: str):
+    registration = _by_token(token)
+    form = ModeForm()
+    if form.validate_on_submit():
+        try:
+            outcome = services.switch_mode(
+                registration, form.mode.data, _actor(), form.join_waitlist.data
+            )
+        except services.RegistrationError as exc:
+            db.session.rollback()
+            for message in exc.fields.values():
+                flash(message, "error")
+        else:
+            reg = outcome.registration
+            if reg.status == "waitlisted":
+                flash(_("You are now on the waiting list."), "info")
+            else:
+                flash(_("Your participation is changed."), "success")
+    return redirect(url_for("registration.manage", token=token))
+
+
+def _confirmed_action(token: str, template: str, action) -> Response | str:
+    registration = _by_token(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if form.confirm.data:
+            return action(registration)
+        form.confirm.errors = [_("Tick the box to confirm.")]
+    return render_template(template, registration=registration, form=form, token=token), (
+        422 if form.is_submitted() else 200
+    )
+
+
+@bp.route("/r/<token>/cancel", methods=["GET", "POST"])
+@public
+def cancel(token: str):
+    def do(registration):
+        services.cancel(registration, _actor())
+        flash(_("Your registration is cancelled."), "success")
+        return redirect(url_for("registration.manage", token=token))
+
+    if _by_token(token).status == CANCELLED:
+        return redirect(url_for("registration.manage", token=token))
+    return _confirmed_action(token, "registration/cancel.html", do)
+
+
+@bp.route("/r/<token>/erase", methods=["GET", "POST"])
+@public
+def erase(token: str):
+    def do(registration):
+        slug = registration.event.slug
+        services.erase(registration, _actor())
+        flash(_("Your registration is cancelled and your personal data erased."), "success")
+        return redirect(url_for("events.event_home", slug=slug))
+
+    return _confirmed_action(token, "registration/erase.html", do)
+
+
+@bp.route("/r/<token>/data.json")
+@public
+def data(token: str):
+    registration = _by_token(token)
+    body = json.dumps(registration.personal_data(), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-registration.json"'},
+    )
+
+
+@bp.route("/r/<token>/badge.pdf")
+@public
+def badge(token: str):
+    registration = _by_token(token)
+    if not registration.confirmed_on_site:
+        abort(404)
+    return Response(
+        documents.badge_pdf(registration),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'inline; filename="badge.pdf"'},
+    )
+
+
+@bp.route("/r/<token>/event.ics")
+@public
+def calendar(token: str):
+    registration = _by_token(token)
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "eventmgr"
+    return Response(
+        documents.event_ics(registration, host),
+        mimetype="text/calendar",
+        headers={
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"',
+        },
+    )
