@@ -1,0 +1,148 @@
+"""Local search on slot assignments: never lose weight, gain weight or fairness.
+
+Moves put an unscheduled request into a slot, evicting at most one meeting
+that is not fixed: the one sharing a person with it, or, in a slot whose
+tables are all taken, the cheapest meeting whose table it can use. A move is
+taken when it raises the total weight, or keeps it and raises fairness (more
+people with a meeting first, then a smaller sum of c(c-1)/2 over people with
+c meetings). Every accepted move strictly raises (weight, fairness)
+lexicographically, so the search ends.
+
+Run on the greedy schedule it gives CP-SAT a better hint; run on CP-SAT's
+schedule it is the fairness step: it cannot touch an optimal weight, it only
+trades meetings of equal weight. In tests CP-SAT given fairness as a second
+objective found almost nothing in seconds, while these swaps are cheap.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+
+from .check import sizes_fit
+from .instance import Instance
+
+COVER = 10**6  # one more person with a meeting outweighs any load penalty
+
+
+def _score(count: int) -> int:
+    """Fairness of one person with `count` meetings (concave: evens loads out)."""
+    return (COVER if count else 0) - count * (count - 1) // 2
+
+
+class _State:
+    """A slot assignment with the indexes moves need."""
+
+    def __init__(self, inst: Instance, slots: dict[int, int]) -> None:
+        self.inst = inst
+        self.slots: dict[int, int] = {}
+        self.fixed = {f.request for f in inst.fixed}
+        self.pinned = {f.request for f in inst.fixed if f.table is not None}
+        self.who: dict[tuple[int, int], int] = {}
+        self.load: Counter[int] = Counter()
+        self.members: dict[int, set[int]] = defaultdict(set)  # evictable meetings per slot
+        self.sizes: dict[int, Counter[int]] = defaultdict(Counter)  # unpinned meetings only
+        self.seats = [
+            [inst.tables[t].seats for t in inst.free_tables(s)] for s in range(len(inst.slots))
+        ]
+        for r, s in slots.items():
+            self._add(r, s)
+
+    def _add(self, r: int, s: int) -> None:
+        """Book request r in slot s."""
+        req = self.inst.requests[r]
+        for p in req.participants:
+            self.who[p, s] = r
+            self.load[p] += 1
+        if r not in self.pinned:
+            self.sizes[s][req.size] += 1
+        if r not in self.fixed:
+            self.members[s].add(r)
+        self.slots[r] = s
+
+    def _remove(self, r: int) -> None:
+        """Unbook request r."""
+        req, s = self.inst.requests[r], self.slots.pop(r)
+        for p in req.participants:
+            del self.who[p, s]
+            self.load[p] -= 1
+        self.sizes[s][req.size] -= 1
+        self.members[s].discard(r)
+
+    def _tables_ok(self, s: int, out: int | None, add: int) -> bool:
+        """Do the unpinned meetings of s still fit its free tables after the move?"""
+        sizes = self.sizes[s].copy()
+        if out is not None:
+            sizes[self.inst.requests[out].size] -= 1
+        sizes[self.inst.requests[add].size] += 1
+        return sizes_fit(list(sizes.elements()), self.seats[s])
+
+    def _fairness_gain(self, out: int | None, add: int) -> int:
+        """Change in total fairness if `out` leaves and `add` joins."""
+        delta: Counter[int] = Counter(self.inst.requests[add].participants)
+        if out is not None:
+            delta.subtract(self.inst.requests[out].participants)
+        return sum(_score(self.load[p] + d) - _score(self.load[p]) for p, d in delta.items() if d)
+
+    def _person_blocker(self, r: int, s: int) -> tuple[bool, int | None]:
+        """The single evictable meeting sharing a person with r in s, if r can go there."""
+        reqs = self.inst.requests
+        blockers = {self.who[p, s] for p in reqs[r].participants if (p, s) in self.who}
+        if len(blockers) > 1 or blockers & self.fixed:
+            return False, None
+        return True, next(iter(blockers), None)
+
+    def _table_blocker(self, r: int, s: int) -> int | None:
+        """The cheapest meeting in a full slot whose table r could take instead."""
+        reqs = self.inst.requests
+        weight = reqs[r].weight
+        lighter = [e for e in self.members[s] if reqs[e].weight <= weight]
+        lighter.sort(key=lambda e: (reqs[e].weight, -self._fairness_gain(e, r), e))
+        return next((e for e in lighter if self._tables_ok(s, e, r)), None)
+
+    def _worth_it(self, r: int, out: int | None) -> bool:
+        """Does swapping `out` for r raise (weight, fairness) within everyone's cap?"""
+        reqs = self.inst.requests
+        gain = reqs[r].weight - (reqs[out].weight if out is not None else 0)
+        leaving = set(reqs[out].participants) if out is not None else set()
+        for p in reqs[r].participants:
+            if p not in leaving and self.load[p] >= self.inst.participants[p].max_meetings:
+                return False
+        return gain > 0 or (gain == 0 and self._fairness_gain(out, r) > 0)
+
+    def try_move(self, r: int, s: int) -> bool:
+        """Put unscheduled r into s if that raises (weight, fairness); report success."""
+        possible, out = self._person_blocker(r, s)
+        if not possible:
+            return False
+        if not self._tables_ok(s, out, r):
+            if out is not None:
+                return False
+            out = self._table_blocker(r, s)
+            if out is None:
+                return False
+        if not self._worth_it(r, out):
+            return False
+        if out is not None:
+            self._remove(out)
+        self._add(r, s)
+        return True
+
+
+def polish(
+    inst: Instance, slots: dict[int, int], deadline: float | None = None, rounds: int = 5
+) -> dict[int, int]:
+    """Improve {request: slot} by single insert-or-swap moves until none helps or time ends."""
+    state = _State(inst, slots)
+    order = sorted(range(len(inst.requests)), key=lambda r: (-inst.requests[r].weight, r))
+    for _ in range(rounds):
+        moved = False
+        for r in order:
+            if deadline is not None and time.perf_counter() > deadline:
+                return state.slots
+            if r in state.slots:
+                continue
+            moved |= any(state.try_move(r, s) for s in inst.candidates[r])
+        if not moved:
+            break
+    return state.slots
