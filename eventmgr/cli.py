@@ -8,10 +8,12 @@ def register(app: Flask) -> None:
     from eventmgr.core.backup import backup_command, restore_command
     from eventmgr.demo.seed import seed_demo_command
     from eventmgr.mail.cli import mail
+    from eventmgr.networking.cli import networking
     from eventmgr.registration.cli import privacy
 
     app.cli.add_command(users)
     app.cli.add_command(mail)
+    app.cli.add_command(networking)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
