@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup translations migrate seed lint bench clean
+.PHONY: run test setup translations messages migrate seed lint bench clean
 
 setup: $(VENV)/.installed static/vendor/.installed translations
 
@@ -26,6 +26,14 @@ static/vendor/.installed: package.json package-lock.json
 
 translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -d eventmgr/translations -D messages >/dev/null
+
+# After changing user-visible text: refresh the catalogue (sorted, no locations), then fill the
+# empty msgstr entries in eventmgr/translations/nb/LC_MESSAGES/messages.po.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o .messages.pot . >/dev/null
+	$(VENV)/bin/pybabel update -i .messages.pot -d eventmgr/translations -D messages -w 100 \
+		--no-fuzzy-matching --ignore-obsolete >/dev/null
+	rm -f .messages.pot
 
 migrate: setup
 	$(FLASK) db upgrade

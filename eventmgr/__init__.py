@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    _register_jobs()
     return app
 
 
@@ -73,9 +74,11 @@ def _register_blueprints(app: Flask) -> None:
     from eventmgr.accounts.admin_views import bp as accounts_admin_bp
     from eventmgr.accounts.views import bp as accounts_bp
     from eventmgr.api import init_api
+    from eventmgr.audit.views import bp as audit_bp
     from eventmgr.checkin.views import bp as checkin_bp
     from eventmgr.core.views import bp as core_bp
     from eventmgr.events.views import bp as events_bp
+    from eventmgr.jobs.views import bp as jobs_bp
     from eventmgr.mail.views import bp as mail_bp
     from eventmgr.networking.views import bp as networking_bp
     from eventmgr.programme.views import bp as programme_bp
@@ -93,9 +96,16 @@ def _register_blueprints(app: Flask) -> None:
         programme_bp,
         registration_bp,
         registration_admin_bp,
+        audit_bp,
+        jobs_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
+
+
+def _register_jobs() -> None:
+    """Each domain's job handlers, so that any process (web or `flask jobs work`) can run them."""
+    from eventmgr.registration import jobs  # noqa: F401
 
 
 def _register_cli(app: Flask) -> None:

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 MENUS = {
-    "admin": {"manage", "door", "delegation", "users", "outbox", "dashboard", "account"},
+    "admin": {"manage", "door", "delegation", "users", "outbox", "audit", "dashboard", "account"},
     "organiser": {"manage", "dashboard", "account"},
     "door_staff": {"door", "dashboard", "account"},
     "delegation_lead": {"delegation", "dashboard", "account"},

@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from eventmgr import audit
 from eventmgr.accounts.models import ApiToken, RoleAssignment, User
 from eventmgr.db import db
 from eventmgr.roles import EVENT_ROLES, Role
@@ -82,6 +83,12 @@ def grant_role(user: User, role: str, event_id: int | None = None) -> RoleAssign
             return assignment
     assignment = RoleAssignment(role=role.value, event_id=event_id)
     user.roles.append(assignment)
+    audit.record(
+        "account.role_granted",
+        event=event_id,
+        target=("User", user.id or user.email),
+        details={"role": role.value},
+    )
     return assignment
 
 

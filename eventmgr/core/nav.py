@@ -24,6 +24,7 @@ NAV = (
     NavItem("delegation", _l("Delegation"), "networking.delegation_home", (Role.DELEGATION_LEAD,)),
     NavItem("users", _l("Users"), "accounts_admin.users", (Role.ADMIN,)),
     NavItem("outbox", _l("Outbox"), "mail.outbox", (Role.ADMIN,)),
+    NavItem("audit", _l("Audit log"), "audit.index", (Role.ADMIN,)),
     NavItem("dashboard", _l("My page"), "core.dashboard"),
     NavItem("account", _l("Account"), "accounts.account"),
 )

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select
 
+from eventmgr import audit
 from eventmgr.accounts.models import User
 from eventmgr.accounts.services import grant_role
 from eventmgr.db import db
@@ -93,6 +94,7 @@ def create_event(data: dict[str, Any], creator: User | None = None) -> Event:
     db.session.flush()
     if creator is not None and not creator.is_admin:
         grant_role(creator, Role.ORGANISER, event.id)
+    audit.record("event.created", event=event, target=event, details={"slug": event.slug})
     return event
 
 
@@ -110,9 +112,21 @@ def update_event(event: Event, data: dict[str, Any]) -> Event:
         for name, value in before.items():
             setattr(event, name, value)
         raise
+    changed = {
+        n: [_plain(before[n]), _plain(getattr(event, n))]
+        for n in EDITABLE
+        if before[n] != getattr(event, n)
+    }
+    if changed:
+        audit.record("event.updated", event=event, target=event, details=changed)
     if any(before[n] != getattr(event, n) for n in ("onsite_capacity", "digital_capacity")):
         _fill_freed_places(event)
     return event
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly value for the audit log."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _fill_freed_places(event: Event) -> None:

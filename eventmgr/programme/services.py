@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import defer, selectinload
 
+from eventmgr import audit
 from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.programme.models import Delivery, Kind, Person, ProgrammeItem, ProgrammeVersion, Room
@@ -243,6 +244,9 @@ def move_item(
 
 def delete_item(item: ProgrammeItem) -> None:
     """Remove an item; a session's talks go with it."""
+    audit.record(
+        "programme.item_deleted", event=item.event_id, target=item, details={"title": item.title}
+    )
     db.session.delete(item)
     db.session.flush()
 
@@ -531,6 +535,12 @@ def publish(event: Event, confirm: bool = False) -> ProgrammeVersion:
     )
     db.session.add(version)
     db.session.flush()
+    audit.record(
+        "programme.published",
+        event=event,
+        target=version,
+        details={"version": number, "clashes": len(clashes)},
+    )
     return version
 
 

@@ -12,17 +12,20 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from eventmgr.access import event_for_slug, roles_required
+from eventmgr.core.csvfile import csv_response
 from eventmgr.db import db
+from eventmgr.jobs.services import enqueue
 from eventmgr.registration import csvio, queries, services
 from eventmgr.registration.forms import ActionForm, ImportForm, OrganiserForm
+from eventmgr.registration.jobs import IMPORT
 from eventmgr.registration.models import CATEGORIES, MODES, STATUSES, Registration
 from eventmgr.roles import Role
 
@@ -207,14 +210,7 @@ def data(slug: str, registration_id: int):
 def export(slug: str):
     event = _event(slug)
     rows = list(queries.all_rows(event, **_filters()))
-    return Response(
-        stream_with_context(csvio.export_rows(rows)),
-        mimetype="text/csv",
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{slug}-registrations.csv"',
-        },
-    )
+    return csv_response(f"{slug}-registrations.csv", csvio.COLUMNS, csvio.export_rows(rows))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -230,20 +226,19 @@ def import_csv(slug: str):
         check = csvio.check_import(event, raw)
         form.content.data = raw.decode("utf-8-sig", errors="replace")
         if check.clean and request.form.get("commit") == "1":
-            added = [
-                services.register(event, row, actor=_actor() + " (CSV import)", public=False)
-                for row in check.rows
-            ]
-            waiting = sum(1 for o in added if o.registration.status == "waitlisted")
-            flash(
-                _(
-                    "%(n)d registrations imported (%(w)d on the waiting list).",
-                    n=len(added),
-                    w=waiting,
-                ),
-                "success",
+            job = enqueue(
+                IMPORT,
+                {
+                    "rows": check.rows,
+                    "actor": _actor() + " (CSV import)",
+                    "locale": str(get_locale()),
+                    "back": url_for("registration_admin.index", slug=slug),
+                },
+                owner=current_user,
+                event=event,
+                total=len(check.rows),
             )
-            return redirect(url_for("registration_admin.index", slug=slug))
+            return redirect(url_for("jobs.show", job_id=job.id))
     return render_template("registration/admin_import.html", event=event, form=form, check=check), (
         422 if check and not check.clean else 200
     )

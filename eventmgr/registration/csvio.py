@@ -29,40 +29,12 @@ COLUMNS = (
     "created_at",
 )
 IMPORT_COLUMNS = ("name", "email", "organisation", "job_title", "category", "mode", "role")
-BOM = "\ufeff"
 
 
-def _safe(value: str) -> str:
-    """Cells starting like a formula would run in Excel; a leading quote keeps them text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def _cell(value):
-    if isinstance(value, str):
-        return _safe(value)
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def export_rows(rows: Iterable[Registration]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    yield BOM
-    writer.writerow(COLUMNS)
+def export_rows(rows: Iterable[Registration]) -> Iterator[list]:
+    """One list of cells per registration, in COLUMNS order."""
     for reg in rows:
-        values = [getattr(reg, c) for c in COLUMNS]
-        writer.writerow(
-            [
-                _safe(v)
-                if isinstance(v, str)
-                else (v.isoformat() if hasattr(v, "isoformat") else v)
-                for v in values
-            ]
-        )
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+        yield [getattr(reg, c) for c in COLUMNS]
 
 
 @dataclass
@@ -90,6 +62,7 @@ def check_import(event: Event, raw: bytes) -> ImportCheck:
         result.problems.append((1, _("Missing columns: %(cols)s.", cols=", ".join(missing))))
         return result
     seen: dict[str, int] = {}
+    registered = services.registered_email_keys(event.id)
     for row in reader:
         line = reader.line_num
         data = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
@@ -109,7 +82,7 @@ def check_import(event: Event, raw: bytes) -> ImportCheck:
             )
             continue
         seen[key] = line
-        if services.existing(event.id, values["email"]) is not None:
+        if key in registered:
             result.problems.append((line, _("email: already registered for this event.")))
             continue
         values["role"] = data["role"]

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from eventmgr import audit
 from eventmgr.db import begin_write, commit_keeping_state, db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
@@ -249,11 +250,21 @@ def _reload(registration: Registration) -> Registration:
 
 
 def _record(registration: Registration, actor: str, action: str, changes: dict) -> None:
+    """The registration's own history; an organiser's change also goes to the audit log."""
     db.session.add(
         RegistrationHistory(
             registration=registration, actor=actor[:300], action=action, changes=changes
         )
     )
+    if actor.startswith("organiser"):
+        if registration.id is None:
+            db.session.flush()
+        audit.record(
+            f"registration.{action}",
+            event=registration.event_id,
+            target=("Registration", registration.id),
+            details=changes,
+        )
 
 
 def promote_waiting(event: Event, mode: str, actor: str = SYSTEM) -> list[OutboxMessage]:
@@ -343,6 +354,13 @@ def existing(event_id: int, email: str) -> Registration | None:
         select(Registration).where(
             Registration.event_id == event_id, Registration.email_key == email.lower()
         )
+    )
+
+
+def registered_email_keys(event_id: int) -> set[str]:
+    """Every address registered for the event, in one query (a CSV import checks thousands)."""
+    return set(
+        db.session.scalars(select(Registration.email_key).where(Registration.event_id == event_id))
     )
 
 

@@ -159,16 +159,23 @@ def switch_mode(token: str):
     return redirect(url_for("registration.manage", token=token))
 
 
-def _confirmed_action(token: str, template: str, action) -> Response | str:
+def _confirmed_action(token: str, title: str, explanation: str, action) -> Response | str:
+    """Run an irreversible action once the attendee ticked the confirmation box."""
     registration = _by_token(token)
     form = ConfirmForm()
     if form.validate_on_submit():
         if form.confirm.data:
             return action(registration)
         form.confirm.errors = [_("Tick the box to confirm.")]
-    return render_template(template, registration=registration, form=form, token=token), (
-        422 if form.is_submitted() else 200
+    page = render_template(
+        "registration/confirm.html",
+        registration=registration,
+        form=form,
+        token=token,
+        title=title,
+        explanation=explanation,
     )
+    return page, (422 if form.is_submitted() else 200)
 
 
 @bp.route("/r/<token>/cancel", methods=["GET", "POST"])
@@ -181,7 +188,12 @@ def cancel(token: str):
 
     if _by_token(token).status == CANCELLED:
         return redirect(url_for("registration.manage", token=token))
-    return _confirmed_action(token, "registration/cancel.html", do)
+    return _confirmed_action(
+        token,
+        _("Cancel my registration"),
+        _("Your place goes to the next person on the waiting list. This cannot be undone."),
+        do,
+    )
 
 
 @bp.route("/r/<token>/erase", methods=["GET", "POST"])
@@ -193,7 +205,15 @@ def erase(token: str):
         flash(_("Your registration is cancelled and your personal data erased."), "success")
         return redirect(url_for("events.event_home", slug=slug))
 
-    return _confirmed_action(token, "registration/erase.html", do)
+    return _confirmed_action(
+        token,
+        _("Erase my data"),
+        _(
+            "Your registration is cancelled and your name, address and other details are "
+            "removed. Only anonymous counts remain. This cannot be undone."
+        ),
+        do,
+    )
 
 
 @bp.route("/r/<token>/data.json")

@@ -1,0 +1,5 @@
+"""The audit log: who did what to which record, for organiser, door and administrator actions."""
+
+from eventmgr.audit.services import record
+
+__all__ = ["record"]

@@ -1,0 +1,183 @@
+"""Queue, claim and run jobs.
+
+A job is claimed with one conditional UPDATE, so among several instances (or a web process and
+`flask jobs work`) exactly one runs it. A running job beats a heartbeat; one whose heartbeat is
+older than STALE_AFTER was cut off by a dying process and is claimed again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import or_, select, update
+
+from eventmgr.accounts.models import User
+from eventmgr.db import begin_write, db, utcnow
+from eventmgr.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
+
+log = logging.getLogger(__name__)
+STALE_AFTER = timedelta(seconds=60)
+MAX_ATTEMPTS = 3
+
+
+@dataclass
+class Result:
+    """What a handler returns: a file to offer for download, and/or a message to show."""
+
+    message: str = ""
+    content: bytes | None = None
+    filename: str = ""
+    mimetype: str = "application/octet-stream"
+
+
+class JobFailed(Exception):
+    """Raised by a handler to end the job with a message for the user (not a crash)."""
+
+
+Handler = Callable[[Job, Callable[[int, int], None]], Result]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that runs jobs of this kind: fn(job, progress) -> Result."""
+
+    def decorate(fn: Handler) -> Handler:
+        HANDLERS[kind] = fn
+        return fn
+
+    return decorate
+
+
+def enqueue(kind: str, params: dict[str, Any], *, owner=None, event=None, total: int = 0) -> Job:
+    """Store the job and commit; then start it in this process unless a worker is configured."""
+    if kind not in HANDLERS:
+        raise KeyError(f"no handler for job kind {kind!r}")
+    job = Job(
+        kind=kind,
+        params=params,
+        owner_id=getattr(owner, "id", None),
+        event_id=getattr(event, "id", None),
+        total=total,
+    )
+    db.session.add(job)
+    db.session.commit()
+    if current_app.config.get("JOBS_IN_PROCESS", True):
+        start_thread(current_app._get_current_object())
+    return job
+
+
+def start_thread(app: Flask) -> threading.Thread:
+    thread = threading.Thread(target=_work_in_thread, args=(app,), daemon=True)
+    thread.start()
+    return thread
+
+
+def _work_in_thread(app: Flask) -> None:
+    with app.app_context():
+        try:
+            work()
+        finally:
+            db.session.remove()
+
+
+def work(limit: int = 100) -> int:
+    """Run claimable jobs until none is left; returns how many ran (`flask jobs work`)."""
+    ran = 0
+    while ran < limit:
+        job = claim_next()
+        if job is None:
+            break
+        run(job)
+        ran += 1
+    return ran
+
+
+def claim_next() -> Job | None:
+    """Take the oldest queued job, or a running one whose process died."""
+    stale = utcnow() - STALE_AFTER
+    candidates = db.session.scalars(
+        select(Job.id)
+        .where(
+            or_(
+                Job.status == QUEUED,
+                (Job.status == RUNNING) & (Job.heartbeat_at < stale),
+            )
+        )
+        .order_by(Job.id)
+        .limit(10)
+    ).all()
+    for job_id in candidates:
+        claimed = db.session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .where(or_(Job.status == QUEUED, (Job.status == RUNNING) & (Job.heartbeat_at < stale)))
+            .values(status=RUNNING, heartbeat_at=utcnow(), attempts=Job.attempts + 1)
+        )
+        db.session.commit()
+        if claimed.rowcount == 1:
+            return db.session.get(Job, job_id)
+    return None
+
+
+def run(job: Job) -> None:
+    """Run one claimed job to its end; a crash is recorded, never raised into the worker."""
+    if job.attempts > MAX_ATTEMPTS:
+        _finish(job, FAILED, "Stopped after repeated interruptions.")
+        return
+    fn = HANDLERS.get(job.kind)
+    if fn is None:
+        _finish(job, FAILED, f"Unknown job kind {job.kind}.")
+        return
+    g.acting_user = db.session.get(User, job.owner_id) if job.owner_id else None
+    try:
+        result = fn(job, lambda done, total: _progress(job.id, done, total))
+    except JobFailed as exc:
+        db.session.rollback()
+        _finish(db.session.get(Job, job.id), FAILED, str(exc))
+        return
+    except Exception:
+        log.exception("job %s (%s) failed", job.id, job.kind)
+        db.session.rollback()
+        _finish(db.session.get(Job, job.id), FAILED, "The job failed; the log has the details.")
+        return
+    db.session.commit()  # the handler's own work, before the job's end state
+    _finish(db.session.get(Job, job.id), DONE, result.message, result)
+
+
+def _progress(job_id: int, done: int, total: int) -> None:
+    """Store progress and the heartbeat on a connection of its own, outside the handler's work."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(done=done, total=total, heartbeat_at=utcnow())
+        )
+
+
+def _finish(job: Job, status: str, message: str, result: Result | None = None) -> None:
+    """Write the end state in a write transaction of its own (progress wrote meanwhile)."""
+    begin_write(db.session)
+    if result is not None:
+        job.result = result.content
+        job.result_name = result.filename
+        job.result_type = result.mimetype
+    job.status = status
+    job.message = message
+    job.finished_at = utcnow()
+    if status == DONE:
+        job.done = job.total = max(job.total, job.done)
+    db.session.commit()
+
+
+def job_for(job_id: int, user) -> Job | None:
+    """A job its owner (or an administrator) may see."""
+    job = db.session.get(Job, job_id)
+    if job is None or not (user.is_admin or job.owner_id == user.id):
+        return None
+    return job

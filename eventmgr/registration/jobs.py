@@ -1,0 +1,44 @@
+"""The registration import runs as a background job, so a large file shows its progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from eventmgr.db import db
+from eventmgr.events.models import Event
+from eventmgr.jobs.models import Job
+from eventmgr.jobs.services import JobFailed, Result, handler
+from eventmgr.registration import services
+from eventmgr.registration.models import WAITLISTED
+
+IMPORT = "registration.import"
+PROGRESS_EVERY = 20
+
+
+@handler(IMPORT)
+def run_import(job: Job, progress: Callable[[int, int], None]) -> Result:
+    """Register each checked row; one that registered meanwhile is skipped, not doubled."""
+    event = db.session.get(Event, job.event_id)
+    if event is None:
+        raise JobFailed("The event no longer exists.")
+    rows, actor = job.params["rows"], job.params["actor"]
+    added = waiting = skipped = 0
+    for number, row in enumerate(rows, 1):
+        try:
+            outcome = services.register(event, row, actor=actor, public=False)
+        except services.AlreadyRegistered:
+            db.session.rollback()
+            skipped += 1
+        else:
+            added += 1
+            waiting += outcome.registration.status == WAITLISTED
+        if number % PROGRESS_EVERY == 0 or number == len(rows):
+            progress(number, len(rows))
+    with force_locale(job.params.get("locale", "en")):
+        message = _("%(n)d registrations imported (%(w)d on the waiting list).", n=added, w=waiting)
+        if skipped:
+            message += " " + _("%(n)d skipped: registered meanwhile.", n=skipped)
+    return Result(message=message)
