@@ -120,6 +120,28 @@ def login(client, demo):
     return _login
 
 
+@pytest.fixture
+def api(live_server, app, demo):
+    """requests against the live server, with one bearer token per demo role."""
+    import requests
+
+    from eventmgr.accounts.services import find_user, issue_api_token
+
+    tokens = {}
+    with app.app_context():
+        for role, (email, _pw) in demo["logins"].items():
+            tokens[role] = issue_api_token(find_user(email))
+        db.session.commit()
+
+    def call(method: str, path: str, role: str | None = None, **kwargs):
+        headers = kwargs.pop("headers", {})
+        if role:
+            headers["Authorization"] = f"Bearer {tokens[role]}"
+        return requests.request(method, live_server + path, headers=headers, timeout=10, **kwargs)
+
+    return call
+
+
 @pytest.fixture(scope="session")
 def live_app(database_url, app, tmp_path_factory):
     """A second app on the same database, with CSRF on, as a browser meets it."""

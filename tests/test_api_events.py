@@ -5,9 +5,6 @@ from __future__ import annotations
 import pytest
 import requests
 
-from eventmgr.accounts.services import find_user, issue_api_token
-from eventmgr.db import db
-
 NEW_EVENT = {
     "slug": "oncology-day-2024",
     "name": "Oncology Day 2024",
@@ -19,24 +16,6 @@ NEW_EVENT = {
     "digital_capacity": None,
     "stream_url": "https://stream.example.org/oncology-day",
 }
-
-
-@pytest.fixture
-def api(live_server, app, demo):
-    """requests against the live server, with one token per demo role."""
-    tokens = {}
-    with app.app_context():
-        for role, (email, _pw) in demo["logins"].items():
-            tokens[role] = issue_api_token(find_user(email))
-        db.session.commit()
-
-    def call(method: str, path: str, role: str | None = None, **kwargs):
-        headers = kwargs.pop("headers", {})
-        if role:
-            headers["Authorization"] = f"Bearer {tokens[role]}"
-        return requests.request(method, live_server + path, headers=headers, timeout=10, **kwargs)
-
-    return call
 
 
 def _error(response, status: int) -> dict:

@@ -7,6 +7,9 @@ publishing with clashes needs "confirm": true).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import g, jsonify, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
@@ -19,6 +22,8 @@ from eventmgr.events.services import may_see
 from eventmgr.programme import services
 from eventmgr.programme.models import Delivery, Kind
 from eventmgr.roles import Role
+
+T = TypeVar("T")
 
 blp = Blueprint("programme_api", __name__, description="Programme")
 
@@ -189,6 +194,16 @@ def _refuse(exc: services.ProgrammeError):
     abort(422, message=str(exc), messages={"json": exc.fields})
 
 
+def _saved(change: Callable[[], T]) -> T:
+    """Run a programme change and commit it; a refused change answers 422 and stores nothing."""
+    try:
+        result = change()
+    except services.ProgrammeError as exc:
+        _refuse(exc)
+    db.session.commit()
+    return result
+
+
 def _found(value, what: str, ident: int):
     if value is None:
         abort(404, message=f"No {what} {ident} in this event.")
@@ -318,11 +333,7 @@ class Items(MethodView):
     def post(self, data: dict, slug: str):
         """Add an item; the answer lists the clashes it is part of."""
         event = _event(slug)
-        try:
-            item = services.create_item(event, data)
-        except services.ProgrammeError as exc:
-            _refuse(exc)
-        db.session.commit()
+        item = _saved(lambda: services.create_item(event, data))
         return _result(event, item)
 
 
@@ -344,11 +355,7 @@ class ItemResource(MethodView):
         """Change some fields (moving is changing starts_at, ends_at or room_id)."""
         event = _event(slug)
         item = _found(services.item_of(event, item_id), "item", item_id)
-        try:
-            services.update_item(event, item, data)
-        except services.ProgrammeError as exc:
-            _refuse(exc)
-        db.session.commit()
+        _saved(lambda: services.update_item(event, item, data))
         return _result(event, item)
 
     @api_roles(Role.ORGANISER)
@@ -392,11 +399,7 @@ class People(MethodView):
     def post(self, data: dict, slug: str):
         """Add a speaker or moderator (photos are uploaded on the person's page)."""
         event = _event(slug)
-        try:
-            person = services.save_person(event, data)
-        except services.ProgrammeError as exc:
-            _refuse(exc)
-        db.session.commit()
+        person = _saved(lambda: services.save_person(event, data))
         return _person_dict(person)
 
 
@@ -409,11 +412,7 @@ class PersonResource(MethodView):
     def patch(self, data: dict, slug: str, person_id: int):
         event = _event(slug)
         person = _found(services.person_of(event, person_id), "person", person_id)
-        try:
-            services.save_person(event, data, person)
-        except services.ProgrammeError as exc:
-            _refuse(exc)
-        db.session.commit()
+        _saved(lambda: services.save_person(event, data, person))
         return _person_dict(person)
 
     @api_roles(Role.ORGANISER)
@@ -447,11 +446,7 @@ class Rooms(MethodView):
     @blp.response(201, RoomSchema)
     def post(self, data: dict, slug: str):
         event = _event(slug)
-        try:
-            room = services.save_room(event, data)
-        except services.ProgrammeError as exc:
-            _refuse(exc)
-        db.session.commit()
+        room = _saved(lambda: services.save_room(event, data))
         return _room_dict(room)
 
 
@@ -464,11 +459,7 @@ class RoomResource(MethodView):
     def patch(self, data: dict, slug: str, room_id: int):
         event = _event(slug)
         room = _found(services.room_of(event, room_id), "room", room_id)
-        try:
-            services.save_room(event, data, room)
-        except services.ProgrammeError as exc:
-            _refuse(exc)
-        db.session.commit()
+        _saved(lambda: services.save_room(event, data, room))
         return _room_dict(room)
 
     @api_roles(Role.ORGANISER)

@@ -6,9 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import requests
 
-from eventmgr.accounts.services import find_user, grant_role, issue_api_token
+from eventmgr.accounts.services import find_user, grant_role
 from eventmgr.db import db
 from eventmgr.events.services import create_event
 from eventmgr.programme import services
@@ -53,24 +52,6 @@ def symposium(app, demo):
         }
         db.session.commit()
         return {"slug": SLUG, "id": event.id, "rooms": rooms, "people": people}
-
-
-@pytest.fixture
-def api(live_server, app, demo):
-    """requests against the live server, with one token per demo role."""
-    tokens = {}
-    with app.app_context():
-        for role, (email, _pw) in demo["logins"].items():
-            tokens[role] = issue_api_token(find_user(email))
-        db.session.commit()
-
-    def call(method: str, path: str, role: str | None = None, **kwargs):
-        headers = kwargs.pop("headers", {})
-        if role:
-            headers["Authorization"] = f"Bearer {tokens[role]}"
-        return requests.request(method, live_server + path, headers=headers, timeout=10, **kwargs)
-
-    return call
 
 
 def error_of(response, status: int) -> dict:

@@ -12,7 +12,6 @@ import pytest
 import requests
 
 from eventmgr import ROOT
-from eventmgr.accounts.services import find_user, issue_api_token
 from eventmgr.db import db
 from tests.support import free_port
 
@@ -29,24 +28,6 @@ PERSON = {
 
 def person(n: int, **extra) -> dict:
     return PERSON | {"name": f"Person {n}", "email": f"person{n}@example.org"} | extra
-
-
-@pytest.fixture
-def api(live_server, app, demo):
-    """requests against the live server, with one token per demo role."""
-    tokens = {}
-    with app.app_context():
-        for role, (email, _pw) in demo["logins"].items():
-            tokens[role] = issue_api_token(find_user(email))
-        db.session.commit()
-
-    def call(method: str, path: str, role: str | None = None, **kwargs):
-        headers = kwargs.pop("headers", {})
-        if role:
-            headers["Authorization"] = f"Bearer {tokens[role]}"
-        return requests.request(method, live_server + path, headers=headers, timeout=10, **kwargs)
-
-    return call
 
 
 @pytest.fixture
