@@ -34,7 +34,11 @@ def free_port() -> int:
 
 
 def postgres_database(base_url: str, name: str) -> str:
-    """A fresh, empty PostgreSQL database beside the test one; returns its URL."""
+    """A fresh, empty PostgreSQL database beside the test one; returns its URL.
+
+    Its name carries the test database's own, so runs against different test databases
+    (one per worktree or CI job) never drop each other's scratch databases."""
+    name = f"{name}_{base_url.rsplit('/', 1)[1]}"
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
