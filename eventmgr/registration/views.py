@@ -243,7 +243,7 @@ def badge(token: str):
     return Response(
         documents.badge_pdf(registration, fmt),
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="badge-{fmt}.pdf"'},
+        headers={"Content-Disposition": f'attachment; filename="badge-{fmt}.pdf"'},
     )
 
 
