@@ -69,7 +69,8 @@ def index(slug: str):
     if form.validate_on_submit():
         try:
             flt = _filter(form, event, last_run)
-            if services.count(event, flt) == 0:
+            matching = services.count(event, flt)
+            if matching == 0:
                 form.which.errors = [_("Nobody matches: no badges to print.")]
                 raise BadgeError(form.which.errors[0])
         except BadgeError:
@@ -85,7 +86,7 @@ def index(slug: str):
                 ),
                 owner=current_user,
                 event=event,
-                total=services.count(event, flt),
+                total=matching,
             )
             return redirect(url_for("jobs.show", job_id=job.id))
     elif form.is_submitted():
