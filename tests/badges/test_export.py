@@ -296,3 +296,11 @@ def test_cli_refuses_clearly_and_writes_nothing(app, people, tmp_path, args, mes
     assert result.exit_code != 0
     assert message in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_norwegian_reader_gets_a_norwegian_ribbon_and_date(client, people):
+    client.post("/language", data={"lang": "nb"})
+    response = client.get(f"/r/{people.tokens['Şükrü Ağaoğlu']}/badge.pdf")
+    text = _squash(page_texts(response.data)[0])
+    assert "Foredragsholder" in text and "Speaker" not in text
+    assert "26.januar2023" in text
