@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventmgr.accounts.views import bp as accounts_bp
     from eventmgr.api import init_api
     from eventmgr.audit.views import bp as audit_bp
+    from eventmgr.badges.views import bp as badges_bp
     from eventmgr.checkin.views import bp as checkin_bp
     from eventmgr.core.views import bp as core_bp
     from eventmgr.events.views import bp as events_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         registration_admin_bp,
         audit_bp,
         jobs_bp,
+        badges_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
@@ -105,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_jobs() -> None:
     """Each domain's job handlers, so that any process (web or `flask jobs work`) can run them."""
+    from eventmgr.badges import jobs as badge_jobs  # noqa: F401
     from eventmgr.registration import jobs  # noqa: F401
 
 

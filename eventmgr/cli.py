@@ -5,6 +5,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from eventmgr.accounts.cli import users
+    from eventmgr.badges.cli import badges
     from eventmgr.core.backup import backup_command, restore_command
     from eventmgr.demo.seed import seed_demo_command
     from eventmgr.jobs.cli import jobs
@@ -20,3 +21,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(privacy)
     app.cli.add_command(jobs)
+    app.cli.add_command(badges)

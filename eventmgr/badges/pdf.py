@@ -617,10 +617,13 @@ class _Renderer:
             raise ValueError("no badges to render")
 
     def _compress_page(self, _page_number: int) -> None:
-        """Deflate the finished page now so memory tracks the PDF, not its source."""
-        pages = getattr(getattr(self.canv._doc, "Pages", None), "pages", None)
+        """Deflate and serialise the finished page now, so memory tracks the PDF, not its
+        source: each page is left as the bytes it will be written as."""
+        doc = self.canv._doc
+        pages = getattr(getattr(doc, "Pages", None), "pages", None)
         if pages:
             _precompress(pages[-1])
+            pages[-1] = _freeze(doc, pages[-1])
 
     def end_page(self) -> None:
         if self.fmt.is_sheet:
@@ -648,6 +651,42 @@ def _precompress(page: pdfdoc.PDFPage) -> None:
     contents.__Comment__ = "page stream"
     page.Contents = contents
     page.stream = None
+
+
+class _Frozen(pdfdoc.PDFObject):
+    """An object already serialised; gives its bytes up once they are written."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, name: str, data: bytes):
+        self.__InternalName__ = name
+        self.data: bytes | None = data
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        data, self.data = self.data, None
+        if data is None:
+            raise RuntimeError("a frozen badge page can be written only once")
+        return data
+
+
+def _freeze(doc: pdfdoc.PDFDocument, page: pdfdoc.PDFPage) -> pdfdoc.PDFObject:
+    """Serialise a finished page and its content stream and keep only the bytes.
+
+    reportlab holds every page as a tree of Python objects (about 6 KiB per badge) until
+    ``save()``; the page dictionary only refers to objects that exist already (fonts by
+    name, the forms, the page tree), so it can be written now; the content stream gets its
+    object number now rather than in the final pass.
+    """
+    name = getattr(page, "__InternalName__", None)
+    contents = page.Contents
+    if name is None or not isinstance(contents, pdfdoc.PDFStream):
+        return page
+    page_bytes = page.format(doc)  # registers the content stream, as the final pass would
+    contents_name = contents.__InternalName__
+    doc.idToObject[contents_name] = _Frozen(contents_name, contents.format(doc))
+    frozen = _Frozen(name, page_bytes)
+    doc.idToObject[name] = frozen
+    return frozen
 
 
 def _checked(cards: Iterable[BadgeCard], labels: Mapping[str, str]) -> Iterator[BadgeCard]:

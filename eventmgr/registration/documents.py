@@ -5,9 +5,7 @@ from __future__ import annotations
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from eventmgr.badges.pdf import BadgeCard, render_badges
 from eventmgr.db import utcnow
-from eventmgr.i18n import local_date
 from eventmgr.registration.models import ON_SITE, Registration
 
 
@@ -42,14 +40,8 @@ def event_ics(registration: Registration, prodid_host: str) -> bytes:
     return calendar.to_ical()
 
 
-def badge_pdf(registration: Registration) -> bytes:
-    event = registration.event
-    card = BadgeCard(
-        name=registration.name,
-        organisation=registration.organisation,
-        role=registration.role,
-        event_name=event.name,
-        event_date=local_date(event.starts_at, event.timezone),
-        code=registration.badge_code,
-    )
-    return render_badges([card], "a6")
+def badge_pdf(registration: Registration, fmt: str = "a6") -> bytes:
+    """The registrant's own badge; eventmgr.badges decides what a badge shows."""
+    from eventmgr.badges.services import badge_pdf as render_badge
+
+    return render_badge(registration, fmt)

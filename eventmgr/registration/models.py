@@ -21,7 +21,7 @@ WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
 STATUSES = (CONFIRMED, WAITLISTED, CANCELLED)
 
-ROLE_MARKERS = ("attendee", "speaker", "moderator", "press", "delegation")
+ROLE_MARKERS = ("attendee", "speaker", "moderator", "organiser", "press", "delegation")
 LANGUAGES = ("en", "nb")
 
 

@@ -231,13 +231,19 @@ def data(token: str):
 @bp.route("/r/<token>/badge.pdf")
 @public
 def badge(token: str):
+    from eventmgr.badges.services import BadgeError, check_format
+
     registration = _by_token(token)
     if not registration.confirmed_on_site:
         abort(404)
+    try:
+        fmt = check_format(request.args.get("format"))
+    except BadgeError as exc:
+        return render_template("badges/format_error.html", token=token, message=str(exc)), 400
     return Response(
-        documents.badge_pdf(registration),
+        documents.badge_pdf(registration, fmt),
         mimetype="application/pdf",
-        headers={"Content-Disposition": 'inline; filename="badge.pdf"'},
+        headers={"Content-Disposition": f'attachment; filename="badge-{fmt}.pdf"'},
     )
 
 
