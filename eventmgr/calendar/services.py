@@ -92,7 +92,7 @@ def _fingerprint(item: programme.PublicItem) -> tuple:
     )
 
 
-_HISTORIES: dict[tuple[int, int], History] = {}
+_HISTORIES: dict[tuple, History] = {}
 
 
 def history_of(event: Event, version: ProgrammeVersion | None = None) -> History:
@@ -100,7 +100,8 @@ def history_of(event: Event, version: ProgrammeVersion | None = None) -> History
     version = version or programme.latest_version(event)
     if version is None:
         return History(None, {})
-    key = (event.id, version.id)
+    # With the time: ids can come back after rows are deleted (SQLite, emptied test databases).
+    key = (event.id, version.id, version.number, version.published_at)
     cached = _HISTORIES.get(key)
     if cached is None:
         cached = _derive(event, version)
@@ -210,7 +211,9 @@ def entries_of(event: Event, history: History) -> dict[int, CalendarEntry]:
     if history.version is None:
         return {}
     locale = str(get_locale())
-    key = (history.version.id, event.id, event.updated_at, locale, current_app.config["BASE_URL"])
+    version = history.version
+    key = (version.id, version.published_at, event.id, event.updated_at, locale)
+    key += (current_app.config["BASE_URL"],)
     cached = _ENTRIES.get(key)
     if cached is None:
         texts = _texts()
@@ -276,7 +279,7 @@ def _last_modified(event: Event, history: History) -> datetime:
 
 
 def _common_key(event: Event, history: History) -> tuple:
-    version = history.version.id if history.version else 0
+    version = (history.version.id, history.version.published_at) if history.version else 0
     return (
         FORMAT,
         event.id,
