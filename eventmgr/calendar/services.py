@@ -56,8 +56,17 @@ class ItemState:
 
 
 @dataclass(frozen=True)
+class Published:
+    """A version as plain values: a History outlives the session that loaded the row."""
+
+    id: int
+    number: int
+    published_at: datetime
+
+
+@dataclass(frozen=True)
 class History:
-    version: ProgrammeVersion | None
+    version: Published | None
     states: dict[int, ItemState]
 
     def shown(self, event: Event, now: datetime | None = None) -> list[ItemState]:
@@ -137,7 +146,8 @@ def _derive(event: Event, latest: ProgrammeVersion) -> History:
             if state.removed_at is None and item_id not in published.by_id:
                 states[item_id] = ItemState(state.item, state.sequence + 1, at, removed_at=at)
     order = sorted(states.values(), key=lambda s: (s.item.starts_at, s.item.parent_id is not None))
-    return History(latest, {s.item.id: s for s in order})
+    published = Published(latest.id, latest.number, latest.published_at)
+    return History(published, {s.item.id: s for s in order})
 
 
 # ---------------------------------------------------------------- entries
