@@ -356,6 +356,48 @@ def programme_feed(event: Event, theme: str = "", kind: str = "", delivery: str 
     )
 
 
+def programme_validators(
+    slug: str, theme: str = "", kind: str = "", delivery: str = ""
+) -> tuple[str, datetime] | None:
+    """The programme feed's ETag and Last-Modified from one small query, loading no event and
+    building nothing, for the polling subscriptions. None when that cannot be told cheaply
+    (an unpublished event, or a version not yet derived in this process): answer in full then.
+    The values are the ones `programme_feed` gives."""
+    newest = (
+        select(func.max(ProgrammeVersion.number))
+        .where(ProgrammeVersion.event_id == Event.id)
+        .correlate(Event)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Event.id,
+            Event.published,
+            Event.updated_at,
+            Event.created_at,
+            Event.ends_at,
+            ProgrammeVersion.id.label("version_id"),
+            ProgrammeVersion.number,
+            ProgrammeVersion.published_at,
+        )
+        .select_from(Event)
+        .outerjoin(
+            ProgrammeVersion,
+            (ProgrammeVersion.event_id == Event.id) & (ProgrammeVersion.number == newest),
+        )
+        .where(Event.slug == slug)
+    )
+    row = db.session.execute(query).first()
+    if row is None or not row.published or row.version_id is None:
+        return None
+    history = _HISTORIES.get((row.id, row.version_id, row.number, row.published_at))
+    if history is None:
+        return None
+    shown = history.shown(row)  # the row has the event's id, times and ends_at
+    key = (*_common_key(row, history), theme, kind, delivery, _removed_key(shown))
+    return etag_for("programme", *key), _last_modified(row, history)
+
+
 def item_feed(event: Event, item_id: int) -> Feed | None:
     """One item (sent as cancelled for a while after its removal); None when unknown."""
     history = history_of(event)

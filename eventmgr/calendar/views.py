@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from eventmgr.access import event_for_slug, public
 from eventmgr.calendar import services, visitor
-from eventmgr.calendar.http import calendar_response
+from eventmgr.calendar.http import calendar_response, not_modified_response
 from eventmgr.calendar.links import google_link, outlook_link
 from eventmgr.db import db
 from eventmgr.events.services import may_see
@@ -63,13 +63,13 @@ def _respond(feed: services.Feed | None) -> Response:
 @bp.route("/events/<slug>/programme.ics")
 @public
 def programme_ics(slug: str):
-    event = _visible(slug)
-    args = request.args
-    return _respond(
-        services.programme_feed(
-            event, args.get("theme", ""), args.get("kind", ""), args.get("delivery", "")
-        )
-    )
+    filters = [request.args.get(name, "") for name in ("theme", "kind", "delivery")]
+    cheap = services.programme_validators(slug, *filters)
+    if cheap is not None:  # a polling subscription: one query, nothing built
+        not_modified = not_modified_response(*cheap)
+        if not_modified is not None:
+            return not_modified
+    return _respond(services.programme_feed(_visible(slug), *filters))
 
 
 @bp.route("/events/<slug>/items/<int:item_id>.ics")
