@@ -128,7 +128,7 @@ def star(slug: str, item_id: int):
     event = _visible(slug)
     who = visitor.visitor_for(event)
     if who is None:
-        flash(_("Sign in, or open the personal link from your registration email, first."), "info")
+        flash(_("Log in, or open the personal link from your registration email, first."), "info")
         return redirect(url_for("calendar.my_programme", slug=slug))
     _star(who.agenda(), item_id)
     fallback = url_for("programme.item", slug=slug, item_id=item_id)

@@ -132,7 +132,7 @@ def test_nobody_reads_another_persons_agenda(app, client, demo_event):
     response = _star(stranger, slug, demo_event.item_id("Lunch"))
     assert response.status_code == 302 and response.headers["Location"].endswith("/my-programme")
     page = stranger.get(f"/events/{slug}/my-programme").data.decode()
-    assert "agenda-url" not in page and "sign in" in page.lower()
+    assert "agenda-url" not in page and "log in" in page.lower()
     assert stranger.post(f"/events/{slug}/my-programme/reset").status_code == 404
     assert 'class="star-form' not in stranger.get(f"/events/{slug}/programme").data.decode()
     # The manage page and the agenda feed are not sent on as referrers.

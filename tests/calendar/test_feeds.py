@@ -241,3 +241,35 @@ def test_unpublished_events_have_no_feeds(app, client, demo_event):
         demo_event.event().published = False
         db.session.commit()
     assert client.get(f"/events/{demo_event.slug}/programme.ics").status_code == 404
+
+
+def test_a_304_costs_one_query_and_builds_nothing(app, client, demo_event, monkeypatch):
+    from sqlalchemy import event as sa_event
+
+    from eventmgr.calendar import ics
+    from eventmgr.db import db
+
+    slug = demo_event.slug
+    etag = _feed(client, slug, "?kind=talk").headers["ETag"]
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        if not statement.startswith(("BEGIN", "ROLLBACK", "COMMIT")):
+            statements.append(statement)
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("a revalidation built the calendar")
+
+    monkeypatch.setattr(ics, "build_calendar", no_build)
+    monkeypatch.setattr("eventmgr.calendar.services.build_calendar", no_build)
+    with app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", seen)
+    try:
+        response = client.get(
+            f"/events/{slug}/programme.ics?kind=talk", headers={"If-None-Match": etag}
+        )
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", seen)
+    assert response.status_code == 304
+    assert len(statements) == 1, statements
