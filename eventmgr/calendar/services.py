@@ -637,6 +637,8 @@ def agenda_feed(agenda: Agenda) -> Feed:
         repr(extra),
     )
     moments = [_last_modified(event, history), agenda.updated_at]
+    if registration is not None and registration.updated_at is not None:
+        moments.append(registration.updated_at)  # a switch to digital changes the locations
     extra_times = [e.last_modified for e in extra]
     last_modified = None if None in extra_times else max([*moments, *extra_times])
 
