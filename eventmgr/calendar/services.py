@@ -16,6 +16,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -114,10 +115,19 @@ def history_of(event: Event, version: ProgrammeVersion | None = None) -> History
     cached = _HISTORIES.get(key)
     if cached is None:
         cached = _derive(event, version)
-        if len(_HISTORIES) >= 32:
-            _HISTORIES.pop(next(iter(_HISTORIES)))
-        _HISTORIES[key] = cached
+        _remember(_HISTORIES, key, cached, 32)
     return cached
+
+
+_LOCK = threading.Lock()
+
+
+def _remember(cache: dict, key: tuple, value: object, limit: int) -> None:
+    """Keep a value of an immutable version; the oldest goes when the cache is full."""
+    with _LOCK:
+        while len(cache) >= limit:
+            cache.pop(next(iter(cache)))
+        cache[key] = value
 
 
 def _derive(event: Event, latest: ProgrammeVersion) -> History:
@@ -234,9 +244,7 @@ def entries_of(event: Event, history: History) -> dict[int, CalendarEntry]:
             item_id: _entry(event, state, texts, item_url)
             for item_id, state in history.states.items()
         }
-        if len(_ENTRIES) >= 64:
-            _ENTRIES.pop(next(iter(_ENTRIES)))
-        _ENTRIES[key] = cached
+        _remember(_ENTRIES, key, cached, 64)
     return cached
 
 

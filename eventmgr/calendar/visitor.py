@@ -31,9 +31,11 @@ class Visitor:
     def find(self) -> Agenda | None:
         """The agenda if it exists; never writes (the programme page is read-only)."""
         if self.registration is not None:
-            return db.session.scalar(
+            agenda = db.session.scalar(
                 select(Agenda).where(Agenda.registration_id == self.registration.id)
             )
+            if agenda is not None or self.user is None:
+                return agenda
         return db.session.scalar(
             select(Agenda).where(Agenda.event_id == self.event.id, Agenda.user_id == self.user.id)
         )
