@@ -114,7 +114,8 @@ def main() -> int:
             _cleanup()
     print(
         f"programme.ics of {events} items ({size // 1024} KiB), in-process test client, "
-        f"{repeat} requests per row, database: {url.split(':')[0]}"
+        f"{repeat} requests per row, database: {url.split(':')[0]}, "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     print(f"{'what':<12}{'median ms':>11}{'p95 ms':>9}{'queries':>9}")
     for label, median, p95, queries in rows:

@@ -20,12 +20,13 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import cache, cached_property
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from eventmgr.calendar.http import etag_for
@@ -74,6 +75,15 @@ class History:
         """Current items, and removed ones still inside their time of being sent as cancelled."""
         now = now or utcnow()
         return [s for s in self.states.values() if _still_shown(s, event, now)]
+
+    def removed_shown(self, event: Event, now: datetime | None = None) -> list[ItemState]:
+        """The removed items still sent as cancelled (all an ETag needs to know of them)."""
+        now = now or utcnow()
+        return [s for s in self.removed if _still_shown(s, event, now)]
+
+    @cached_property
+    def removed(self) -> tuple[ItemState, ...]:
+        return tuple(s for s in self.states.values() if s.removed_at is not None)
 
 
 def _still_shown(state: ItemState, event: Event, now: datetime) -> bool:
@@ -371,39 +381,42 @@ def programme_validators(
     building nothing, for the polling subscriptions. None when that cannot be told cheaply
     (an unpublished event, or a version not yet derived in this process): answer in full then.
     The values are the ones `programme_feed` gives."""
-    newest = (
-        select(func.max(ProgrammeVersion.number))
-        .where(ProgrammeVersion.event_id == Event.id)
-        .correlate(Event)
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            Event.id,
-            Event.published,
-            Event.updated_at,
-            Event.created_at,
-            Event.ends_at,
-            ProgrammeVersion.id.label("version_id"),
-            ProgrammeVersion.number,
-            ProgrammeVersion.published_at,
-        )
-        .select_from(Event)
-        .outerjoin(
-            ProgrammeVersion,
-            (ProgrammeVersion.event_id == Event.id) & (ProgrammeVersion.number == newest),
-        )
-        .where(Event.slug == slug)
-    )
-    row = db.session.execute(query).first()
+    row = db.session.connection().execute(_validators_query(), {"slug": slug}).first()
     if row is None or not row.published or row.version_id is None:
         return None
     history = _HISTORIES.get((row.id, row.version_id, row.number, row.published_at))
     if history is None:
         return None
-    shown = history.shown(row)  # the row has the event's id, times and ends_at
-    key = (*_common_key(row, history), theme, kind, delivery, _removed_key(shown))
+    removed = history.removed_shown(row)  # the row has the event's id, times and ends_at
+    key = (*_common_key(row, history), theme, kind, delivery, _removed_key(removed))
     return etag_for("programme", *key), _last_modified(row, history)
+
+
+@cache
+def _validators_query():
+    """Built once: the event's validators and its newest version, by slug (plain Core)."""
+    events, versions = Event.__table__, ProgrammeVersion.__table__
+    newest = (
+        select(func.max(versions.c.number))
+        .where(versions.c.event_id == events.c.id)
+        .correlate(events)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            events.c.id,
+            events.c.published,
+            events.c.updated_at,
+            events.c.created_at,
+            events.c.ends_at,
+            versions.c.id.label("version_id"),
+            versions.c.number,
+            versions.c.published_at,
+        )
+        .select_from(events)
+        .outerjoin(versions, (versions.c.event_id == events.c.id) & (versions.c.number == newest))
+        .where(events.c.slug == bindparam("slug"))
+    )
 
 
 def item_feed(event: Event, item_id: int) -> Feed | None:

@@ -27,13 +27,15 @@ def parse(body: bytes) -> dict[str, dict]:
             "start": vevent.dtstart.value.astimezone(UTC),
             "end": vevent.dtend.value.astimezone(UTC),
             "summary": vevent.summary.value,
-            "status": vevent.status.value,
-            "sequence": int(vevent.sequence.value),
+            "status": vevent.status.value if hasattr(vevent, "status") else None,
+            "sequence": int(vevent.sequence.value) if hasattr(vevent, "sequence") else None,
             "description": vevent.description.value if hasattr(vevent, "description") else "",
             "location": vevent.location.value if hasattr(vevent, "location") else "",
             "url": vevent.url.value if hasattr(vevent, "url") else "",
             "categories": [c for cat in getattr(vevent, "categories_list", []) for c in cat.value],
-            "last_modified": vevent.last_modified.value.astimezone(UTC),
+            "last_modified": vevent.last_modified.value.astimezone(UTC)
+            if hasattr(vevent, "last_modified")
+            else None,
             "offset": vevent.dtstart.value.utcoffset().total_seconds(),
             "attendees": [a.value for a in getattr(vevent, "attendee_list", [])],
         }

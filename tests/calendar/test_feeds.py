@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
+import pytest
+
 from tests.calendar.conftest import by_summary, parse, utc
 
 KEYNOTE = "Opening keynote"
@@ -273,3 +275,17 @@ def test_a_304_costs_one_query_and_builds_nothing(app, client, demo_event, monke
         sa_event.remove(engine, "before_cursor_execute", seen)
     assert response.status_code == 304
     assert len(statements) == 1, statements
+
+
+@pytest.mark.parametrize("mode", ["on_site", "digital"])
+def test_the_events_own_file_from_the_manage_link(client, demo_event, mode):
+    """registration/documents.py's event .ics, read by both parsers like every other file."""
+    token = demo_event.register(f"{mode}@example.org", mode=mode)
+    response = client.get(f"/r/{token}/event.ics")
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    [event] = parse(response.data).values()
+    assert event["start"] == utc(9, 30) and event["end"] == utc(18)  # 10:30–19:00 in Oslo
+    if mode == "digital":
+        assert event["location"] == "https://stream.example.org/cancer-crosslinks-2023"
+    else:
+        assert event["location"].startswith("Oslo Cancer Cluster Innovation Park, Ullern")
