@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventmgr.api import init_api
     from eventmgr.audit.views import bp as audit_bp
     from eventmgr.badges.views import bp as badges_bp
+    from eventmgr.calendar.views import bp as calendar_bp
     from eventmgr.checkin.views import bp as checkin_bp
     from eventmgr.core.views import bp as core_bp
     from eventmgr.events.views import bp as events_bp
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         audit_bp,
         jobs_bp,
         badges_bp,
+        calendar_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -2,6 +2,7 @@
 
 from eventmgr.accounts.models import ApiToken, RoleAssignment, User
 from eventmgr.audit.models import AuditEntry
+from eventmgr.calendar.models import Agenda, StarredItem
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import Job
 from eventmgr.mail.models import OutboxMessage
@@ -9,6 +10,7 @@ from eventmgr.programme.models import Person, ProgrammeItem, ProgrammeVersion, R
 from eventmgr.registration.models import Registration, RegistrationHistory
 
 __all__ = [
+    "Agenda",
     "ApiToken",
     "AuditEntry",
     "Event",
@@ -21,5 +23,6 @@ __all__ = [
     "RegistrationHistory",
     "RoleAssignment",
     "Room",
+    "StarredItem",
     "User",
 ]

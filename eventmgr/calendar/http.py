@@ -29,6 +29,22 @@ def _not_modified(etag: str, last_modified: datetime | None) -> bool:
     return False
 
 
+def _validators(etag: str, last_modified: datetime | None) -> dict[str, str]:
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
+    if last_modified is not None:
+        headers["Last-Modified"] = last_modified.astimezone(UTC).strftime(
+            "%a, %d %b %Y %H:%M:%S GMT"
+        )
+    return headers
+
+
+def not_modified_response(etag: str, last_modified: datetime | None) -> Response | None:
+    """304 when the client's copy is current, else None (the caller answers in full)."""
+    if _not_modified(etag, last_modified):
+        return Response(status=304, headers=_validators(etag, last_modified))
+    return None
+
+
 def calendar_response(
     build: Callable[[], bytes],
     *,
@@ -37,12 +53,9 @@ def calendar_response(
     last_modified: datetime | None,
 ) -> Response:
     """200 with the feed, or 304 when the client's copy is current (then `build` is not called)."""
-    headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
-    if last_modified is not None:
-        headers["Last-Modified"] = last_modified.astimezone(UTC).strftime(
-            "%a, %d %b %Y %H:%M:%S GMT"
-        )
-    if _not_modified(etag, last_modified):
-        return Response(status=304, headers=headers)
+    not_modified = not_modified_response(etag, last_modified)
+    if not_modified is not None:
+        return not_modified
+    headers = _validators(etag, last_modified)
     headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return Response(build(), headers=headers, content_type="text/calendar; charset=utf-8")

@@ -3,6 +3,9 @@
 Clients differ in what they tolerate; this keeps to what all of them handle: a VTIMEZONE for the
 event's zone with DTSTART/DTEND in that zone, a stable UID, SEQUENCE that rises on change,
 DTSTAMP and LAST-MODIFIED, and STATUS:CANCELLED for removed items instead of silence.
+
+icalendar escapes and folds each line; that is most of the cost of a feed, so each serialised
+VEVENT is kept (an entry is an immutable value) and a feed of known entries is mostly a join.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -68,6 +72,22 @@ def _vevent(entry: CalendarEntry, zone: ZoneInfo, stamp: datetime) -> Event:
     return vevent
 
 
+@lru_cache(maxsize=8192)
+def _vevent_bytes(entry: CalendarEntry, timezone: str, stamp: datetime) -> bytes:
+    return _vevent(entry, ZoneInfo(timezone), stamp).to_ical()
+
+
+@lru_cache(maxsize=32)
+def _timezone_bytes(timezone: str) -> bytes:
+    """The VTIMEZONE block(s) icalendar's add_missing_timezones makes for the zone."""
+    calendar = Calendar()
+    probe = Event()
+    probe.add("dtstart", datetime(2000, 1, 1, tzinfo=ZoneInfo(timezone)))
+    calendar.add_component(probe)
+    calendar.add_missing_timezones()
+    return b"".join(tz.to_ical() for tz in calendar.timezones)
+
+
 def build_calendar(
     entries: Iterable[CalendarEntry],
     *,
@@ -85,7 +105,7 @@ def build_calendar(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", timezone)
-    for entry in entries:
-        calendar.add_component(_vevent(entry, zone, stamp))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    events = [_vevent_bytes(entry, zone.key, stamp) for entry in entries]
+    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    zones = _timezone_bytes(zone.key) if events else b""
+    return b"".join((head, zones, *events, b"END:VCALENDAR", end))

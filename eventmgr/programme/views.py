@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from eventmgr.access import event_for_slug, public, roles_required
+from eventmgr.calendar.views import item_calendar_links
+from eventmgr.calendar.visitor import starring
 from eventmgr.db import db
 from eventmgr.events.services import may_see
 from eventmgr.i18n import local_time
@@ -79,6 +81,7 @@ def programme(slug: str):
         # One url_for, then the id appended: building 200+ item links is most of the page.
         item_url=url_for("programme.item", slug=slug, item_id=0)[:-1],
         filters={"theme": theme, "kind": kind, "delivery": delivery},
+        starring=starring(event),
         **_labels(),
     )
 
@@ -93,7 +96,13 @@ def item(slug: str, item_id: int):
         abort(404)
     parent = published.by_id.get(found.parent_id) if found.parent_id else None
     return render_template(
-        "programme/item.html", event=event, item=found, parent=parent, **_labels()
+        "programme/item.html",
+        event=event,
+        item=found,
+        parent=parent,
+        starring=starring(event),
+        calendar_links=item_calendar_links(event, item_id),
+        **_labels(),
     )
 
 

@@ -1,0 +1,267 @@
+"""Calendar files and feeds, starring items into "my programme", and the agenda's secret URL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventmgr.access import event_for_slug, public
+from eventmgr.calendar import services, visitor
+from eventmgr.calendar.http import calendar_response, not_modified_response
+from eventmgr.calendar.links import google_link, outlook_link
+from eventmgr.db import db
+from eventmgr.events.services import may_see
+from eventmgr.registration.models import CONFIRMED, DIGITAL, Registration
+from eventmgr.registration.services import find_by_token
+
+bp = Blueprint("calendar", __name__)
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Secret URLs (manage link, agenda feed) are never sent on as a referrer."""
+    if request.path.startswith(("/r/", "/agenda/")):
+        response.headers["Referrer-Policy"] = "no-referrer"
+    if request.path.startswith("/r/"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _visible(slug: str):
+    event = event_for_slug(slug)
+    if not may_see(event, current_user):
+        abort(404)
+    return event
+
+
+def _respond(feed: services.Feed | None) -> Response:
+    if feed is None:
+        abort(404)
+    return calendar_response(
+        feed.build, filename=feed.filename, etag=feed.etag, last_modified=feed.last_modified
+    )
+
+
+# ---------------------------------------------------------------- public feeds
+
+
+@bp.route("/events/<slug>/programme.ics")
+@public
+def programme_ics(slug: str):
+    filters = [request.args.get(name, "") for name in ("theme", "kind", "delivery")]
+    cheap = services.programme_validators(slug, *filters)
+    if cheap is not None:  # a polling subscription: one query, nothing built
+        not_modified = not_modified_response(*cheap)
+        if not_modified is not None:
+            return not_modified
+    return _respond(services.programme_feed(_visible(slug), *filters))
+
+
+@bp.route("/events/<slug>/items/<int:item_id>.ics")
+@public
+def item_ics(slug: str, item_id: int):
+    return _respond(services.item_feed(_visible(slug), item_id))
+
+
+@bp.route("/events/<slug>/speakers/<int:person_id>.ics")
+@public
+def person_ics(slug: str, person_id: int):
+    return _respond(services.person_feed(_visible(slug), person_id))
+
+
+@bp.route("/agenda/<token>.ics")
+@public
+def agenda_ics(token: str):
+    """The personal agenda; the URL's token is its only key."""
+    agenda = services.agenda_by_feed_token(token)
+    if agenda is None:
+        abort(404)
+    owner = agenda.registration or agenda.user
+    code = getattr(owner, "language", None) or getattr(owner, "locale", None)
+    with force_locale(code if code in current_app.config["LANGUAGES"] else "en"):
+        return _respond(services.agenda_feed(agenda))
+
+
+# ---------------------------------------------------------------- starring
+
+
+def _safe_next(target: str | None, fallback: str) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return fallback
+
+
+def _star(agenda, item_id: int) -> None:
+    wanted = request.form.get("starred") == "1"
+    try:
+        changed = services.set_starred(agenda, item_id, wanted)
+    except services.NotInProgramme:
+        db.session.rollback()
+        flash(_("This item is not in the published programme."), "error")
+        return
+    db.session.commit()
+    if changed:
+        flash(_("Added to my programme.") if wanted else _("Removed from my programme."), "success")
+
+
+@bp.route("/events/<slug>/items/<int:item_id>/star", methods=["POST"])
+@public
+def star(slug: str, item_id: int):
+    """Star or unstar (`starred=1|0`) for whoever this browser is (see visitor.py)."""
+    event = _visible(slug)
+    who = visitor.visitor_for(event)
+    if who is None:
+        flash(_("Log in, or open the personal link from your registration email, first."), "info")
+        return redirect(url_for("calendar.my_programme", slug=slug))
+    _star(who.agenda(), item_id)
+    fallback = url_for("programme.item", slug=slug, item_id=item_id)
+    return redirect(_safe_next(request.form.get("next"), fallback))
+
+
+def _panel(event, agenda, star_url, reset_action: str, next_url: str) -> dict:
+    """What the "my programme" box shows: the starred items (each with the URL that unstars
+    it) and the subscription URL."""
+    token = services.feed_token(agenda)
+    https = current_app.config["BASE_URL"] + url_for("calendar.agenda_ics", token=token)
+    return {
+        "agenda": agenda,
+        "items": [(s, star_url(s.item.id)) for s in services.agenda_items(agenda)],
+        "feed_url": https,
+        "webcal_url": "webcal://" + https.split("://", 1)[1],
+        "reset_action": reset_action,
+        "next_url": next_url,
+        "streams": services.streams_for(agenda),
+    }
+
+
+@bp.route("/events/<slug>/my-programme")
+@public
+def my_programme(slug: str):
+    event = _visible(slug)
+    who = visitor.visitor_for(event)
+    panel = None
+    if who is not None:
+        agenda = who.agenda()
+        db.session.commit()
+        here = url_for("calendar.my_programme", slug=slug)
+        panel = _panel(
+            event,
+            agenda,
+            lambda item_id: url_for("calendar.star", slug=slug, item_id=item_id),
+            url_for("calendar.reset", slug=slug),
+            here,
+        )
+    response = Response(render_template("calendar/my_programme.html", event=event, panel=panel))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/events/<slug>/my-programme/reset", methods=["POST"])
+@public
+def reset(slug: str):
+    event = _visible(slug)
+    who = visitor.visitor_for(event)
+    if who is None:
+        abort(404)
+    services.reset_feed(who.agenda())
+    db.session.commit()
+    flash(_("Your subscription address is new; the old one no longer works."), "success")
+    return redirect(url_for("calendar.my_programme", slug=slug) + "#subscribe")
+
+
+# ---------------------------------------------------------------- through the manage link
+
+
+def _by_token(token: str) -> Registration:
+    registration = find_by_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.route("/r/<token>/programme")
+@public
+def choose(token: str):
+    """From the manage page to the programme, where this browser now stars for the registrant."""
+    registration = _by_token(token)
+    visitor.remember(registration)
+    return redirect(url_for("programme.programme", slug=registration.event.slug))
+
+
+@bp.route("/r/<token>/star/<int:item_id>", methods=["POST"])
+@public
+def manage_star(token: str, item_id: int):
+    registration = _by_token(token)
+    _star(services.agenda_for_registration(registration), item_id)
+    return redirect(url_for("registration.manage", token=token) + "#my-programme")
+
+
+@bp.route("/r/<token>/agenda/reset", methods=["POST"])
+@public
+def manage_reset(token: str):
+    registration = _by_token(token)
+    services.reset_feed(services.agenda_for_registration(registration))
+    db.session.commit()
+    flash(_("Your subscription address is new; the old one no longer works."), "success")
+    return redirect(url_for("registration.manage", token=token) + "#my-programme")
+
+
+# ---------------------------------------------------------------- for other domains' templates
+
+
+@bp.app_template_global()
+def agenda_panel(registration: Registration, token: str) -> dict:
+    """The "my programme" box of the manage page (the agenda is made on first view)."""
+    agenda = services.agenda_for_registration(registration)
+    db.session.commit()
+    return _panel(
+        registration.event,
+        agenda,
+        lambda item_id: url_for("calendar.manage_star", token=token, item_id=item_id),
+        url_for("calendar.manage_reset", token=token),
+        url_for("registration.manage", token=token),
+    ) | {"choose_url": url_for("calendar.choose", token=token), "manage": True}
+
+
+@bp.app_template_global()
+def event_calendar_links(event, registration: Registration | None = None, mode: str = "") -> dict:
+    """Google and Outlook links for the whole event; the stream for confirmed digital people."""
+    mode = registration.mode if registration is not None else mode
+    entry = services.event_entry(event, on_site=mode != "digital")
+    digital = registration is not None and (registration.mode, registration.status) == (
+        DIGITAL,
+        CONFIRMED,
+    )
+    if digital and event.stream_url:
+        entry = replace(entry, location=event.stream_url)
+    return {"google": google_link(entry), "outlook": outlook_link(entry)}
+
+
+def item_calendar_links(event, item_id: int) -> dict | None:
+    """The item page's "add to calendar": .ics, Google, Outlook."""
+    entry = services.entry_for(event, item_id)
+    if entry is None:
+        return None
+    return {
+        "ics": url_for("calendar.item_ics", slug=event.slug, item_id=item_id),
+        "google": google_link(entry),
+        "outlook": outlook_link(entry),
+    }
