@@ -5,16 +5,36 @@ from eventmgr.audit.models import AuditEntry
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import Job
 from eventmgr.mail.models import OutboxMessage
+from eventmgr.networking.models import (
+    Block,
+    Delegation,
+    DelegationMember,
+    Meeting,
+    MeetingRequest,
+    MeetingSlot,
+    MeetingTable,
+    NetworkingSettings,
+    Profile,
+)
 from eventmgr.programme.models import Person, ProgrammeItem, ProgrammeVersion, Room
 from eventmgr.registration.models import Registration, RegistrationHistory
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "Block",
+    "Delegation",
+    "DelegationMember",
     "Event",
     "Job",
+    "Meeting",
+    "MeetingRequest",
+    "MeetingSlot",
+    "MeetingTable",
+    "NetworkingSettings",
     "OutboxMessage",
     "Person",
+    "Profile",
     "ProgrammeItem",
     "ProgrammeVersion",
     "Registration",
