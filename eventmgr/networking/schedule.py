@@ -135,7 +135,7 @@ def save_table(
 
 
 def delete_slot(event: Event, slot: MeetingSlot) -> None:
-    for meeting in _meetings(event):
+    for meeting in meetings_in(event):
         if meeting.slot_id == slot.id:
             meeting.slot_id = meeting.table_id = None
             meeting.locked = False
@@ -143,7 +143,7 @@ def delete_slot(event: Event, slot: MeetingSlot) -> None:
 
 
 def delete_table(event: Event, table: MeetingTable) -> None:
-    for meeting in _meetings(event):
+    for meeting in meetings_in(event):
         if meeting.table_id == table.id:
             meeting.slot_id = meeting.table_id = None
             meeting.locked = False
@@ -153,7 +153,7 @@ def delete_table(event: Event, table: MeetingTable) -> None:
 # --------------------------------------------------------------------------- the instance
 
 
-def _meetings(event: Event) -> list[Meeting]:
+def meetings_in(event: Event) -> list[Meeting]:
     return list(db.session.scalars(select(Meeting).where(Meeting.event_id == event.id)))
 
 
@@ -229,7 +229,7 @@ def build_instance(event: Event, auto_match: bool = False) -> dict:
         )
     fixed = []
     request_ids = {pid for pid, _ps, _w in pairs}
-    for meeting in _meetings(event):
+    for meeting in meetings_in(event):
         rid = f"r{meeting.request_id}"
         if meeting.locked and meeting.slot_id in slot_ids and rid in request_ids:
             entry = {"request": rid, "slot": f"s{meeting.slot_id}"}
@@ -278,7 +278,7 @@ def run_schedule(event: Event, auto_match: bool = False, time_limit: float = 10.
             {"schedule": _("The published meetings cannot all stay; release some first.")}, 409
         )
     placed = {m["request"]: (m["slot"], m["table"]) for m in solution["meetings"]}
-    meetings = {m.request_id: m for m in _meetings(event)}
+    meetings = {m.request_id: m for m in meetings_in(event)}
     for pid, (slot, table) in placed.items():
         if pid.startswith("a"):
             a, b = (int(x) for x in pid[1:].split("_"))
@@ -329,7 +329,7 @@ def slot_label(event: Event, slot: MeetingSlot) -> str:
 def publish(event: Event) -> int:
     """Publish the draft; mail only the people whose meeting is new, moved or dropped."""
     mailed = 0
-    for meeting in _meetings(event):
+    for meeting in meetings_in(event):
         req = meeting.request
         current = (meeting.slot_id, meeting.table_id)
         told = (meeting.published_slot_id, meeting.published_table_id)
@@ -396,7 +396,7 @@ class MyMeeting:
 def meetings_of(event: Event, registration: Registration) -> list[MyMeeting]:
     """The person's published meetings, in time order."""
     out = []
-    for meeting in _meetings(event):
+    for meeting in meetings_in(event):
         req = meeting.request
         if registration.id not in (req.from_id, req.to_id) or not meeting.published:
             continue
@@ -447,7 +447,7 @@ def record_feedback(
 def grid(event: Event) -> tuple[list[MeetingSlot], list[MeetingTable], dict]:
     """Slots down, tables across; cells hold the draft schedule's meetings."""
     cells: dict[tuple[int, int], Meeting] = {}
-    for meeting in _meetings(event):
+    for meeting in meetings_in(event):
         if meeting.slot_id is not None and meeting.table_id is not None:
             cells[(meeting.slot_id, meeting.table_id)] = meeting
     return slots_of(event), tables_of(event), cells
@@ -460,7 +460,7 @@ def _reason(event: Event, req: MeetingRequest, load: Counter[int], cap: int) -> 
     profiles = _profiles(event)
     slots = {s.id for s in slots_of(event)}
     busy: dict[int, set[int]] = defaultdict(set)
-    for meeting in _meetings(event):
+    for meeting in meetings_in(event):
         if meeting.slot_id is not None:
             busy[meeting.request.from_id].add(meeting.slot_id)
             busy[meeting.request.to_id].add(meeting.slot_id)
@@ -491,7 +491,7 @@ def dashboard(event: Event) -> dict[str, Any]:
         )
     ).all()
     by_status = Counter(r.status for r in rows)
-    meetings = _meetings(event)
+    meetings = meetings_in(event)
     scheduled = [m for m in meetings if m.slot_id is not None]
     load: Counter[int] = Counter()
     for m in scheduled:
