@@ -209,9 +209,7 @@ def build_instance(event: Event, auto_match: bool = False) -> dict:
         dict(
             db.session.execute(
                 select(Registration.id, Registration.name).where(Registration.id.in_(people))
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         if people
         else {}

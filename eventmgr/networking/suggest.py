@@ -216,9 +216,9 @@ def pair_scores(event: Event, profiles: list[Profile]) -> dict[tuple[int, int], 
     """Symmetric scores of every pair of profiles (registration ids, smaller first), for the
     auto-match mode; pairs of one organisation or delegation are left out."""
     delegation = dict(
-        db.session.execute(select(DelegationMember.registration_id, DelegationMember.delegation_id))
-        .tuples()
-        .all()
+        db.session.execute(
+            select(DelegationMember.registration_id, DelegationMember.delegation_id)
+        ).all()
     )
     vectors = _vectors({p.id: _document(p) for p in profiles})
     out: dict[tuple[int, int], int] = {}
