@@ -58,7 +58,7 @@ def _rows(event: Event, items: list[MyMeeting]) -> list[tuple[str, str, str, str
     zone = event.timezone
     return [
         (
-            f"{local_time(i.slot.starts_at, zone)}–{local_time(i.slot.ends_at, zone)}",
+            f"{local_time(i.slot.starts_at, zone, 'HH:mm')}–{local_time(i.slot.ends_at, zone, 'HH:mm')}",
             _("Table %(n)d", n=i.table.number),
             i.other.name,
             i.other.organisation or "",
