@@ -54,11 +54,15 @@ def agenda_ics(registration: Registration) -> bytes:
     )
 
 
+def _hhmm(moment, zone: str) -> str:
+    return local_time(moment, zone, "HH:mm")
+
+
 def _rows(event: Event, items: list[MyMeeting]) -> list[tuple[str, str, str, str]]:
     zone = event.timezone
     return [
         (
-            f"{local_time(i.slot.starts_at, zone, 'HH:mm')}–{local_time(i.slot.ends_at, zone, 'HH:mm')}",
+            f"{_hhmm(i.slot.starts_at, zone)}–{_hhmm(i.slot.ends_at, zone)}",
             _("Table %(n)d", n=i.table.number),
             i.other.name,
             i.other.organisation or "",
