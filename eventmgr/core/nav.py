@@ -25,7 +25,6 @@ NAV = (
     NavItem("users", _l("Users"), "accounts_admin.users", (Role.ADMIN,)),
     NavItem("outbox", _l("Outbox"), "mail.outbox", (Role.ADMIN,)),
     NavItem("audit", _l("Audit log"), "audit.index", (Role.ADMIN,)),
-    NavItem("networking", _l("Networking"), "networking.index"),
     NavItem("dashboard", _l("My page"), "core.dashboard"),
     NavItem("account", _l("Account"), "accounts.account"),
 )

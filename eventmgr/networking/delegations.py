@@ -64,7 +64,12 @@ def invite(user: User, event: Event, why: str) -> None:
     link = external_url("accounts.reset", token=password_reset_token(user))
     with force_locale(user.locale or "en"):
         body = render_template(
-            "mail/networking_invite.txt", user=user, event=event, link=link, why=why
+            "mail/networking_invite.txt",
+            user=user,
+            event=event,
+            link=link,
+            why=why,
+            page=external_url("networking.home", slug=event.slug),
         )
         message = queue_mail(user.email, _("You are invited: %(event)s", event=event.name), body)
     deliver_after_commit(message)

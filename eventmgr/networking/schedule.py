@@ -22,6 +22,7 @@ from eventmgr.events.models import Event
 from eventmgr.networking.models import (
     ACCEPTED,
     REQUEST_STATUSES,
+    Block,
     Delegation,
     Meeting,
     MeetingRequest,
@@ -175,6 +176,16 @@ def _profiles(event: Event) -> dict[int, Profile]:
     return {p.registration_id: p for p in rows if takes_part(p.registration)}
 
 
+def _blocked_pairs(event: Event) -> set[tuple[int, int]]:
+    """Every blocked pair of the event (smaller registration id first), in one query."""
+    rows = db.session.execute(
+        select(Block.blocker_id, Block.blocked_id)
+        .join(Registration, Registration.id == Block.blocker_id)
+        .where(Registration.event_id == event.id)
+    )
+    return {(min(a, b), max(a, b)) for a, b in rows}
+
+
 def local_iso(event: Event, moment: datetime) -> str:
     return event.local(moment).isoformat()
 
@@ -195,12 +206,12 @@ def build_instance(event: Event, auto_match: bool = False) -> dict:
         taken.add(key)
         pairs.append((f"r{req.id}", [req.from_id, req.to_id], 100))
     if auto_match:
-        from eventmgr.networking.services import blocked_ids
         from eventmgr.networking.suggest import pair_scores
 
+        blocked = _blocked_pairs(event)
         scores = pair_scores(event, list(profiles.values()))
         for (a, b), score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
-            if score < AUTO_MIN_SCORE or (a, b) in taken or b in blocked_ids(a):
+            if score < AUTO_MIN_SCORE or (a, b) in taken or (a, b) in blocked:
                 continue
             taken.add((a, b))
             pairs.append((f"a{a}_{b}", [a, b], max(1, min(50, score // 4))))
@@ -451,25 +462,35 @@ def grid(event: Event) -> tuple[list[MeetingSlot], list[MeetingTable], dict]:
     return slots_of(event), tables_of(event), cells
 
 
-def _reason(event: Event, req: MeetingRequest, load: Counter[int], cap: int) -> str:
-    """Why an accepted request has no place: the first rule that stands in its way."""
-    if load[req.from_id] >= cap or load[req.to_id] >= cap:
-        return "cap"
+def _reasons(
+    event: Event, waiting: list[MeetingRequest], meetings: list[Meeting], cap: int
+) -> list[tuple[MeetingRequest, str]]:
+    """Why each accepted request has no place: the first rule that stands in its way (the
+    meeting cap, then no slot both people have free, else no table was left)."""
+    if not waiting:
+        return []
     profiles = _profiles(event)
     slots = {s.id for s in slots_of(event)}
+    load: Counter[int] = Counter()
     busy: dict[int, set[int]] = defaultdict(set)
-    for meeting in meetings_in(event):
+    for meeting in meetings:
         if meeting.slot_id is not None:
-            busy[meeting.request.from_id].add(meeting.slot_id)
-            busy[meeting.request.to_id].add(meeting.slot_id)
-    free = slots.copy()
-    for person in (req.from_id, req.to_id):
-        p = profiles.get(person)
-        free -= set(p.unavailable_slots or []) if p else set()
-        free -= busy[person]
-    if not free:
-        return "no_common_slot"
-    return "no_table"
+            for person in (meeting.request.from_id, meeting.request.to_id):
+                load[person] += 1
+                busy[person].add(meeting.slot_id)
+    out = []
+    for req in waiting:
+        people = (req.from_id, req.to_id)
+        if any(load[p] >= cap for p in people):
+            out.append((req, "cap"))
+            continue
+        free = set(slots)
+        for person in people:
+            profile = profiles.get(person)
+            free -= set(profile.unavailable_slots or []) if profile else set()
+            free -= busy[person]
+        out.append((req, "no_common_slot" if not free else "no_table"))
+    return out
 
 
 def reason_label(code: str) -> str:
@@ -491,15 +512,14 @@ def dashboard(event: Event) -> dict[str, Any]:
     by_status = Counter(r.status for r in rows)
     meetings = meetings_in(event)
     scheduled = [m for m in meetings if m.slot_id is not None]
+    placed = {m.request_id for m in scheduled}
+    cap = settings_for(event).max_meetings
+    waiting = [r for r in _accepted(event) if r.id not in placed]
+    unscheduled = _reasons(event, waiting, meetings, cap)
     load: Counter[int] = Counter()
     for m in scheduled:
         load[m.request.from_id] += 1
         load[m.request.to_id] += 1
-    placed = {m.request_id for m in scheduled}
-    cap = settings_for(event).max_meetings
-    unscheduled = [
-        (r, _reason(event, r, load, cap)) for r in _accepted(event) if r.id not in placed
-    ]
     delegations = []
     for delegation in db.session.scalars(
         select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name)

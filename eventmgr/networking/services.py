@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from eventmgr.db import db, utcnow
+from eventmgr.db import begin_write, db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
 from eventmgr.mail.services import deliver_after_commit, queue_mail
@@ -435,10 +435,20 @@ def meeting_count(registration_id: int) -> int:
     )
 
 
+def _serialise(event: Event) -> None:
+    """Counting then writing (caps) must not interleave: take the event's write lock, as the
+    registration rules do (BEGIN IMMEDIATE on SQLite, SELECT ... FOR UPDATE on PostgreSQL)."""
+    from eventmgr.registration.services import lock_event
+
+    begin_write(db.session)
+    lock_event(event.id)
+
+
 def create_request(
     event: Event, sender: Registration, recipient_id: Any, message: Any
 ) -> MeetingRequest:
     """Ask for a meeting; refused with the reason when a rule says no."""
+    _serialise(event)
     expire_due(event)
     if not isinstance(message, str):
         message = "" if message is None else None
@@ -508,6 +518,7 @@ def _answerable(event: Event, registration: Registration, request_id: int) -> Me
 
 
 def accept(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
+    _serialise(event)
     req = _answerable(event, registration, request_id)
     cap = settings_for(event).max_meetings
     for person in (req.recipient, req.sender):

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from eventmgr.access import event_for_slug, login_required, public, roles_required
-from eventmgr.accounts.services import get_or_create_user
+from eventmgr.accounts.services import find_user, get_or_create_user
 from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.events.services import events_with_role
@@ -354,12 +354,14 @@ def from_manage_link(token: str):
         _commit()
         flash(_("We have emailed you a link to choose a password."), "success")
         return redirect(url_for("registration.manage", token=token))
+    existing = find_user(registration.email)
     return render_template(
         "networking/account_needed.html",
         registration=registration,
         event=registration.event,
         form=form,
         token=token,
+        has_account=bool(existing and existing.password_hash),
     )
 
 

@@ -435,3 +435,22 @@ def test_requests_are_stored_once(app, call, startup, investor):
     call("POST", "/requests", startup, json={"to": investor.registration_id})
     with app.app_context():
         assert len(db.session.scalars(select(MeetingRequest)).all()) == 1
+
+
+def test_unscheduled_requests_name_the_reason(call, organiser_token, make_person, investor):
+    org = organiser_token
+    call("POST", "/slots", org, json=SLOTS | {"end": "2023-01-26T16:30:00+01:00"})  # one slot
+    call("POST", "/tables", org, json={"number": 1})
+    a, b, c, d = (make_person(f"P{i}", f"p{i}@example.org") for i in range(4))
+    _accepted(call, a, b)
+    _accepted(call, c, d)
+    body = call("POST", "/schedule", org, json={"time_limit": 5}).json()
+    assert len(body["meetings"]) == 1
+    assert [u["reason"] for u in body["unscheduled"]] == ["no_table"]
+
+    call("POST", "/tables", org, json={"number": 2})
+    _accepted(call, investor, make_person("Q", "q@example.org"))
+    call("PATCH", "/settings", org, json={"max_meetings": 0})
+    body = call("POST", "/schedule", org, json={"time_limit": 5}).json()
+    assert body["meetings"] == []
+    assert {u["reason"] for u in body["unscheduled"]} == {"cap"}

@@ -5,11 +5,12 @@ people see the same table and time on their agendas."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
 from eventmgr.db import db
-from tests.networking.conftest import PASSWORD
+from tests.networking.conftest import PASSWORD, outbox
 
 
 def _log_in(tab, email: str, password: str) -> None:
@@ -66,15 +67,19 @@ def member(app, demo):
 
 @pytest.mark.browser
 def test_member_requests_investor_accepts_organiser_publishes_both_see_it(
-    page, browser, live_server, demo, member, investor, make_person
+    app, page, browser, live_server, demo, member, investor, make_person
 ):
     make_person("Lars Lite", "lars@example.org", organisation="Elsewhere", interests=["CAR-T"])
     slug = demo["slug"]
 
     # the delegation member finds the suggested investor and asks for a meeting
-    _log_in(page, "sara@example.org", PASSWORD)
-    page.locator('[data-nav="networking"]').click()
-    page.get_by_role("link", name="Cancer Crosslinks 2023").click()
+    invitation = outbox(app, "sara@example.org")[-1][2]
+    link = re.search(r"https?://\S+/events/\S+/networking(?=\s|$)", invitation).group(0)
+    page.goto(urlsplit(link).path)  # from her invitation; the page asks her to sign in first
+    page.get_by_label("Email").fill("sara@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.locator("#suggestions").wait_for()
     first = page.locator(".suggestion").first
     assert "Ingrid Berg" in first.inner_text()
     assert "you seek seed investment, they invest in pre-clinical oncology" in first.inner_text()
