@@ -18,6 +18,7 @@ from eventmgr.mail.services import deliver_pending
 from eventmgr.networking import (
     agenda,  # noqa: F401 - registers the agenda provider
     documents,
+    privacy,  # noqa: F401 - erasure takes the networking data along
     schedule,
     services,
 )

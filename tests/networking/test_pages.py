@@ -370,3 +370,18 @@ def test_seed_demo_loads_a_working_networking_session(app, demo):
     client = _sign_in(app, *demo["logins"]["attendee"])
     home = client.get(MINE).get_data(as_text=True)
     assert "Suggested for you" in home and "Sortina Pharma" in home
+
+
+def test_erasing_a_registration_erases_the_profile_and_messages(app, call, startup, investor):
+    from eventmgr.networking.models import MeetingRequest, Profile
+    from eventmgr.registration import services as registration
+    from eventmgr.registration.models import Registration
+
+    assert call(
+        "POST", "/requests", startup, json={"to": investor.registration_id, "message": "Hi"}
+    ).ok
+    with app.test_request_context():
+        registration.erase(db.session.get(Registration, startup.registration_id), "test")
+        assert db.session.get(Profile, startup.profile_id) is None
+        assert db.session.scalar(select(MeetingRequest.message)) == ""
+    assert call("GET", "/profiles", investor).json() == []
