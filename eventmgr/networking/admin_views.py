@@ -138,7 +138,7 @@ def admin_slots(slug: str):
                 _flash_errors(exc, form)
             else:
                 _commit()
-                flash(_("%(n)d slots added.", n=added), "success")
+                flash(_("Slots added: %(n)d.", n=added), "success")
                 return redirect(url_for("networking.admin_slots", slug=slug))
     return render_template(
         "networking/admin_slots.html",
@@ -230,7 +230,7 @@ def admin_schedule(slug: str):
             _commit()
             flash(
                 _(
-                    "Scheduled %(n)d meetings (%(status)s); %(left)d left out.",
+                    "Meetings scheduled: %(n)d (%(status)s); left out: %(left)d.",
                     n=len(solution["meetings"]),
                     status=solution["status"],
                     left=len(solution["unscheduled"]),
@@ -259,7 +259,7 @@ def admin_publish(slug: str):
     if ActionForm().validate_on_submit():
         mailed = schedule.publish(event)
         _commit()
-        flash(_("Published; %(n)d emails sent to the people affected.", n=mailed), "success")
+        flash(_("Published; emails sent to the people affected: %(n)d.", n=mailed), "success")
     return redirect(url_for("networking.admin_schedule", slug=slug))
 
 

@@ -473,7 +473,8 @@ def create_request(
         raise NetworkingError(
             {
                 "to": _(
-                    "You have %(n)d open requests, the most allowed; wait for answers first.",
+                    "You have reached the most open requests allowed (%(n)d); "
+                    "wait for answers first.",
                     n=settings.max_open_requests,
                 )
             },
@@ -526,7 +527,9 @@ def accept(event: Event, registration: Registration, request_id: int) -> Meeting
             raise NetworkingError(
                 {
                     "request": _(
-                        "%(name)s has %(n)d meetings, the most allowed.", name=person.name, n=cap
+                        "%(name)s has reached the most meetings allowed (%(n)d).",
+                        name=person.name,
+                        n=cap,
                     )
                 },
                 409,

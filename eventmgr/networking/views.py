@@ -439,7 +439,7 @@ def delegation_import(slug: str, delegation_id: int):
                 else:
                     _commit()
                 found = delegation_services.delegation_for(event, delegation_id)
-            flash(_("%(n)d members imported.", n=len(check.rows)), "success")
+            flash(_("Members imported: %(n)d.", n=len(check.rows)), "success")
             return redirect(
                 url_for("networking.delegation", slug=slug, delegation_id=delegation_id)
             )

@@ -176,7 +176,7 @@ def test_the_cap_on_open_requests(call, organiser_token, make_person, startup):
         assert call("POST", "/requests", startup, json={"to": other.registration_id}).ok
     refused = call("POST", "/requests", startup, json={"to": others[2].registration_id})
     assert refused.status_code == 409
-    assert "2 open requests" in refused.json()["error"]["message"]
+    assert "most open requests allowed (2)" in refused.json()["error"]["message"]
 
 
 def test_the_cap_on_meetings_per_person(call, organiser_token, make_person, investor):
@@ -187,7 +187,10 @@ def test_the_cap_on_meetings_per_person(call, organiser_token, make_person, inve
     assert call("POST", f"/requests/{one['id']}/accept", investor).status_code == 200
     refused = call("POST", f"/requests/{two['id']}/accept", investor)
     assert refused.status_code == 409
-    assert "Ingrid Berg has 1 meetings" in refused.json()["error"]["message"]
+    assert (
+        "Ingrid Berg has reached the most meetings allowed (1)"
+        in refused.json()["error"]["message"]
+    )
 
 
 def test_settings_are_checked(call, organiser_token, startup):

@@ -113,7 +113,7 @@ def test_member_requests_investor_accepts_organiser_publishes_both_see_it(
     org.get_by_label("To (HH:MM)").fill("18:15")
     org.get_by_label("Minutes per slot").fill("15")
     org.get_by_role("button", name="Add slots").click()
-    assert "8 slots added." in org.locator(".flash-success").inner_text()
+    assert "Slots added: 8." in org.locator(".flash-success").inner_text()
     org.get_by_role("link", name="Tables").click()
     org.get_by_label("Table number").fill("3")
     org.get_by_label("Seats", exact=True).fill("4")
@@ -121,11 +121,11 @@ def test_member_requests_investor_accepts_organiser_publishes_both_see_it(
     org.get_by_role("link", name="Schedule", exact=True).click()
     org.get_by_label("Time limit (seconds)").fill("5")
     org.locator("#schedule-form").get_by_role("button", name="Schedule").click()
-    assert "Scheduled 1 meetings" in org.locator(".flash-success").inner_text()
+    assert "Meetings scheduled: 1 " in org.locator(".flash-success").inner_text()
     cell = org.locator("#grid .meeting-cell")
     assert "Sara Rhost" in cell.inner_text() and "Ingrid Berg" in cell.inner_text()
     org.get_by_role("button", name="Publish and email the people affected").click()
-    assert "Published; 2 emails" in org.locator(".flash-success").inner_text()
+    assert "people affected: 2." in org.locator(".flash-success").inner_text()
 
     # both see the same table and time
     seen = []
