@@ -108,54 +108,88 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(w, 0.0) for w, v in a.items())
 
 
-def _seeks_investment(p: Profile) -> bool:
+@dataclass(frozen=True)
+class _Features:
+    """What scoring needs from a profile, computed once per profile and request."""
+
+    interests: tuple[str, ...]
+    interest_set: frozenset[str]
+    seeks: frozenset[str]
+    offers: frozenset[str]
+    focus: frozenset[str]
+    own: frozenset[str]
+    seeks_investment: bool
+    investor: bool
+
+
+def features(p: Profile) -> _Features:
     text = (p.seeks or "").lower()
-    return p.kind == "startup" and (not text or any(w in text for w in INVEST_WORDS))
+    interests = tuple(p.interests or [])
+    return _Features(
+        interests=interests,
+        interest_set=frozenset(interests),
+        seeks=frozenset(tokens(p.seeks)),
+        offers=frozenset(tokens(p.offers)),
+        focus=frozenset(tokens(p.investment_focus)),
+        own=frozenset(tokens(" ".join((p.pitch, p.company_stage, " ".join(interests))))),
+        seeks_investment=p.kind == "startup" and (not text or any(w in text for w in INVEST_WORDS)),
+        investor=p.kind == "investor",
+    )
 
 
-def _invest_match(startup: Profile, investor: Profile) -> tuple[int, list[str]]:
+def _invest_points(startup: _Features, investor: _Features) -> int:
     """25 for the pairing, up to 15 more for focus terms the startup's profile shares."""
-    focus = set(tokens(investor.investment_focus))
-    own = set(tokens(" ".join((startup.pitch, startup.company_stage, " ".join(startup.interests)))))
-    common = sorted(focus & own)
-    return 25 + min(15, 5 * len(common)), common
+    return 25 + min(15, 5 * len(investor.focus & startup.own))
 
 
-def score_pair(me: Profile, other: Profile, similarity: float) -> tuple[int, str]:
-    """The score of `other` for `me` and the reason, in the viewer's words."""
+def score_pair(
+    me: Profile,
+    other: Profile,
+    similarity: float,
+    fm: _Features | None = None,
+    fo: _Features | None = None,
+    explain: bool = True,
+) -> tuple[int, str]:
+    """The score of `other` for `me` and (when `explain`) the reason, in the viewer's words."""
+    fm = fm or features(me)
+    fo = fo or features(other)
     parts: list[str] = []
     score = 0.0
-    shared = [t for t in me.interests or [] if t in set(other.interests or [])]
+    shared = [t for t in fm.interests if t in fo.interest_set]
     if shared:
         score += 10 * len(shared)
-        parts.append(_("both: %(tags)s", tags=", ".join(shared)))
-    if _seeks_investment(me) and other.kind == "investor":
-        points, _common = _invest_match(me, other)
-        score += points
-        parts.append(
-            _(
-                "you seek %(seek)s, they invest in %(focus)s",
-                seek=me.seeks or _("investment"),
-                focus=other.investment_focus or _("your area"),
+        if explain:
+            parts.append(_("both: %(tags)s", tags=", ".join(shared)))
+    if fm.seeks_investment and fo.investor:
+        score += _invest_points(fm, fo)
+        if explain:
+            parts.append(
+                _(
+                    "you seek %(seek)s, they invest in %(focus)s",
+                    seek=me.seeks or _("investment"),
+                    focus=other.investment_focus or _("your area"),
+                )
             )
-        )
-    elif me.kind == "investor" and _seeks_investment(other):
-        points, _common = _invest_match(other, me)
-        score += points
-        parts.append(
-            _(
-                "they seek %(seek)s, you invest in %(focus)s",
-                seek=other.seeks or _("investment"),
-                focus=me.investment_focus or _("their area"),
+    elif fm.investor and fo.seeks_investment:
+        score += _invest_points(fo, fm)
+        if explain:
+            parts.append(
+                _(
+                    "they seek %(seek)s, you invest in %(focus)s",
+                    seek=other.seeks or _("investment"),
+                    focus=me.investment_focus or _("their area"),
+                )
             )
-        )
-    offered = sorted(set(tokens(me.seeks)) & set(tokens(other.offers)))
+    offered = fm.seeks & fo.offers
     if offered:
         score += min(12, 4 * len(offered))
-        parts.append(_("they offer what you look for: %(terms)s", terms=", ".join(offered[:4])))
+        if explain:
+            terms = ", ".join(sorted(offered)[:4])
+            parts.append(_("they offer what you look for: %(terms)s", terms=terms))
     if similarity >= 0.1:
         score += 30 * similarity
-        parts.append(_("similar pitches"))
+        if explain:
+            parts.append(_("similar pitches"))
     return round(score), "; ".join(parts)
 
 
@@ -203,9 +237,11 @@ def suggestions(event: Event, me: Registration, limit: int = 20) -> list[Suggest
         if p.registration_id not in excluded and not (own_org and _organisation(p) == own_org)
     ]
     vectors = _vectors({p.id: _document(p) for p in [mine, *others]})
+    own = features(mine)
     out = []
     for other in candidates:
-        score, why = score_pair(mine, other, cosine(vectors[mine.id], vectors[other.id]))
+        similarity = cosine(vectors[mine.id], vectors[other.id])
+        score, why = score_pair(mine, other, similarity, own, features(other))
         if score > 0:
             out.append(Suggestion(other, score, why))
     out.sort(key=lambda s: (-s.score, s.profile.registration.name))
@@ -221,17 +257,22 @@ def pair_scores(event: Event, profiles: list[Profile]) -> dict[tuple[int, int], 
         ).all()
     )
     vectors = _vectors({p.id: _document(p) for p in profiles})
+    feats = {p.id: features(p) for p in profiles}
+    orgs = {p.id: _organisation(p) for p in profiles}
     out: dict[tuple[int, int], int] = {}
     for i, a in enumerate(profiles):
         for b in profiles[i + 1 :]:
-            org = _organisation(a)
-            if org and org == _organisation(b):
+            if orgs[a.id] and orgs[a.id] == orgs[b.id]:
                 continue
             da = delegation.get(a.registration_id)
             if da is not None and da == delegation.get(b.registration_id):
                 continue
             sim = cosine(vectors[a.id], vectors[b.id])
-            score = max(score_pair(a, b, sim)[0], score_pair(b, a, sim)[0])
+            fa, fb = feats[a.id], feats[b.id]
+            score = max(
+                score_pair(a, b, sim, fa, fb, explain=False)[0],
+                score_pair(b, a, sim, fb, fa, explain=False)[0],
+            )
             key = tuple(sorted((a.registration_id, b.registration_id)))
             out[key] = score  # type: ignore[index]
     return out
