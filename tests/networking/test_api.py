@@ -457,3 +457,23 @@ def test_unscheduled_requests_name_the_reason(call, organiser_token, make_person
     body = call("POST", "/schedule", org, json={"time_limit": 5}).json()
     assert body["meetings"] == []
     assert {u["reason"] for u in body["unscheduled"]} == {"cap"}
+
+
+def test_tables_free_slots_and_availability_reach_the_schedule(
+    call, organiser_token, startup, investor
+):
+    org = organiser_token
+    call("POST", "/slots", org, json=SLOTS)
+    ids = [s["id"] for s in call("GET", "/slots", org).json()]
+    table = call("POST", "/tables", org, json={"number": 4, "free_slots": ids[2:4]}).json()
+    assert table["free_slots"] == ids[2:4]
+    call("PATCH", "/profile", startup, json={"unavailable_slots": [ids[2]]})
+    _accepted(call, startup, investor)
+    instance = call("GET", "/instance", org).json()
+    assert instance["tables"] == [
+        {"id": f"t{table['id']}", "seats": 4, "available": [f"s{ids[2]}", f"s{ids[3]}"]}
+    ]
+    sara = next(p for p in instance["participants"] if p["name"] == "Sara Rhost")
+    assert f"s{ids[2]}" not in sara["available"] and sara["max_meetings"] == 6
+    body = call("POST", "/schedule", org, json={"time_limit": 5}).json()
+    assert [m["slot_id"] for m in body["meetings"]] == [ids[3]]

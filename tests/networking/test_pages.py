@@ -277,6 +277,16 @@ def test_agenda_page_pdf_ics_and_the_agenda_feed(app, login, startup, investor):
         entries = extra_agenda_entries(db.session.get(Registration, investor.registration_id))
         assert [e.summary for e in entries] == ["Meeting: Sara Rhost"]
         assert {a.email for a in entries[0].attendees} == {"sara@example.org", "ingrid@example.org"}
+    from eventmgr.networking.models import Meeting
+
+    with app.app_context():
+        meeting_id = db.session.scalar(select(Meeting.id))
+    form = {"happened": "yes", "rating": "4"}
+    assert sara.post(MINE + f"/meetings/{meeting_id}/feedback", data=form).status_code == 302
+    ingrid = _sign_in(app, investor.email)
+    ingrid.post(MINE + f"/meetings/{meeting_id}/feedback", data={"happened": "no", "rating": ""})
+    dashboard = login("organiser").get(MANAGE).get_data(as_text=True)
+    assert "Happened: 1, did not happen: 1" in dashboard and "Average rating: 4" in dashboard
 
 
 def test_the_organisers_dashboard_signs_and_instance(app, login, startup, investor):
