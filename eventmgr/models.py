@@ -6,6 +6,17 @@ from eventmgr.calendar.models import Agenda, StarredItem
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import Job
 from eventmgr.mail.models import OutboxMessage
+from eventmgr.networking.models import (
+    Block,
+    Delegation,
+    DelegationMember,
+    Meeting,
+    MeetingRequest,
+    MeetingSlot,
+    MeetingTable,
+    NetworkingSettings,
+    Profile,
+)
 from eventmgr.programme.models import Person, ProgrammeItem, ProgrammeVersion, Room
 from eventmgr.registration.models import Registration, RegistrationHistory
 
@@ -13,10 +24,19 @@ __all__ = [
     "Agenda",
     "ApiToken",
     "AuditEntry",
+    "Block",
+    "Delegation",
+    "DelegationMember",
     "Event",
     "Job",
+    "Meeting",
+    "MeetingRequest",
+    "MeetingSlot",
+    "MeetingTable",
+    "NetworkingSettings",
     "OutboxMessage",
     "Person",
+    "Profile",
     "ProgrammeItem",
     "ProgrammeVersion",
     "Registration",

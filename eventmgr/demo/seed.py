@@ -91,6 +91,9 @@ def _seed_programme(event: Event) -> None:
 def seed_demo_command() -> None:
     """Load the demo event (Cancer Crosslinks 2023) and one demo account per role."""
     event, logins = seed_demo()
+    from eventmgr.networking.demo import seed_networking
+
+    seed_networking(event)  # only here: tests that use seed_demo() keep a plain event
     click.echo(f"Demo event: {event.name} (/events/{event.slug})")
     click.echo("Demo logins (role, email, password):")
     for role, email, password in logins:

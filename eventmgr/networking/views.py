@@ -1,17 +1,455 @@
-"""The delegation lead's start page: the events their delegation visits."""
+"""Participants' networking pages, the delegation lead's pages, and (admin_views) the
+organiser's. A participant is signed in; their registration is the one with their account's
+address. The manage link (/r/<token>/networking) gives people without an account one."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
-from eventmgr.access import roles_required
+from eventmgr.access import event_for_slug, login_required, public, roles_required
+from eventmgr.accounts.services import find_user, get_or_create_user
+from eventmgr.db import db, utcnow
+from eventmgr.events.models import Event
 from eventmgr.events.services import events_with_role
+from eventmgr.mail.services import deliver_pending
+from eventmgr.networking import (
+    agenda,  # noqa: F401 - registers the agenda provider
+    documents,
+    privacy,  # noqa: F401 - erasure takes the networking data along
+    schedule,
+    services,
+)
+from eventmgr.networking import delegations as delegation_services
+from eventmgr.networking.blueprint import bp
+from eventmgr.networking.forms import (
+    ActionForm,
+    FeedbackForm,
+    MemberForm,
+    MemberImportForm,
+    ProfileForm,
+    RequestForm,
+)
+from eventmgr.networking.services import NetworkingError
+from eventmgr.networking.suggest import suggestions
+from eventmgr.registration import services as registration_services
+from eventmgr.registration.models import Registration
 from eventmgr.roles import Role
 
-bp = Blueprint("networking", __name__)
+__all__ = ["bp"]
+
+
+def _event(slug: str) -> Event:
+    event = event_for_slug(slug)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _commit() -> None:
+    db.session.commit()
+    deliver_pending()
+
+
+def _fail(exc: NetworkingError) -> None:
+    db.session.rollback()
+    if exc.status == 404:
+        abort(404)
+    for message in exc.fields.values():
+        flash(message, "error")
+
+
+def _participant(slug: str) -> tuple[Event, Registration]:
+    """The event and the caller's opted-in registration; otherwise back to the start page."""
+    event = _event(slug)
+    registration = services.registration_of(current_user, event)
+    if not services.takes_part(registration):
+        abort(redirect(url_for("networking.home", slug=slug)))
+    return event, registration
 
 
 @bp.route("/delegation")
 @roles_required(Role.DELEGATION_LEAD)
 def delegation_home():
     events = events_with_role(current_user, Role.DELEGATION_LEAD)
-    return render_template("networking/delegation_home.html", events=events)
+    led = {e.id: delegation_services.led_by(current_user, e) for e in events}
+    return render_template("networking/delegation_home.html", events=events, led=led)
+
+
+@bp.route("/networking")
+@login_required
+def index():
+    """Every event where the caller is registered, organises or leads a delegation."""
+    keys = current_user.email.lower()
+    registered = db.session.scalars(
+        select(Event)
+        .join(Registration, Registration.event_id == Event.id)
+        .where(Registration.email_key == keys, Registration.anonymised_at.is_(None))
+        .order_by(Event.starts_at.desc())
+    ).all()
+    organised = events_with_role(current_user, Role.ORGANISER)
+    return render_template("networking/index.html", registered=registered, organised=organised)
+
+
+@bp.route("/events/<slug>/networking", methods=["GET", "POST"])
+@login_required
+def home(slug: str):
+    event = _event(slug)
+    registration = services.registration_of(current_user, event)
+    form = ActionForm()
+    if (
+        registration is not None
+        and not services.takes_part(registration)
+        and registration.status != "cancelled"
+        and form.validate_on_submit()
+    ):
+        registration_services.update_details(
+            registration, {"networking_opt_in": True}, registration_services.ATTENDEE
+        )
+        flash(_("You take part in networking now. Fill in your profile."), "success")
+        return redirect(url_for("networking.profile", slug=slug))
+    if not services.takes_part(registration):
+        return render_template(
+            "networking/join.html", event=event, registration=registration, form=form
+        )
+    services.expire_due(event)
+    _commit()
+    profile = services.profile_of(registration)
+    db.session.commit()
+    return render_template(
+        "networking/home.html",
+        event=event,
+        registration=registration,
+        profile=profile,
+        suggestions=suggestions(event, registration, limit=10),
+        requests=services.requests_of(event, registration),
+        meetings=schedule.meetings_of(event, registration),
+        settings=services.settings_for(event),
+        form=form,
+    )
+
+
+def _profile_form(event: Event, profile, data=None) -> ProfileForm:
+    form = ProfileForm(obj=profile) if data is None else ProfileForm()
+    form.interests.choices = [(t, t) for t in services.settings_for(event).interest_tags]
+    form.unavailable_slots.choices = [
+        (s.id, schedule.slot_label(event, s)) for s in schedule.slots_of(event)
+    ]
+    return form
+
+
+@bp.route("/events/<slug>/networking/profile", methods=["GET", "POST"])
+@login_required
+def profile(slug: str):
+    event, registration = _participant(slug)
+    mine = services.profile_of(registration)
+    db.session.commit()
+    form = _profile_form(event, mine, request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        form.interests.data = list(mine.interests or [])
+        form.unavailable_slots.data = list(mine.unavailable_slots or [])
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
+        try:
+            services.update_profile(mine, event, data)
+        except NetworkingError as exc:
+            db.session.rollback()
+            for name, message in exc.fields.items():
+                getattr(form, name).errors = [message]
+        else:
+            _commit()
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("networking.home", slug=slug))
+    return render_template("networking/profile_form.html", event=event, form=form), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/events/<slug>/networking/people")
+@login_required
+def people(slug: str):
+    event, registration = _participant(slug)
+    tag = request.args.get("tag", "")
+    rows = services.visible_profiles(event, registration)
+    if tag:
+        rows = [p for p in rows if tag in (p.interests or [])]
+    return render_template(
+        "networking/people.html",
+        event=event,
+        profiles=rows,
+        tag=tag,
+        tags=services.settings_for(event).interest_tags,
+    )
+
+
+@bp.route("/events/<slug>/networking/people/<int:profile_id>")
+@login_required
+def person(slug: str, profile_id: int):
+    event, registration = _participant(slug)
+    try:
+        other = services.visible_profile(event, registration, profile_id)
+    except NetworkingError:
+        abort(404)
+    if other.registration_id == registration.id:
+        return redirect(url_for("networking.profile", slug=slug))
+    blocked = other.registration_id in {b.id for b in services.blocks_of(registration)}
+    return render_template(
+        "networking/person.html",
+        event=event,
+        profile=other,
+        form=RequestForm(),
+        action_form=ActionForm(),
+        blocked=blocked,
+    )
+
+
+@bp.route("/events/<slug>/networking/people/<int:profile_id>/request", methods=["POST"])
+@login_required
+def request_meeting(slug: str, profile_id: int):
+    event, registration = _participant(slug)
+    form = RequestForm()
+    if form.validate_on_submit():
+        try:
+            other = services.visible_profile(event, registration, profile_id)
+            services.create_request(event, registration, other.registration_id, form.message.data)
+        except NetworkingError as exc:
+            _fail(exc)
+        else:
+            _commit()
+            flash(_("Your request is sent."), "success")
+            return redirect(url_for("networking.home", slug=slug))
+    return redirect(url_for("networking.person", slug=slug, profile_id=profile_id))
+
+
+@bp.route("/events/<slug>/networking/people/<int:profile_id>/block", methods=["POST"])
+@login_required
+def block(slug: str, profile_id: int):
+    event, registration = _participant(slug)
+    if ActionForm().validate_on_submit():
+        try:
+            other = services.visible_profile(event, registration, profile_id)
+            if request.form.get("undo") == "1":
+                services.unblock(registration, other.registration)
+                message = _("Unblocked.")
+            else:
+                services.block(registration, other.registration)
+                message = _("Blocked: you will not get requests from this person.")
+        except NetworkingError as exc:
+            _fail(exc)
+        else:
+            _commit()
+            flash(message, "success")
+    return redirect(url_for("networking.home", slug=slug))
+
+
+def _answer(slug: str, request_id: int, action, done: str):
+    event, registration = _participant(slug)
+    if ActionForm().validate_on_submit():
+        try:
+            action(event, registration, request_id)
+        except NetworkingError as exc:
+            _fail(exc)
+        else:
+            _commit()
+            flash(done, "success")
+    return redirect(url_for("networking.home", slug=slug))
+
+
+@bp.route("/events/<slug>/networking/requests/<int:request_id>/accept", methods=["POST"])
+@login_required
+def accept(slug: str, request_id: int):
+    return _answer(slug, request_id, services.accept, _("Accepted."))
+
+
+@bp.route("/events/<slug>/networking/requests/<int:request_id>/decline", methods=["POST"])
+@login_required
+def decline(slug: str, request_id: int):
+    return _answer(slug, request_id, services.decline, _("Declined."))
+
+
+@bp.route("/events/<slug>/networking/requests/<int:request_id>/cancel", methods=["POST"])
+@login_required
+def cancel_request(slug: str, request_id: int):
+    return _answer(slug, request_id, services.cancel_request, _("Withdrawn."))
+
+
+@bp.route("/events/<slug>/networking/agenda")
+@login_required
+def my_agenda(slug: str):
+    event, registration = _participant(slug)
+    return render_template(
+        "networking/agenda.html",
+        event=event,
+        registration=registration,
+        meetings=schedule.meetings_of(event, registration),
+        form=FeedbackForm(),
+        now=utcnow(),
+    )
+
+
+@bp.route("/events/<slug>/networking/agenda.pdf")
+@login_required
+def agenda_pdf(slug: str):
+    _event_, registration = _participant(slug)
+    return Response(
+        documents.agenda_pdf(registration),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'inline; filename="my-meetings.pdf"'},
+    )
+
+
+@bp.route("/events/<slug>/networking/agenda.ics")
+@login_required
+def agenda_ics(slug: str):
+    _event_, registration = _participant(slug)
+    return Response(
+        documents.agenda_ics(registration),
+        headers={
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{slug}-meetings.ics"',
+        },
+    )
+
+
+@bp.route("/events/<slug>/networking/meetings/<int:meeting_id>/feedback", methods=["POST"])
+@login_required
+def feedback(slug: str, meeting_id: int):
+    event, registration = _participant(slug)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        rating = int(form.rating.data) if form.rating.data else None
+        try:
+            schedule.record_feedback(
+                event, registration, meeting_id, form.happened.data == "yes", rating
+            )
+        except NetworkingError as exc:
+            _fail(exc)
+        else:
+            _commit()
+            flash(_("Thank you."), "success")
+    return redirect(url_for("networking.my_agenda", slug=slug))
+
+
+@bp.route("/r/<token>/networking", methods=["GET", "POST"])
+@public
+def from_manage_link(token: str):
+    """Networking needs an account: from the manage link, make one and mail its password link."""
+    registration = registration_services.find_by_token(token)
+    if registration is None:
+        abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        user = get_or_create_user(registration.email, name=registration.name)
+        if not registration.networking_opt_in:
+            registration_services.update_details(
+                registration, {"networking_opt_in": True}, registration_services.ATTENDEE
+            )
+        db.session.flush()
+        delegation_services.invite(
+            user,
+            registration.event,
+            _("Sign in to take part in networking at %(event)s.", event=registration.event.name),
+        )
+        _commit()
+        flash(_("We have emailed you a link to choose a password."), "success")
+        return redirect(url_for("registration.manage", token=token))
+    existing = find_user(registration.email)
+    return render_template(
+        "networking/account_needed.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+        token=token,
+        has_account=bool(existing and existing.password_hash),
+    )
+
+
+# --------------------------------------------------------------------------- delegation lead
+
+
+def _delegation(slug: str, delegation_id: int):
+    event = _event(slug)
+    try:
+        delegation = delegation_services.delegation_for(event, delegation_id)
+    except NetworkingError:
+        abort(404)
+    if not delegation_services.may_manage(current_user, delegation):
+        abort(403)
+    return event, delegation
+
+
+def _actor() -> str:
+    return f"delegation lead {current_user.email}"
+
+
+@bp.route("/events/<slug>/delegations/<int:delegation_id>", methods=["GET", "POST"])
+@roles_required(Role.DELEGATION_LEAD, Role.ORGANISER)
+def delegation(slug: str, delegation_id: int):
+    event, found = _delegation(slug, delegation_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        data = {k: form[k].data for k in ("name", "email", "company", "role")}
+        try:
+            delegation_services.add_member(found, data, _actor())
+        except NetworkingError as exc:
+            db.session.rollback()
+            for name, message in exc.fields.items():
+                target = {"organisation": "company", "job_title": "role"}.get(name, name)
+                if target in form:
+                    form[target].errors = [message]
+                else:
+                    flash(message, "error")
+        else:
+            _commit()
+            flash(_("Added: %(name)s. They got an invitation.", name=data["name"]), "success")
+            return redirect(
+                url_for("networking.delegation", slug=slug, delegation_id=delegation_id)
+            )
+        _event_, found = _delegation(slug, delegation_id)
+    meetings = schedule.dashboard(event)["delegations"]
+    counts = {
+        m.registration_id: n for d, members in meetings if d.id == found.id for m, n in members
+    }
+    return render_template(
+        "networking/delegation.html", event=event, delegation=found, form=form, counts=counts
+    ), (422 if form.errors else 200)
+
+
+@bp.route("/events/<slug>/delegations/<int:delegation_id>/import", methods=["GET", "POST"])
+@roles_required(Role.DELEGATION_LEAD, Role.ORGANISER)
+def delegation_import(slug: str, delegation_id: int):
+    event, found = _delegation(slug, delegation_id)
+    form = MemberImportForm()
+    check = None
+    raw = b""
+    if form.validate_on_submit():
+        raw = form.file.data.read() if form.file.data else (form.content.data or "").encode()
+    if raw:
+        check = delegation_services.check_members_csv(event, raw)
+        form.content.data = raw.decode("utf-8-sig", errors="replace")
+        if check.clean and request.form.get("commit") == "1":
+            for row in check.rows:
+                try:
+                    delegation_services.add_member(found, row, _actor() + " (CSV import)")
+                except NetworkingError as exc:
+                    db.session.rollback()
+                    flash(f"{row['email']}: {exc.message}", "error")
+                else:
+                    _commit()
+                found = delegation_services.delegation_for(event, delegation_id)
+            flash(_("Members imported: %(n)d.", n=len(check.rows)), "success")
+            return redirect(
+                url_for("networking.delegation", slug=slug, delegation_id=delegation_id)
+            )
+    return render_template(
+        "networking/delegation_import.html",
+        event=event,
+        delegation=found,
+        form=form,
+        check=check,
+    ), (422 if check and not check.clean else 200)
+
+
+from eventmgr.networking import admin_views  # noqa: E402,F401 - the organiser's routes on bp

@@ -1,0 +1,671 @@
+"""/api/v1/events/<slug>/networking/...: profiles, suggestions, requests, my meetings, and the
+organiser's settings, slots, tables and schedule.
+
+A participant's token is a user token (`flask users token EMAIL`, or any account): the caller
+is the event registration with the account's address, and must have opted in to networking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE, Schema, fields
+
+from eventmgr.access import AUTHENTICATED, Access, event_for_slug
+from eventmgr.api.auth import BEARER, api_roles, token_user
+from eventmgr.db import db
+from eventmgr.mail.services import deliver_pending
+from eventmgr.networking import schedule, services
+from eventmgr.networking.services import NetworkingError
+from eventmgr.networking.suggest import suggestions
+from eventmgr.roles import Role
+
+blp = Blueprint("networking_api", __name__, description="Networking")
+BASE = "/events/<slug>/networking"
+
+
+def api_login(view: Callable) -> Callable:
+    """Any caller with a valid token; the view decides what that person may see."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        user = token_user()
+        if user is None:
+            abort(401, message="This needs a token: Authorization: Bearer <token>.")
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    wrapper.access = Access(AUTHENTICATED)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _event(slug: str):
+    event = event_for_slug(slug)
+    if event is None:
+        abort(404, message=f"No event {slug!r}.")
+    return event
+
+
+def _fail(exc: NetworkingError):
+    db.session.rollback()
+    message = "Some fields are invalid." if exc.status == 422 else exc.message
+    abort(exc.status, message=message, messages={"json": exc.fields})
+
+
+def _me(slug: str):
+    event = _event(slug)
+    try:
+        return event, services.participant_of(g.api_user, event)
+    except NetworkingError as exc:
+        _fail(exc)
+
+
+def _commit() -> None:
+    db.session.commit()
+    deliver_pending()
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+class ProfileOut(Schema):
+    id = fields.Integer()
+    registration_id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String()
+    role = fields.String()
+    kind = fields.String()
+    pitch = fields.String()
+    offers = fields.String()
+    seeks = fields.String()
+    interests = fields.List(fields.String())
+    company_stage = fields.String()
+    investment_focus = fields.String()
+
+
+class MyProfileOut(ProfileOut):
+    unavailable_slots = fields.List(fields.Integer())
+
+
+class ProfileIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    organisation = fields.Raw(metadata={"type": "string", "maxLength": 200})
+    role = fields.Raw(metadata={"type": "string", "maxLength": 200})
+    kind = fields.Raw(metadata={"type": "string"})
+    pitch = fields.Raw(metadata={"type": "string", "maxLength": 1000})
+    offers = fields.Raw(metadata={"type": "string", "maxLength": 500})
+    seeks = fields.Raw(metadata={"type": "string", "maxLength": 500})
+    interests = fields.Raw(metadata={"type": "array", "items": {"type": "string"}})
+    company_stage = fields.Raw(metadata={"type": "string"})
+    investment_focus = fields.Raw(metadata={"type": "string", "maxLength": 500})
+    unavailable_slots = fields.Raw(metadata={"type": "array", "items": {"type": "integer"}})
+
+
+class SuggestionOut(Schema):
+    profile = fields.Nested(ProfileOut)
+    score = fields.Integer()
+    why = fields.String()
+
+
+class RequestIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    to = fields.Raw(
+        required=True,
+        metadata={"type": "integer", "description": "The other person's registration_id."},
+    )
+    message = fields.Raw(load_default="", metadata={"type": "string", "maxLength": 1000})
+
+
+class RequestOut(Schema):
+    id = fields.Integer()
+    from_id = fields.Integer()
+    to_id = fields.Integer()
+    from_name = fields.String()
+    to_name = fields.String()
+    message = fields.String()
+    status = fields.String()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+
+
+class BlockIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    profile_id = fields.Integer(required=True)
+    undo = fields.Boolean(load_default=False)
+
+
+class MeetingOut(Schema):
+    id = fields.Integer()
+    starts_at = fields.String()
+    ends_at = fields.String()
+    table = fields.Integer()
+    with_name = fields.String()
+    with_registration_id = fields.Integer()
+    happened = fields.Boolean(allow_none=True)
+    rating = fields.Integer(allow_none=True)
+
+
+class FeedbackIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    happened = fields.Raw(required=True, metadata={"type": "boolean"})
+    rating = fields.Raw(load_default=None, metadata={"type": "integer", "minimum": 1})
+
+
+class SettingsIO(Schema):
+    class Meta:
+        unknown = RAISE
+
+    request_expiry_hours = fields.Raw(metadata={"type": "integer"})
+    max_open_requests = fields.Raw(metadata={"type": "integer"})
+    max_meetings = fields.Raw(metadata={"type": "integer"})
+    interest_tags = fields.Raw(metadata={"type": "array", "items": {"type": "string"}})
+
+
+class SlotOut(Schema):
+    id = fields.Integer()
+    starts_at = fields.String()
+    ends_at = fields.String()
+
+
+class SlotsIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    start = fields.AwareDateTime(required=True, metadata={"example": "2023-01-26T16:15:00+01:00"})
+    end = fields.AwareDateTime(required=True, metadata={"example": "2023-01-26T18:15:00+01:00"})
+    minutes = fields.Raw(load_default=15, metadata={"type": "integer"})
+
+
+class TableIO(Schema):
+    class Meta:
+        unknown = RAISE
+
+    id = fields.Integer(dump_only=True)
+    number = fields.Raw(required=True, metadata={"type": "integer"})
+    seats = fields.Raw(load_default=4, metadata={"type": "integer"})
+    free_slots = fields.Raw(
+        load_default=None,
+        metadata={"type": "array", "items": {"type": "integer"}, "description": "null: all"},
+    )
+
+
+class ScheduleIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    auto_match = fields.Boolean(load_default=False)
+    time_limit = fields.Float(load_default=10.0, validate=lambda v: 0 < v <= 120)
+
+
+class ScheduledMeeting(Schema):
+    id = fields.Integer()
+    request_id = fields.Integer()
+    slot_id = fields.Integer(allow_none=True)
+    table = fields.Integer(allow_none=True)
+    people = fields.List(fields.String())
+    published = fields.Boolean()
+    locked = fields.Boolean()
+
+
+class ScheduleOut(Schema):
+    status = fields.String(allow_none=True)
+    objective = fields.Integer(allow_none=True)
+    bound = fields.Integer(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    meetings = fields.List(fields.Nested(ScheduledMeeting))
+    unscheduled = fields.List(fields.Dict())
+    requests = fields.Dict()
+
+
+def _profile(p) -> dict:
+    return p.as_dict() | {
+        "registration_id": p.registration_id,
+        "unavailable_slots": p.unavailable_slots,
+    }
+
+
+def _request(r) -> dict:
+    return {
+        "id": r.id,
+        "from_id": r.from_id,
+        "to_id": r.to_id,
+        "from_name": r.sender.name,
+        "to_name": r.recipient.name,
+        "message": r.message,
+        "status": r.status,
+        "created_at": r.created_at,
+        "expires_at": r.expires_at,
+    }
+
+
+# --------------------------------------------------------------------------- participants
+
+
+@blp.route(BASE + "/profile")
+class MyProfile(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.response(200, MyProfileOut)
+    def get(self, slug: str):
+        """The caller's own profile."""
+        _event_, me = _me(slug)
+        profile = services.profile_of(me)
+        db.session.commit()
+        return _profile(profile)
+
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.arguments(ProfileIn)
+    @blp.response(200, MyProfileOut)
+    def patch(self, data: dict, slug: str):
+        """Change one's profile; interest tags from the event's list, slots by id."""
+        event, me = _me(slug)
+        profile = services.profile_of(me)
+        try:
+            services.update_profile(profile, event, data)
+        except NetworkingError as exc:
+            _fail(exc)
+        db.session.commit()
+        return _profile(profile)
+
+
+@blp.route(BASE + "/profiles")
+class Profiles(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.response(200, ProfileOut(many=True))
+    def get(self, slug: str):
+        """The other opted-in participants' profiles (only for opted-in callers)."""
+        event, me = _me(slug)
+        return [_profile(p) for p in services.visible_profiles(event, me)]
+
+
+@blp.route(BASE + "/profiles/<int:profile_id>")
+class ProfileItem(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.response(200, ProfileOut)
+    def get(self, slug: str, profile_id: int):
+        """One opted-in participant's profile."""
+        event, me = _me(slug)
+        try:
+            return _profile(services.visible_profile(event, me, profile_id))
+        except NetworkingError as exc:
+            _fail(exc)
+
+
+@blp.route(BASE + "/suggestions")
+class Suggestions(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.response(200, SuggestionOut(many=True))
+    def get(self, slug: str):
+        """Ranked suggestions with the reason; never one's own organisation or delegation."""
+        event, me = _me(slug)
+        out = [
+            {"profile": _profile(s.profile), "score": s.score, "why": s.why}
+            for s in suggestions(event, me)
+        ]
+        db.session.commit()
+        return out
+
+
+@blp.route(BASE + "/requests")
+class Requests(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.response(200, RequestOut(many=True))
+    def get(self, slug: str):
+        """The caller's requests, sent and received (expired ones marked)."""
+        event, me = _me(slug)
+        rows = [_request(r) for r in services.requests_of(event, me)]
+        _commit()
+        return rows
+
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.arguments(RequestIn)
+    @blp.response(201, RequestOut)
+    def post(self, data: dict, slug: str):
+        """Ask for a meeting (caps, blocks and one open request per pair apply)."""
+        event, me = _me(slug)
+        try:
+            req = services.create_request(event, me, data["to"], data.get("message"))
+        except NetworkingError as exc:
+            _fail(exc)
+        _commit()
+        return _request(req)
+
+
+def _answer(slug: str, request_id: int, action) -> dict:
+    event, me = _me(slug)
+    try:
+        req = action(event, me, request_id)
+    except NetworkingError as exc:
+        _fail(exc)
+    _commit()
+    return _request(req)
+
+
+@blp.route(BASE + "/requests/<int:request_id>/accept")
+class RequestAccept(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.response(200, RequestOut)
+    def post(self, slug: str, request_id: int):
+        """The person asked accepts (refused when either side reached the meeting cap)."""
+        return _answer(slug, request_id, services.accept)
+
+
+@blp.route(BASE + "/requests/<int:request_id>/decline")
+class RequestDecline(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.response(200, RequestOut)
+    def post(self, slug: str, request_id: int):
+        """The person asked declines."""
+        return _answer(slug, request_id, services.decline)
+
+
+@blp.route(BASE + "/requests/<int:request_id>/cancel")
+class RequestCancel(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.response(200, RequestOut)
+    def post(self, slug: str, request_id: int):
+        """The sender withdraws a pending request; either side an accepted one."""
+        return _answer(slug, request_id, services.cancel_request)
+
+
+@blp.route(BASE + "/blocks")
+class Blocks(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.arguments(BlockIn)
+    @blp.response(204)
+    def post(self, data: dict, slug: str):
+        """Block (or with `undo`, unblock) a participant by profile id."""
+        event, me = _me(slug)
+        try:
+            other = services.visible_profile(event, me, data["profile_id"])
+            if data["undo"]:
+                services.unblock(me, other.registration)
+            else:
+                services.block(me, other.registration)
+        except NetworkingError as exc:
+            _fail(exc)
+        _commit()
+
+
+def _meeting(event, item) -> dict:
+    return {
+        "id": item.meeting.id,
+        "starts_at": schedule.local_iso(event, item.slot.starts_at),
+        "ends_at": schedule.local_iso(event, item.slot.ends_at),
+        "table": item.table.number,
+        "with_name": item.other.name,
+        "with_registration_id": item.other.id,
+        "happened": item.happened,
+        "rating": item.rating,
+    }
+
+
+@blp.route(BASE + "/meetings")
+class MyMeetings(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.response(200, MeetingOut(many=True))
+    def get(self, slug: str):
+        """The caller's published meetings: time (event's zone), table, the other person."""
+        event, me = _me(slug)
+        return [_meeting(event, m) for m in schedule.meetings_of(event, me)]
+
+
+@blp.route(BASE + "/meetings/<int:meeting_id>/feedback")
+class MeetingFeedback(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.arguments(FeedbackIn)
+    @blp.response(200, MeetingOut)
+    def post(self, data: dict, slug: str, meeting_id: int):
+        """After it began: did the meeting happen, and a rating from 1 to 5."""
+        event, me = _me(slug)
+        try:
+            schedule.record_feedback(event, me, meeting_id, data["happened"], data["rating"])
+            item = schedule.my_meeting(event, me, meeting_id)
+        except NetworkingError as exc:
+            _fail(exc)
+        db.session.commit()
+        return _meeting(event, item)
+
+
+# --------------------------------------------------------------------------- organisers
+
+
+@blp.route(BASE + "/settings")
+class Settings(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, SettingsIO)
+    def get(self, slug: str):
+        """Request expiry, caps, interest tags."""
+        settings = services.settings_for(_event(slug))
+        db.session.commit()
+        return settings
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(SettingsIO)
+    @blp.response(200, SettingsIO)
+    def patch(self, data: dict, slug: str):
+        try:
+            settings = services.update_settings(_event(slug), data)
+        except NetworkingError as exc:
+            _fail(exc)
+        db.session.commit()
+        return settings
+
+
+def _slot(event, s) -> dict:
+    return {
+        "id": s.id,
+        "starts_at": schedule.local_iso(event, s.starts_at),
+        "ends_at": schedule.local_iso(event, s.ends_at),
+    }
+
+
+@blp.route(BASE + "/slots")
+class Slots(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, SlotOut(many=True))
+    def get(self, slug: str):
+        """The meeting slots, in time order (event's zone)."""
+        event = _event(slug)
+        return [_slot(event, s) for s in schedule.slots_of(event)]
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(SlotsIn)
+    @blp.response(201, SlotOut(many=True))
+    def post(self, data: dict, slug: str):
+        """Add back-to-back slots of `minutes` from `start` to `end`."""
+        event = _event(slug)
+        try:
+            schedule.generate_slots(event, data["start"], data["end"], data["minutes"])
+        except NetworkingError as exc:
+            _fail(exc)
+        db.session.commit()
+        return [_slot(event, s) for s in schedule.slots_of(event)]
+
+
+@blp.route(BASE + "/slots/<int:slot_id>")
+class SlotItem(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    def delete(self, slug: str, slot_id: int):
+        """Delete a slot; meetings in it go back to unscheduled."""
+        event = _event(slug)
+        try:
+            schedule.delete_slot(event, schedule.slot_for(event, slot_id))
+        except NetworkingError as exc:
+            _fail(exc)
+        db.session.commit()
+
+
+@blp.route(BASE + "/tables")
+class Tables(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, TableIO(many=True))
+    def get(self, slug: str):
+        """Tables: number, seats, the slot ids they are free in (null: every slot)."""
+        return schedule.tables_of(_event(slug))
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(TableIO)
+    @blp.response(201, TableIO)
+    def post(self, data: dict, slug: str):
+        try:
+            table = schedule.save_table(_event(slug), data)
+        except NetworkingError as exc:
+            _fail(exc)
+        db.session.commit()
+        return table
+
+
+@blp.route(BASE + "/tables/<int:table_id>")
+class TableItem(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(TableIO)
+    @blp.response(200, TableIO)
+    def put(self, data: dict, slug: str, table_id: int):
+        """Replace a table's number, seats and free slots."""
+        event = _event(slug)
+        try:
+            table = schedule.save_table(event, data, schedule.table_for(event, table_id))
+        except NetworkingError as exc:
+            _fail(exc)
+        db.session.commit()
+        return table
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    def delete(self, slug: str, table_id: int):
+        event = _event(slug)
+        try:
+            schedule.delete_table(event, schedule.table_for(event, table_id))
+        except NetworkingError as exc:
+            _fail(exc)
+        db.session.commit()
+
+
+def _schedule(event) -> dict:
+    stats = schedule.dashboard(event)
+    settings = stats["settings"]
+    meetings = []
+    for m in schedule.meetings_in(event):
+        meetings.append(
+            {
+                "id": m.id,
+                "request_id": m.request_id,
+                "slot_id": m.slot_id,
+                "table": m.table.number if m.table else None,
+                "people": [m.request.sender.name, m.request.recipient.name],
+                "published": m.published,
+                "locked": m.locked,
+            }
+        )
+    return {
+        "status": settings.solve_status,
+        "objective": settings.solve_objective,
+        "bound": settings.solve_bound,
+        "published_at": settings.published_at,
+        "meetings": meetings,
+        "unscheduled": [{"request_id": r.id, "reason": why} for r, why in stats["unscheduled"]],
+        "requests": stats["requests"] | {"sent": stats["sent"]},
+    }
+
+
+@blp.route(BASE + "/schedule")
+class Schedule(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, ScheduleOut)
+    def get(self, slug: str):
+        """The draft schedule, unscheduled requests with the reason, request counts."""
+        event = _event(slug)
+        body = _schedule(event)
+        _commit()
+        return body
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(ScheduleIn)
+    @blp.response(200, ScheduleOut)
+    def post(self, data: dict, slug: str):
+        """Solve with CP-SAT (published meetings stay fixed unless released) and store."""
+        event = _event(slug)
+        try:
+            schedule.run_schedule(event, data["auto_match"], data["time_limit"])
+        except NetworkingError as exc:
+            _fail(exc)
+        db.session.commit()
+        return _schedule(event)
+
+
+@blp.route(BASE + "/schedule/publish")
+class SchedulePublish(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, ScheduleOut)
+    def post(self, slug: str):
+        """Publish; only people whose meeting is new, moved or dropped are emailed."""
+        event = _event(slug)
+        schedule.publish(event)
+        _commit()
+        return _schedule(event)
+
+
+@blp.route(BASE + "/meetings/<int:meeting_id>/release")
+class MeetingRelease(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, ScheduleOut)
+    def post(self, slug: str, meeting_id: int):
+        """Let the next schedule move a published meeting."""
+        event = _event(slug)
+        try:
+            schedule.release(event, meeting_id)
+        except NetworkingError as exc:
+            _fail(exc)
+        db.session.commit()
+        return _schedule(event)
+
+
+@blp.route(BASE + "/instance")
+class InstanceView(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200)
+    def get(self, slug: str):
+        """The current instance in the shared meeting-instance format."""
+        body = schedule.build_instance(_event(slug))
+        db.session.rollback()
+        return body

@@ -1,0 +1,228 @@
+"""Delegations: the organiser creates one and invites its lead; the lead adds the members.
+
+Members are registered through the registration rules (capacity and the waiting list hold),
+on site, marked "delegation", opted in to networking; each gets an account and a link to
+choose a password, so they can sign in to their networking pages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from eventmgr.accounts.models import User
+from eventmgr.accounts.services import get_or_create_user, grant_role, password_reset_token
+from eventmgr.db import db
+from eventmgr.events.models import Event
+from eventmgr.mail.services import deliver_after_commit, queue_mail
+from eventmgr.networking.models import Delegation, DelegationMember
+from eventmgr.networking.services import NetworkingError
+from eventmgr.registration import services as registration
+from eventmgr.roles import Role
+from eventmgr.urls import external_url
+
+MEMBER_COLUMNS = ("name", "email", "company", "role")
+
+
+def delegations_of(event: Event) -> list[Delegation]:
+    return list(
+        db.session.scalars(
+            select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name)
+        )
+    )
+
+
+def delegation_for(event: Event, delegation_id: int) -> Delegation:
+    found = db.session.get(Delegation, delegation_id)
+    if found is None or found.event_id != event.id:
+        raise NetworkingError({"delegation": _("No such delegation.")}, 404)
+    return found
+
+
+def may_manage(user: Any, delegation: Delegation) -> bool:
+    """The delegation's own lead, the event's organisers and administrators."""
+    return bool(
+        user.is_admin
+        or user.has_role(Role.ORGANISER, delegation.event_id)
+        or (delegation.lead_user_id == user.id)
+    )
+
+
+def led_by(user: User, event: Event) -> list[Delegation]:
+    return [d for d in delegations_of(event) if d.lead_user_id == user.id]
+
+
+def invite(user: User, event: Event, why: str) -> None:
+    """A link to choose a password (the password-reset link), in an invitation."""
+    link = external_url("accounts.reset", token=password_reset_token(user))
+    with force_locale(user.locale or "en"):
+        body = render_template(
+            "mail/networking_invite.txt",
+            user=user,
+            event=event,
+            link=link,
+            why=why,
+            page=external_url("networking.home", slug=event.slug),
+        )
+        message = queue_mail(user.email, _("You are invited: %(event)s", event=event.name), body)
+    deliver_after_commit(message)
+
+
+def _clean_person(data: dict[str, Any]) -> dict[str, str]:
+    values = registration.clean(
+        {
+            "name": data.get("name"),
+            "email": data.get("email"),
+            "organisation": data.get("company") or "",
+            "job_title": data.get("role") or "",
+        },
+        require_consent=False,
+        partial=True,
+    )
+    return values
+
+
+def create_delegation(event: Event, data: dict[str, Any]) -> Delegation:
+    """A delegation and its lead's account (delegation_lead for this event), invited by mail."""
+    errors: dict[str, str] = {}
+    name = " ".join(str(data.get("name") or "").split())
+    home = " ".join(str(data.get("home_organisation") or "").split())
+    if not name:
+        errors["name"] = _("This field is required.")
+    elif len(name) > 200:
+        errors["name"] = _("At most %(n)d characters.", n=200)
+    if len(home) > 200:
+        errors["home_organisation"] = _("At most %(n)d characters.", n=200)
+    try:
+        lead = _clean_person({"name": data.get("lead_name"), "email": data.get("lead_email")})
+    except registration.RegistrationError as exc:
+        errors.update({f"lead_{k}": v for k, v in exc.fields.items()})
+        lead = {}
+    if errors:
+        raise NetworkingError(errors)
+    user = get_or_create_user(lead["email"], name=lead["name"])
+    db.session.flush()
+    grant_role(user, Role.DELEGATION_LEAD, event.id)
+    delegation = Delegation(event_id=event.id, name=name, home_organisation=home, lead=user)
+    db.session.add(delegation)
+    db.session.flush()
+    invite(user, event, _("You lead the delegation %(name)s.", name=name))
+    return delegation
+
+
+def add_member(delegation: Delegation, data: dict[str, Any], actor: str) -> DelegationMember:
+    """Register the member (on site, marked Delegation, opted in) and give them an account.
+
+    Someone registered already is marked and linked instead of registered twice.
+    """
+    event = db.session.get(Event, delegation.event_id)
+    try:
+        values = _clean_person(data)
+    except registration.RegistrationError as exc:
+        raise NetworkingError(exc.fields) from None
+    delegation_id = delegation.id
+    found = registration.existing(event.id, values["email"])
+    if found is not None:
+        if db.session.scalar(
+            select(DelegationMember).where(DelegationMember.registration_id == found.id)
+        ):
+            raise NetworkingError({"email": _("This person is in a delegation already.")}, 409)
+        registration.update_details(found, {"role": "delegation", "networking_opt_in": True}, actor)
+        reg = found
+    else:
+        outcome = registration.register(
+            event,
+            values
+            | {
+                "category": "industry",
+                "mode": "on_site",
+                "role": "delegation",
+                "networking_opt_in": True,
+            },
+            actor=actor,
+            public=False,
+        )
+        reg = outcome.registration
+    delegation = db.session.get(Delegation, delegation_id)
+    member = DelegationMember(
+        delegation_id=delegation.id,
+        registration_id=reg.id,
+        company=values.get("organisation", ""),
+        role=values.get("job_title", ""),
+    )
+    db.session.add(member)
+    user = get_or_create_user(values["email"], name=values["name"])
+    db.session.flush()
+    invite(user, event, _("You are a member of the delegation %(name)s.", name=delegation.name))
+    return member
+
+
+@dataclass
+class MemberCheck:
+    rows: list[dict] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+
+def check_members_csv(event: Event, raw: bytes) -> MemberCheck:
+    """Columns name, email, company, role; every bad row by line; nothing is stored here."""
+    result = MemberCheck()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        result.problems.append((1, _("The file is not UTF-8 text; save it as CSV UTF-8.")))
+        return result
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    headers = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("name", "email") if c not in headers]
+    if missing:
+        result.problems.append((1, _("Missing columns: %(cols)s.", cols=", ".join(missing))))
+        return result
+    seen: dict[str, int] = {}
+    members = set(
+        db.session.scalars(
+            select(DelegationMember.registration_id)
+            .join(Delegation)
+            .where(Delegation.event_id == event.id)
+        )
+    )
+    for row in reader:
+        line = reader.line_num
+        data = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
+        try:
+            values = _clean_person(data)
+        except registration.RegistrationError as exc:
+            result.problems.append((line, "; ".join(f"{k}: {v}" for k, v in exc.fields.items())))
+            continue
+        key = values["email"].lower()
+        if key in seen:
+            result.problems.append(
+                (line, _("email: the same address is on line %(n)d.", n=seen[key]))
+            )
+            continue
+        seen[key] = line
+        found = registration.existing(event.id, key)
+        if found is not None and found.id in members:
+            result.problems.append((line, _("email: this person is in a delegation already.")))
+            continue
+        result.rows.append(
+            {
+                "name": values["name"],
+                "email": values["email"],
+                "company": values.get("organisation", ""),
+                "role": values.get("job_title", ""),
+            }
+        )
+    if not result.rows and not result.problems:
+        result.problems.append((1, _("The file has no rows.")))
+    return result

@@ -1,0 +1,543 @@
+"""Slots, tables, the schedule and its publication, and the organiser's dashboard.
+
+The schedule is built as an instance in the shared format (shared/formats/meeting-instance.md),
+checked by solver/instance.py and solved by the CP-SAT solver; ids are "s<slot id>",
+"t<table id>", "p<registration id>", "r<request id>" and, in auto-match mode, "a<id>_<id>" for
+suggested pairs. Published meetings are `fixed` until the organiser releases them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from eventmgr.db import db, utcnow
+from eventmgr.events.models import Event
+from eventmgr.networking.models import (
+    ACCEPTED,
+    REQUEST_STATUSES,
+    Block,
+    Delegation,
+    Meeting,
+    MeetingRequest,
+    MeetingSlot,
+    MeetingTable,
+    Profile,
+)
+from eventmgr.networking.services import NetworkingError, notify, settings_for, takes_part
+from eventmgr.networking.solver.instance import parse_instance
+from eventmgr.networking.solver.model import solve
+from eventmgr.registration.models import Registration
+
+AUTO_MIN_SCORE = 30
+
+
+# --------------------------------------------------------------------------- slots and tables
+
+
+def slots_of(event: Event) -> list[MeetingSlot]:
+    return list(
+        db.session.scalars(
+            select(MeetingSlot)
+            .where(MeetingSlot.event_id == event.id)
+            .order_by(MeetingSlot.starts_at, MeetingSlot.id)
+        )
+    )
+
+
+def tables_of(event: Event) -> list[MeetingTable]:
+    return list(
+        db.session.scalars(
+            select(MeetingTable)
+            .where(MeetingTable.event_id == event.id)
+            .order_by(MeetingTable.number)
+        )
+    )
+
+
+def generate_slots(event: Event, start: datetime, end: datetime, minutes: int) -> int:
+    """Add back-to-back slots from start to end (aware datetimes); existing ones stay."""
+    if not isinstance(minutes, int) or not 5 <= minutes <= 240:
+        raise NetworkingError({"minutes": _("Give a slot length from 5 to 240 minutes.")})
+    if end <= start:
+        raise NetworkingError({"end": _("The end must be after the start.")})
+    if end - start > timedelta(hours=24):
+        raise NetworkingError({"end": _("At most 24 hours of slots at once.")})
+    existing = {(s.starts_at, s.ends_at) for s in slots_of(event)}
+    added = 0
+    at = start
+    step = timedelta(minutes=minutes)
+    while at + step <= end:
+        if (at, at + step) not in existing:
+            db.session.add(MeetingSlot(event_id=event.id, starts_at=at, ends_at=at + step))
+            added += 1
+        at += step
+    if added == 0:
+        raise NetworkingError({"end": _("No new slot fits between the start and the end.")})
+    db.session.flush()
+    return added
+
+
+def slot_for(event: Event, slot_id: int) -> MeetingSlot:
+    slot = db.session.get(MeetingSlot, slot_id)
+    if slot is None or slot.event_id != event.id:
+        raise NetworkingError({"slot": _("No such slot.")}, 404)
+    return slot
+
+
+def table_for(event: Event, table_id: int) -> MeetingTable:
+    table = db.session.get(MeetingTable, table_id)
+    if table is None or table.event_id != event.id:
+        raise NetworkingError({"table": _("No such table.")}, 404)
+    return table
+
+
+def save_table(
+    event: Event, data: dict[str, Any], table: MeetingTable | None = None
+) -> MeetingTable:
+    """Add or change a table: number, seats, the slots it is free in (None: all)."""
+    errors: dict[str, str] = {}
+    number, seats = data.get("number"), data.get("seats", 4)
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 9999:
+        errors["number"] = _("Give a table number from 1 to 9999.")
+    else:
+        clash = db.session.scalar(
+            select(MeetingTable).where(
+                MeetingTable.event_id == event.id, MeetingTable.number == number
+            )
+        )
+        if clash is not None and clash is not table:
+            errors["number"] = _("Table %(n)d exists already.", n=number)
+    if not isinstance(seats, int) or isinstance(seats, bool) or not 2 <= seats <= 50:
+        errors["seats"] = _("Give a number of seats from 2 to 50.")
+    free = data.get("free_slots")
+    if free is not None:
+        known = {s.id for s in slots_of(event)}
+        if not isinstance(free, list) or not all(
+            isinstance(s, int) and not isinstance(s, bool) and s in known for s in free
+        ):
+            errors["free_slots"] = _("Give known slot numbers, or nothing for every slot.")
+        else:
+            free = sorted(set(free))
+    if errors:
+        raise NetworkingError(errors)
+    if table is None:
+        table = MeetingTable(event_id=event.id)
+        db.session.add(table)
+    table.number, table.seats, table.free_slots = number, seats, free
+    db.session.flush()
+    return table
+
+
+def delete_slot(event: Event, slot: MeetingSlot) -> None:
+    for meeting in meetings_in(event):
+        if meeting.slot_id == slot.id:
+            meeting.slot_id = meeting.table_id = None
+            meeting.locked = False
+    db.session.delete(slot)
+
+
+def delete_table(event: Event, table: MeetingTable) -> None:
+    for meeting in meetings_in(event):
+        if meeting.table_id == table.id:
+            meeting.slot_id = meeting.table_id = None
+            meeting.locked = False
+    db.session.delete(table)
+
+
+# --------------------------------------------------------------------------- the instance
+
+
+def meetings_in(event: Event) -> list[Meeting]:
+    return list(db.session.scalars(select(Meeting).where(Meeting.event_id == event.id)))
+
+
+def _accepted(event: Event) -> list[MeetingRequest]:
+    rows = db.session.scalars(
+        select(MeetingRequest)
+        .where(MeetingRequest.event_id == event.id, MeetingRequest.status == ACCEPTED)
+        .order_by(MeetingRequest.id)
+    )
+    return [r for r in rows if takes_part(r.sender) and takes_part(r.recipient)]
+
+
+def _profiles(event: Event) -> dict[int, Profile]:
+    rows = db.session.scalars(
+        select(Profile)
+        .join(Registration, Registration.id == Profile.registration_id)
+        .where(Registration.event_id == event.id)
+    )
+    return {p.registration_id: p for p in rows if takes_part(p.registration)}
+
+
+def _blocked_pairs(event: Event) -> set[tuple[int, int]]:
+    """Every blocked pair of the event (smaller registration id first), in one query."""
+    rows = db.session.execute(
+        select(Block.blocker_id, Block.blocked_id)
+        .join(Registration, Registration.id == Block.blocker_id)
+        .where(Registration.event_id == event.id)
+    )
+    return {(min(a, b), max(a, b)) for a, b in rows}
+
+
+def local_iso(event: Event, moment: datetime) -> str:
+    return event.local(moment).isoformat()
+
+
+def build_instance(event: Event, auto_match: bool = False) -> dict:
+    """The event's current instance: accepted requests (and, in auto-match mode, suggested
+    pairs of opted-in people scoring at least AUTO_MIN_SCORE), availability, caps, tables,
+    and every locked (published, not released) meeting as `fixed`."""
+    settings = settings_for(event)
+    slots, tables = slots_of(event), tables_of(event)
+    slot_ids = {s.id for s in slots}
+    profiles = _profiles(event)
+    requests = _accepted(event)
+    pairs: list[tuple[str, list[int], int]] = []
+    taken = set()
+    for req in requests:
+        key = tuple(sorted((req.from_id, req.to_id)))
+        taken.add(key)
+        pairs.append((f"r{req.id}", [req.from_id, req.to_id], 100))
+    if auto_match:
+        from eventmgr.networking.suggest import pair_scores
+
+        blocked = _blocked_pairs(event)
+        scores = pair_scores(event, list(profiles.values()))
+        for (a, b), score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+            if score < AUTO_MIN_SCORE or (a, b) in taken or (a, b) in blocked:
+                continue
+            taken.add((a, b))
+            pairs.append((f"a{a}_{b}", [a, b], max(1, min(50, score // 4))))
+    people = sorted({p for _id, ps, _w in pairs for p in ps})
+    names = (
+        dict(
+            db.session.execute(
+                select(Registration.id, Registration.name).where(Registration.id.in_(people))
+            ).all()
+        )
+        if people
+        else {}
+    )
+    participants = []
+    for person in people:
+        unavailable = set(profiles[person].unavailable_slots or []) if person in profiles else set()
+        participants.append(
+            {
+                "id": f"p{person}",
+                "name": names.get(person, ""),
+                "available": [f"s{s.id}" for s in slots if s.id not in unavailable],
+                "max_meetings": settings.max_meetings,
+            }
+        )
+    fixed = []
+    request_ids = {pid for pid, _ps, _w in pairs}
+    for meeting in meetings_in(event):
+        rid = f"r{meeting.request_id}"
+        if meeting.locked and meeting.slot_id in slot_ids and rid in request_ids:
+            entry = {"request": rid, "slot": f"s{meeting.slot_id}"}
+            if meeting.table_id is not None:
+                entry["table"] = f"t{meeting.table_id}"
+            fixed.append(entry)
+    instance = {
+        "slots": [
+            {
+                "id": f"s{s.id}",
+                "start": local_iso(event, s.starts_at),
+                "end": local_iso(event, s.ends_at),
+            }
+            for s in slots
+        ],
+        "tables": [
+            {
+                "id": f"t{t.id}",
+                "seats": t.seats,
+                **(
+                    {"available": [f"s{s}" for s in t.free_slots if s in slot_ids]}
+                    if t.free_slots is not None
+                    else {}
+                ),
+            }
+            for t in tables
+        ],
+        "participants": participants,
+        "requests": [
+            {"id": pid, "participants": [f"p{p}" for p in ps], "weight": w} for pid, ps, w in pairs
+        ],
+        "fixed": fixed,
+    }
+    parse_instance(instance)  # the format's own checks: a bug here must not reach the solver
+    return instance
+
+
+def run_schedule(event: Event, auto_match: bool = False, time_limit: float = 10.0) -> dict:
+    """Solve the current instance and store the result as the draft schedule."""
+    if not slots_of(event) or not tables_of(event):
+        raise NetworkingError({"schedule": _("Add slots and tables first.")}, 409)
+    instance = build_instance(event, auto_match)
+    solution = solve(instance, time_limit=time_limit)
+    if solution["status"] == "infeasible":
+        raise NetworkingError(
+            {"schedule": _("The published meetings cannot all stay; release some first.")}, 409
+        )
+    placed = {m["request"]: (m["slot"], m["table"]) for m in solution["meetings"]}
+    meetings = {m.request_id: m for m in meetings_in(event)}
+    for pid, (slot, table) in placed.items():
+        if pid.startswith("a"):
+            a, b = (int(x) for x in pid[1:].split("_"))
+            now = utcnow()
+            req = MeetingRequest(
+                event_id=event.id,
+                from_id=a,
+                to_id=b,
+                message="",
+                status=ACCEPTED,
+                auto=True,
+                created_at=now,
+                expires_at=now,
+                decided_at=now,
+            )
+            db.session.add(req)
+            db.session.flush()
+            request_id = req.id
+        else:
+            request_id = int(pid[1:])
+        meeting = meetings.pop(request_id, None)
+        if meeting is None:
+            meeting = Meeting(event_id=event.id, request_id=request_id)
+            db.session.add(meeting)
+        meeting.slot_id, meeting.table_id = int(slot[1:]), int(table[1:])
+    for meeting in meetings.values():  # not placed this time
+        if meeting.published_slot_id is None:
+            db.session.delete(meeting)
+        else:
+            meeting.slot_id = meeting.table_id = None
+            meeting.locked = False
+    settings = settings_for(event)
+    settings.solve_status = solution["status"]
+    settings.solve_objective = solution["objective"]
+    settings.solve_bound = solution["bound"]
+    settings.solved_at = utcnow()
+    db.session.flush()
+    return solution
+
+
+def slot_label(event: Event, slot: MeetingSlot) -> str:
+    start = format_datetime(event.local(slot.starts_at), "HH:mm", rebase=False)
+    end = format_datetime(event.local(slot.ends_at), "HH:mm", rebase=False)
+    day = format_datetime(event.local(slot.starts_at), "EEEE d MMMM", rebase=False)
+    return f"{day} {start}–{end} ({event.timezone})"
+
+
+def publish(event: Event) -> int:
+    """Publish the draft; mail only the people whose meeting is new, moved or dropped."""
+    mailed = 0
+    for meeting in meetings_in(event):
+        req = meeting.request
+        current = (meeting.slot_id, meeting.table_id)
+        told = (meeting.published_slot_id, meeting.published_table_id)
+        if current == told and meeting.published:
+            meeting.locked = meeting.slot_id is not None
+            continue
+        people = (req.sender, req.recipient)
+        if meeting.slot_id is None:
+            for person, other in (people, people[::-1]):
+                notify(person, "unscheduled", name=other.name)
+                mailed += 1
+            db.session.delete(meeting)
+            continue
+        meeting.published_slot_id, meeting.published_table_id = current
+        meeting.published = True
+        meeting.locked = True
+        db.session.flush()
+        slot, table = db.session.get(MeetingSlot, meeting.slot_id), meeting.table
+        for person, other in (people, people[::-1]):
+            with _person_locale(person):
+                label = slot_label(event, slot)
+            notify(person, "scheduled", name=other.name, time=label, table=table.number)
+            mailed += 1
+    settings_for(event).published_at = utcnow()
+    db.session.flush()
+    return mailed
+
+
+def _person_locale(person: Registration):
+    from flask_babel import force_locale
+
+    return force_locale(person.language or "en")
+
+
+def release(event: Event, meeting_id: int) -> Meeting:
+    """Let the next schedule move a published meeting."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.event_id != event.id:
+        raise NetworkingError({"meeting": _("No such meeting.")}, 404)
+    meeting.locked = False
+    return meeting
+
+
+# --------------------------------------------------------------------------- people's meetings
+
+
+@dataclass(frozen=True)
+class MyMeeting:
+    meeting: Meeting
+    other: Registration
+    slot: MeetingSlot
+    table: MeetingTable
+    side: str  # "from" or "to"
+
+    @property
+    def happened(self) -> bool | None:
+        return getattr(self.meeting, f"happened_{self.side}")
+
+    @property
+    def rating(self) -> int | None:
+        return getattr(self.meeting, f"rating_{self.side}")
+
+
+def meetings_of(event: Event, registration: Registration) -> list[MyMeeting]:
+    """The person's published meetings, in time order."""
+    out = []
+    for meeting in meetings_in(event):
+        req = meeting.request
+        if registration.id not in (req.from_id, req.to_id) or not meeting.published:
+            continue
+        if meeting.published_slot is None or meeting.published_table is None:
+            continue
+        side = "from" if req.from_id == registration.id else "to"
+        out.append(
+            MyMeeting(
+                meeting,
+                req.other(registration.id),
+                meeting.published_slot,
+                meeting.published_table,
+                side,
+            )
+        )
+    out.sort(key=lambda m: (m.slot.starts_at, m.table.number))
+    return out
+
+
+def my_meeting(event: Event, registration: Registration, meeting_id: int) -> MyMeeting:
+    for item in meetings_of(event, registration):
+        if item.meeting.id == meeting_id:
+            return item
+    raise NetworkingError({"meeting": _("No such meeting.")}, 404)
+
+
+def record_feedback(
+    event: Event, registration: Registration, meeting_id: int, happened: Any, rating: Any
+) -> Meeting:
+    """After the session: did the meeting happen, and how good was it (1-5)."""
+    item = my_meeting(event, registration, meeting_id)
+    if item.slot.starts_at > utcnow():
+        raise NetworkingError({"happened": _("You can say this once the meeting has begun.")}, 409)
+    if not isinstance(happened, bool):
+        raise NetworkingError({"happened": _("Say yes or no.")})
+    if rating is not None and (
+        not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5
+    ):
+        raise NetworkingError({"rating": _("Give a rating from 1 to 5.")})
+    setattr(item.meeting, f"happened_{item.side}", happened)
+    setattr(item.meeting, f"rating_{item.side}", rating if happened else None)
+    return item.meeting
+
+
+# --------------------------------------------------------------------------- organiser views
+
+
+def grid(event: Event) -> tuple[list[MeetingSlot], list[MeetingTable], dict]:
+    """Slots down, tables across; cells hold the draft schedule's meetings."""
+    cells: dict[tuple[int, int], Meeting] = {}
+    for meeting in meetings_in(event):
+        if meeting.slot_id is not None and meeting.table_id is not None:
+            cells[(meeting.slot_id, meeting.table_id)] = meeting
+    return slots_of(event), tables_of(event), cells
+
+
+def _reasons(
+    event: Event, waiting: list[MeetingRequest], meetings: list[Meeting], cap: int
+) -> list[tuple[MeetingRequest, str]]:
+    """Why each accepted request has no place: the first rule that stands in its way (the
+    meeting cap, then no slot both people have free, else no table was left)."""
+    if not waiting:
+        return []
+    profiles = _profiles(event)
+    slots = {s.id for s in slots_of(event)}
+    load: Counter[int] = Counter()
+    busy: dict[int, set[int]] = defaultdict(set)
+    for meeting in meetings:
+        if meeting.slot_id is not None:
+            for person in (meeting.request.from_id, meeting.request.to_id):
+                load[person] += 1
+                busy[person].add(meeting.slot_id)
+    out = []
+    for req in waiting:
+        people = (req.from_id, req.to_id)
+        if any(load[p] >= cap for p in people):
+            out.append((req, "cap"))
+            continue
+        free = set(slots)
+        for person in people:
+            profile = profiles.get(person)
+            free -= set(profile.unavailable_slots or []) if profile else set()
+            free -= busy[person]
+        out.append((req, "no_common_slot" if not free else "no_table"))
+    return out
+
+
+def reason_label(code: str) -> str:
+    return {
+        "no_common_slot": _("no common free slot"),
+        "cap": _("cap reached"),
+        "no_table": _("no table"),
+    }[code]
+
+
+def dashboard(event: Event) -> dict[str, Any]:
+    """Counts for the organiser: requests by status, meetings, unscheduled with the reason,
+    meetings per delegation member, and the feedback after the session."""
+    rows = db.session.scalars(
+        select(MeetingRequest).where(
+            MeetingRequest.event_id == event.id, MeetingRequest.auto.is_(False)
+        )
+    ).all()
+    by_status = Counter(r.status for r in rows)
+    meetings = meetings_in(event)
+    scheduled = [m for m in meetings if m.slot_id is not None]
+    placed = {m.request_id for m in scheduled}
+    cap = settings_for(event).max_meetings
+    waiting = [r for r in _accepted(event) if r.id not in placed]
+    unscheduled = _reasons(event, waiting, meetings, cap)
+    load: Counter[int] = Counter()
+    for m in scheduled:
+        load[m.request.from_id] += 1
+        load[m.request.to_id] += 1
+    delegations = []
+    for delegation in db.session.scalars(
+        select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name)
+    ):
+        delegations.append((delegation, [(m, load[m.registration_id]) for m in delegation.members]))
+    answers = [(m.happened_from, m.rating_from) for m in meetings if m.published] + [
+        (m.happened_to, m.rating_to) for m in meetings if m.published
+    ]
+    ratings = [r for h, r in answers if h and r]
+    return {
+        "requests": {s: by_status.get(s, 0) for s in REQUEST_STATUSES},
+        "sent": len(rows),
+        "scheduled": len(scheduled),
+        "published": sum(1 for m in meetings if m.published),
+        "unscheduled": unscheduled,
+        "delegations": delegations,
+        "happened": sum(1 for h, _r in answers if h),
+        "not_happened": sum(1 for h, _r in answers if h is False),
+        "average_rating": round(sum(ratings) / len(ratings), 1) if ratings else None,
+        "settings": settings_for(event),
+    }

@@ -1,0 +1,587 @@
+"""Networking rules shared by the pages and the API: who takes part, profiles, blocks, requests.
+
+A participant is a registration of the event that opted in to networking. The pages and the
+API find it from the signed-in account (the registration with the account's email), so a person
+needs an account for networking; the manage link offers to create one.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from eventmgr.db import begin_write, db, utcnow
+from eventmgr.events.models import Event
+from eventmgr.mail.models import OutboxMessage
+from eventmgr.mail.services import deliver_after_commit, queue_mail
+from eventmgr.networking.models import (
+    ACCEPTED,
+    CANCELLED,
+    DECLINED,
+    EXPIRED,
+    KINDS,
+    PENDING,
+    STAGES,
+    Block,
+    DelegationMember,
+    MeetingRequest,
+    NetworkingSettings,
+    Profile,
+)
+from eventmgr.registration.models import CANCELLED as REG_CANCELLED
+from eventmgr.registration.models import Registration
+from eventmgr.urls import external_url
+
+TEXT_LIMITS = {
+    "organisation": 200,
+    "role": 200,
+    "pitch": 1000,
+    "offers": 500,
+    "seeks": 500,
+    "investment_focus": 500,
+}
+MESSAGE_LIMIT = 1000
+
+
+class NetworkingError(ValueError):
+    """An action that breaks a rule; `fields` names what is wrong, `status` the HTTP answer."""
+
+    def __init__(self, fields: dict[str, str], status: int = 422):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+        self.status = status
+
+    @property
+    def message(self) -> str:
+        return next(iter(self.fields.values()))
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def default_tags() -> list[str]:
+    from eventmgr.demo.seed import demo_data
+
+    return list(demo_data()["interest_tags"])
+
+
+def settings_for(event: Event) -> NetworkingSettings:
+    """The event's rules, created with defaults on first use."""
+    found = db.session.get(NetworkingSettings, event.id)
+    if found is None:
+        found = NetworkingSettings(
+            event_id=event.id,
+            request_expiry_hours=48,
+            max_open_requests=10,
+            max_meetings=6,
+            interest_tags=default_tags(),
+        )
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def update_settings(event: Event, data: dict[str, Any]) -> NetworkingSettings:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for name, low in (("request_expiry_hours", 1), ("max_open_requests", 0), ("max_meetings", 0)):
+        if name not in data:
+            continue
+        value = data[name]
+        if not isinstance(value, int) or isinstance(value, bool) or value < low or value > 10000:
+            errors[name] = _("Give a whole number from %(low)d to 10000.", low=low)
+        else:
+            values[name] = value
+    if "interest_tags" in data:
+        tags = data["interest_tags"]
+        if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+            errors["interest_tags"] = _("Give a list of tags.")
+        else:
+            values["interest_tags"] = list(dict.fromkeys(t.strip()[:60] for t in tags))
+    if errors:
+        raise NetworkingError(errors)
+    settings = settings_for(event)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    return settings
+
+
+# --------------------------------------------------------------------------- participants
+
+
+def registration_of(user: Any, event: Event) -> Registration | None:
+    """The signed-in person's registration for the event (by the account's address)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.email_key == user.email.lower(),
+            Registration.anonymised_at.is_(None),
+        )
+    )
+
+
+def takes_part(registration: Registration | None) -> bool:
+    return bool(
+        registration is not None
+        and registration.networking_opt_in
+        and registration.status != REG_CANCELLED
+        and registration.anonymised_at is None
+    )
+
+
+def participant_of(user: Any, event: Event) -> Registration:
+    """The caller as a participant, or a refusal that says how to take part."""
+    registration = registration_of(user, event)
+    if registration is None:
+        raise NetworkingError(
+            {"registration": _("You are not registered for this event with this account.")}, 403
+        )
+    if not takes_part(registration):
+        raise NetworkingError(
+            {"networking_opt_in": _("Opt in to networking on your registration page first.")},
+            403,
+        )
+    return registration
+
+
+def opt_in(registration: Registration) -> None:
+    registration.networking_opt_in = True
+
+
+def profile_of(registration: Registration) -> Profile:
+    """The participant's profile, started from the registration's details when missing."""
+    profile = db.session.scalar(select(Profile).where(Profile.registration_id == registration.id))
+    if profile is None:
+        profile = Profile(
+            registration_id=registration.id,
+            registration=registration,
+            organisation=registration.organisation,
+            role=registration.job_title,
+            kind="investor" if registration.category == "investor" else "other",
+            pitch="",
+            offers="",
+            seeks="",
+            interests=[],
+            company_stage="",
+            investment_focus="",
+            unavailable_slots=[],
+        )
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def _text(data: dict, name: str, errors: dict[str, str]) -> str | None:
+    if name not in data:
+        return None
+    value = data[name]
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[name] = _("Give text.")
+        return None
+    value = value.strip()
+    if len(value) > TEXT_LIMITS[name]:
+        errors[name] = _("At most %(n)d characters.", n=TEXT_LIMITS[name])
+        return None
+    return value
+
+
+def update_profile(profile: Profile, event: Event, data: dict[str, Any]) -> Profile:
+    """Check every field first; a wrong one is named and nothing changes."""
+    from eventmgr.networking.schedule import slots_of
+
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for name in TEXT_LIMITS:
+        value = _text(data, name, errors)
+        if value is not None:
+            values[name] = value
+    if "kind" in data:
+        if data["kind"] not in KINDS:
+            errors["kind"] = _("Choose one of: %(choices)s.", choices=", ".join(KINDS))
+        else:
+            values["kind"] = data["kind"]
+    if "company_stage" in data:
+        stage = data["company_stage"] or ""
+        if stage not in STAGES:
+            errors["company_stage"] = _(
+                "Choose one of: %(choices)s.", choices=", ".join(s for s in STAGES if s)
+            )
+        else:
+            values["company_stage"] = stage
+    if "interests" in data:
+        tags = settings_for(event).interest_tags
+        given = data["interests"]
+        if not isinstance(given, list) or not all(isinstance(t, str) for t in given):
+            errors["interests"] = _("Give a list of tags.")
+        else:
+            unknown = [t for t in given if t not in tags]
+            if unknown:
+                errors["interests"] = _("Unknown tags: %(tags)s.", tags=", ".join(unknown))
+            else:
+                values["interests"] = [t for t in tags if t in given]
+    if "unavailable_slots" in data:
+        known = {s.id for s in slots_of(event)}
+        given = data["unavailable_slots"]
+        if not isinstance(given, list) or not all(
+            isinstance(s, int) and not isinstance(s, bool) for s in given
+        ):
+            errors["unavailable_slots"] = _("Give a list of slot numbers.")
+        elif any(s not in known for s in given):
+            errors["unavailable_slots"] = _("Unknown slot.")
+        else:
+            values["unavailable_slots"] = sorted(set(given))
+    if errors:
+        raise NetworkingError(errors)
+    for name, value in values.items():
+        setattr(profile, name, value)
+    return profile
+
+
+def visible_profiles(event: Event, viewer: Registration) -> list[Profile]:
+    """Profiles of the other opted-in participants (the viewer must take part too)."""
+    if not takes_part(viewer):
+        return []
+    rows = db.session.scalars(
+        select(Profile)
+        .join(Registration, Registration.id == Profile.registration_id)
+        .where(
+            Registration.event_id == event.id,
+            Registration.networking_opt_in.is_(True),
+            Registration.status != REG_CANCELLED,
+            Registration.anonymised_at.is_(None),
+            Registration.id != viewer.id,
+        )
+        .order_by(Registration.name)
+    ).all()
+    return list(rows)
+
+
+def visible_profile(event: Event, viewer: Registration, profile_id: int) -> Profile:
+    profile = db.session.get(Profile, profile_id)
+    if (
+        profile is None
+        or profile.registration.event_id != event.id
+        or not takes_part(profile.registration)
+        or not takes_part(viewer)
+    ):
+        raise NetworkingError({"profile": _("No such profile.")}, 404)
+    return profile
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def blocked_ids(registration_id: int) -> set[int]:
+    """Everyone this person blocked or was blocked by: no requests or suggestions between."""
+    rows = db.session.execute(
+        select(Block.blocker_id, Block.blocked_id).where(
+            or_(Block.blocker_id == registration_id, Block.blocked_id == registration_id)
+        )
+    )
+    return {b if a == registration_id else a for a, b in rows}
+
+
+def block(blocker: Registration, blocked: Registration) -> None:
+    """Block someone; their open requests between the two are cancelled."""
+    if blocker.id == blocked.id:
+        raise NetworkingError({"profile": _("You cannot block yourself.")})
+    exists = db.session.scalar(
+        select(Block).where(Block.blocker_id == blocker.id, Block.blocked_id == blocked.id)
+    )
+    if exists is None:
+        db.session.add(Block(blocker_id=blocker.id, blocked_id=blocked.id))
+    for req in _between(blocker.id, blocked.id, (PENDING,)):
+        req.status = CANCELLED
+        req.decided_at = utcnow()
+
+
+def unblock(blocker: Registration, blocked: Registration) -> None:
+    found = db.session.scalar(
+        select(Block).where(Block.blocker_id == blocker.id, Block.blocked_id == blocked.id)
+    )
+    if found is not None:
+        db.session.delete(found)
+
+
+def blocks_of(registration: Registration) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .join(Block, Block.blocked_id == Registration.id)
+            .where(Block.blocker_id == registration.id)
+        )
+    )
+
+
+# --------------------------------------------------------------------------- mail
+
+
+def _notify(registration: Registration, subject: str, body: str) -> OutboxMessage:
+    message = queue_mail(registration.email, subject, body)
+    deliver_after_commit(message)
+    return message
+
+
+def notify(registration: Registration, kind: str, **values: Any) -> OutboxMessage:
+    """One message in the recipient's language; the view sends it after its commit."""
+    event = registration.event
+    link = external_url("networking.home", slug=event.slug)
+    with force_locale(registration.language or "en"):
+        subject, text = _message(kind, event, values)
+        greeting = _("Hello %(name)s,", name=registration.name)
+        footer = _("Your networking page: %(link)s", link=link)
+        return _notify(registration, subject, f"{greeting}\n\n{text}\n\n{footer}\n")
+
+
+def _message(kind: str, event: Event, values: dict[str, Any]) -> tuple[str, str]:
+    name = values.get("name", "")
+    if kind == "requested":
+        subject = _("Meeting request from %(name)s", name=name)
+        text = _(
+            "%(name)s asks for a meeting at %(event)s. Accept or decline it on your "
+            "networking page.",
+            name=name,
+            event=event.name,
+        )
+        if values.get("message"):
+            text += "\n\n" + values["message"]
+    elif kind == "accepted":
+        subject = _("%(name)s accepted your meeting request", name=name)
+        text = _("The organiser places the meeting at a table and time; you get an email then.")
+    elif kind == "declined":
+        subject = _("%(name)s declined your meeting request", name=name)
+        text = _("You may ask someone else from the suggestions.")
+    elif kind == "expired":
+        subject = _("Your meeting request to %(name)s expired", name=name)
+        text = _("It was not answered in time.")
+    elif kind == "cancelled":
+        subject = _("%(name)s withdrew a meeting request", name=name)
+        text = _("There is nothing you need to do.")
+    elif kind == "scheduled":
+        subject = _("Your meeting with %(name)s", name=name)
+        text = _(
+            "Your meeting with %(name)s is at %(time)s, table %(table)s.",
+            name=name,
+            time=values["time"],
+            table=values["table"],
+        )
+    elif kind == "unscheduled":
+        subject = _("Your meeting with %(name)s is off the schedule", name=name)
+        text = _("The meeting could not be kept in the new schedule.")
+    else:  # pragma: no cover - a programming error
+        raise ValueError(kind)
+    return subject, text
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def _between(a: int, b: int, statuses: tuple[str, ...]) -> list[MeetingRequest]:
+    return list(
+        db.session.scalars(
+            select(MeetingRequest).where(
+                or_(
+                    (MeetingRequest.from_id == a) & (MeetingRequest.to_id == b),
+                    (MeetingRequest.from_id == b) & (MeetingRequest.to_id == a),
+                ),
+                MeetingRequest.status.in_(statuses),
+            )
+        )
+    )
+
+
+def expire_due(event: Event) -> int:
+    """Mark pending requests past their time expired and tell their senders."""
+    now = utcnow()
+    due = db.session.scalars(
+        select(MeetingRequest).where(
+            MeetingRequest.event_id == event.id,
+            MeetingRequest.status == PENDING,
+            MeetingRequest.expires_at <= now,
+        )
+    ).all()
+    for req in due:
+        req.status = EXPIRED
+        req.decided_at = now
+        notify(req.sender, "expired", name=req.recipient.name)
+    if due:
+        db.session.flush()
+    return len(due)
+
+
+def open_request_count(registration_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(MeetingRequest.id)).where(
+            MeetingRequest.from_id == registration_id, MeetingRequest.status == PENDING
+        )
+    )
+
+
+def meeting_count(registration_id: int) -> int:
+    """Accepted requests: each is a meeting the person has agreed to."""
+    return db.session.scalar(
+        select(func.count(MeetingRequest.id)).where(
+            or_(MeetingRequest.from_id == registration_id, MeetingRequest.to_id == registration_id),
+            MeetingRequest.status == ACCEPTED,
+        )
+    )
+
+
+def _serialise(event: Event) -> None:
+    """Counting then writing (caps) must not interleave: take the event's write lock, as the
+    registration rules do (BEGIN IMMEDIATE on SQLite, SELECT ... FOR UPDATE on PostgreSQL)."""
+    from eventmgr.registration.services import lock_event
+
+    begin_write(db.session)
+    lock_event(event.id)
+
+
+def create_request(
+    event: Event, sender: Registration, recipient_id: Any, message: Any
+) -> MeetingRequest:
+    """Ask for a meeting; refused with the reason when a rule says no."""
+    _serialise(event)
+    expire_due(event)
+    if not isinstance(message, str):
+        message = "" if message is None else None
+    if message is None:
+        raise NetworkingError({"message": _("Give text.")})
+    message = message.strip()
+    if len(message) > MESSAGE_LIMIT:
+        raise NetworkingError({"message": _("At most %(n)d characters.", n=MESSAGE_LIMIT)})
+    recipient = None
+    if isinstance(recipient_id, int) and not isinstance(recipient_id, bool):
+        recipient = db.session.get(Registration, recipient_id)
+    if recipient is None or recipient.event_id != event.id or not takes_part(recipient):
+        raise NetworkingError({"to": _("No such participant.")}, 404)
+    if recipient.id == sender.id:
+        raise NetworkingError({"to": _("You cannot ask yourself for a meeting.")})
+    if recipient.id in blocked_ids(sender.id):
+        raise NetworkingError({"to": _("Meetings between you two are blocked.")}, 403)
+    if _between(sender.id, recipient.id, (PENDING, ACCEPTED)):
+        raise NetworkingError({"to": _("There is already a request between you two.")}, 409)
+    settings = settings_for(event)
+    if open_request_count(sender.id) >= settings.max_open_requests:
+        raise NetworkingError(
+            {
+                "to": _(
+                    "You have reached the most open requests allowed (%(n)d); "
+                    "wait for answers first.",
+                    n=settings.max_open_requests,
+                )
+            },
+            409,
+        )
+    now = utcnow()
+    req = MeetingRequest(
+        event_id=event.id,
+        from_id=sender.id,
+        to_id=recipient.id,
+        sender=sender,
+        recipient=recipient,
+        message=message,
+        status=PENDING,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.request_expiry_hours),
+    )
+    db.session.add(req)
+    db.session.flush()
+    notify(recipient, "requested", name=sender.name, message=message)
+    return req
+
+
+def request_for(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
+    """A request the person is part of; other people's requests are not found."""
+    req = db.session.get(MeetingRequest, request_id)
+    if req is None or req.event_id != event.id or registration.id not in (req.from_id, req.to_id):
+        raise NetworkingError({"request": _("No such request.")}, 404)
+    return req
+
+
+def _answerable(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
+    expire_due(event)
+    req = request_for(event, registration, request_id)
+    if req.to_id != registration.id:
+        raise NetworkingError({"request": _("Only the person asked can answer.")}, 403)
+    if req.status != PENDING:
+        raise NetworkingError(
+            {"request": _("This request is %(status)s already.", status=req.status)}, 409
+        )
+    return req
+
+
+def accept(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
+    _serialise(event)
+    req = _answerable(event, registration, request_id)
+    cap = settings_for(event).max_meetings
+    for person in (req.recipient, req.sender):
+        if meeting_count(person.id) >= cap:
+            raise NetworkingError(
+                {
+                    "request": _(
+                        "%(name)s has reached the most meetings allowed (%(n)d).",
+                        name=person.name,
+                        n=cap,
+                    )
+                },
+                409,
+            )
+    req.status = ACCEPTED
+    req.decided_at = utcnow()
+    notify(req.sender, "accepted", name=req.recipient.name)
+    return req
+
+
+def decline(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
+    req = _answerable(event, registration, request_id)
+    req.status = DECLINED
+    req.decided_at = utcnow()
+    notify(req.sender, "declined", name=req.recipient.name)
+    return req
+
+
+def cancel_request(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
+    """The sender withdraws a pending request (or either side an accepted one)."""
+    req = request_for(event, registration, request_id)
+    if req.status not in (PENDING, ACCEPTED) or (
+        req.status == PENDING and req.from_id != registration.id
+    ):
+        raise NetworkingError({"request": _("This request cannot be withdrawn.")}, 409)
+    req.status = CANCELLED
+    req.decided_at = utcnow()
+    notify(req.other(registration.id), "cancelled", name=registration.name)
+    return req
+
+
+def requests_of(event: Event, registration: Registration) -> list[MeetingRequest]:
+    expire_due(event)
+    return list(
+        db.session.scalars(
+            select(MeetingRequest)
+            .where(
+                MeetingRequest.event_id == event.id,
+                MeetingRequest.auto.is_(False),
+                or_(
+                    MeetingRequest.from_id == registration.id,
+                    MeetingRequest.to_id == registration.id,
+                ),
+            )
+            .order_by(MeetingRequest.created_at.desc(), MeetingRequest.id.desc())
+        )
+    )
+
+
+def delegation_of(registration_id: int) -> int | None:
+    return db.session.scalar(
+        select(DelegationMember.delegation_id).where(
+            DelegationMember.registration_id == registration_id
+        )
+    )
