@@ -151,7 +151,7 @@ def _actor() -> str:
 class Registrations(MethodView):
     @api_public
     @limiter.limit(registration_rate_limit, exempt_when=_registration_limit_exempt)
-    @blp.arguments(RegistrationIn)
+    @blp.arguments(RegistrationIn())  # one instance: building a schema per request costs
     @blp.response(201, RegistrationCreated)
     def post(self, data: dict, slug: str):
         """Register for a published event (no login). The three URLs carry a personal token;
