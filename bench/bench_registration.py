@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from figures import report  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from eventmgr import create_app  # noqa: E402
@@ -265,6 +266,18 @@ def main() -> int:
         and waiting == max(0, on_site_requests - capacity)
     )
     print("oversold: no" if confirmed <= capacity else "OVERSOLD!")
+    p99 = _percentile(ms, 99)
+    report(
+        f"registration surge, {backend}", round(rate), "registrations/s", ">= 300/s", rate >= 300
+    )
+    report(f"registration surge p99, {backend}", round(p99, 1), "ms", "< 100 ms", p99 < 100)
+    report(
+        f"registration surge on-site confirmed, {backend}",
+        confirmed,
+        "",
+        f"= {min(capacity, on_site_requests)}",
+        confirmed == min(capacity, on_site_requests),
+    )
     return 0 if ok else 1
 
 
