@@ -182,7 +182,11 @@ def main() -> int:
     for label, n, median, p95, queries in rows:
         print(f"{label:<6}{n:>6}{median:>11.2f}{p95:>9.2f}{queries:>9.1f}")
         report(
-            f"programme {label}, {n} items, p95, {database}", round(p95, 2), "ms", "< 20", p95 < 20
+            f"programme {label}, {n} items, p95, {database}",
+            round(p95, 2),
+            "ms",
+            "< 20 ms",
+            p95 < 20,
         )
     by_label: dict[str, set[float]] = {}
     for label, _n, _m, _p, queries in rows:
