@@ -7,6 +7,7 @@ def register(app: Flask) -> None:
     from eventmgr.accounts.cli import users
     from eventmgr.core.backup import backup_command, restore_command
     from eventmgr.demo.seed import seed_demo_command
+    from eventmgr.demo.synthetic import seed_synthetic_command
     from eventmgr.jobs.cli import jobs
     from eventmgr.mail.cli import mail
     from eventmgr.networking.cli import networking
@@ -16,6 +17,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(mail)
     app.cli.add_command(networking)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_synthetic_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(privacy)
