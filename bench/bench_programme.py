@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from figures import report  # noqa: E402
 from sqlalchemy import event as sa_event  # noqa: E402
 
 from eventmgr import create_app  # noqa: E402
@@ -177,12 +178,28 @@ def main() -> int:
             _cleanup(app, url)
     print(f"{SPEAKERS} speakers, {repeat} requests per row, database: {url.split(':')[0]}")
     print(f"{'what':<6}{'items':>6}{'median ms':>11}{'p95 ms':>9}{'queries':>9}")
+    database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     for label, n, median, p95, queries in rows:
         print(f"{label:<6}{n:>6}{median:>11.2f}{p95:>9.2f}{queries:>9.1f}")
+        report(
+            f"programme {label}, {n} items, p95, {database}",
+            round(p95, 2),
+            "ms",
+            "< 20 ms",
+            p95 < 20,
+        )
     by_label: dict[str, set[float]] = {}
     for label, _n, _m, _p, queries in rows:
         by_label.setdefault(label, set()).add(queries)
     grows = [label for label, counts in by_label.items() if len(counts) > 1]
+    for label, counts in by_label.items():
+        report(
+            f"programme {label}: queries per request, 50 vs 200 items",
+            " vs ".join(f"{q:g}" for q in sorted(counts)) if len(counts) > 1 else max(counts),
+            "",
+            "same for both",
+            len(counts) == 1,
+        )
     if grows:
         print(f"query count grows with the number of items for: {', '.join(grows)}")
         return 1

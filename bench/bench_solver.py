@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from figures import report  # noqa: E402
+
 from eventmgr.networking.solver import check_solution, greedy, solve  # noqa: E402
 from eventmgr.networking.solver.generate import generate  # noqa: E402
 
@@ -88,7 +90,20 @@ def run(size: Size, seed: int, workers: int) -> tuple[list[object], bool]:
         baseline["objective"],
         "yes" if not errors else "NO",
     ]
+    _report(size, solution["status"], seconds, not errors)
     return row, not errors
+
+
+def _report(size: Size, status: str, seconds: float, valid: bool) -> None:
+    """The goal figures: the goal size proven optimal in 10 s, the big size valid in 60 s."""
+    name = f"solver {size.name} ({size.participants} people, {size.requests} requests)"
+    if size.name == "goal":
+        met = status == "optimal" and seconds <= 10 and valid
+        report(name, round(seconds, 2), "s", "optimal, <= 10 s", met)
+    elif size.name == "big":
+        report(name, round(seconds, 2), "s", "valid, <= 60 s", valid and seconds <= 60)
+    else:
+        report(name, round(seconds, 2), "s", "valid", valid)
 
 
 def main(argv: list[str] | None = None) -> int:

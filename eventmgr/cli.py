@@ -8,6 +8,7 @@ def register(app: Flask) -> None:
     from eventmgr.badges.cli import badges
     from eventmgr.core.backup import backup_command, restore_command
     from eventmgr.demo.seed import seed_demo_command
+    from eventmgr.demo.synthetic import seed_synthetic_command
     from eventmgr.jobs.cli import jobs
     from eventmgr.mail.cli import mail
     from eventmgr.networking.cli import networking
@@ -17,6 +18,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(mail)
     app.cli.add_command(networking)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_synthetic_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(privacy)

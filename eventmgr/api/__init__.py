@@ -6,8 +6,10 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_smorest import Api
-from sqlalchemy.exc import OperationalError
+from marshmallow import Schema, fields
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from eventmgr.db import db
 from eventmgr.extensions import csrf
@@ -68,8 +70,28 @@ def _flatten(errors) -> str:
     return str(errors)
 
 
+class ErrorDetail(Schema):
+    code = fields.String(required=True, metadata={"enum": sorted(set(ERROR_CODES.values()))})
+    message = fields.String(required=True)
+    field_messages = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        data_key="fields",
+        metadata={"description": "What is wrong with each named field"},
+    )
+
+
+class Error(Schema):
+    """The one error shape, documented for every operation (flask-smorest's default error)."""
+
+    error = fields.Nested(ErrorDetail, required=True)
+
+
 class EventApi(Api):
     """flask-smorest's Api, answering with our error shape, and HTML outside /api/."""
+
+    ERROR_SCHEMA = Error
 
     def handle_http_exception(self, error: HTTPException):
         status = error.code or 500
@@ -87,9 +109,29 @@ def render_error_page(status: int, description: str | None = None):
     return render_template("errors/error.html", status=status, description=description), status
 
 
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in API paths: a number beyond what the database stores names nothing (404),
+    instead of failing in the database driver."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def _id_parameter(converter: IdConverter) -> dict:
+    return {"type": "integer", "minimum": converter.min or 0, "maximum": converter.max}
+
+
 def _unexpected_error(error: Exception):
     """No traceback ever leaves the server; the log keeps it."""
     db.session.rollback()
+    if isinstance(error, DataError | OverflowError) and is_api_request():
+        # A number or date the database cannot hold (an id beyond 64 bits in a body, a year
+        # 10000): bad input, not a server fault.
+        log.info("value out of range on %s: %s", request.path, error)
+        return api_error(422, "A value is out of the range this server can store.")
     if isinstance(error, OperationalError):
         log.warning("database unavailable: %s", error)
         if is_api_request():
@@ -105,7 +147,9 @@ def init_api(app: Flask) -> None:
     """One Api per application, so that tests may build several apps in one process."""
     from eventmgr.api import events, networking, programme, registrations
 
+    app.url_map.converters["int"] = IdConverter  # for the API routes registered below
     api = EventApi(app)
+    api.register_converter(IdConverter, _id_parameter)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "flask users token"}
     )

@@ -94,7 +94,7 @@ class ListArgs(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     sort = fields.String(load_default="created", validate=validate.OneOf(list(queries.SORTS)))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
@@ -151,7 +151,7 @@ def _actor() -> str:
 class Registrations(MethodView):
     @api_public
     @limiter.limit(registration_rate_limit, exempt_when=_registration_limit_exempt)
-    @blp.arguments(RegistrationIn)
+    @blp.arguments(RegistrationIn())  # one instance: building a schema per request costs
     @blp.response(201, RegistrationCreated)
     def post(self, data: dict, slug: str):
         """Register for a published event (no login). The three URLs carry a personal token;

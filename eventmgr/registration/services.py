@@ -18,14 +18,15 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from eventmgr import audit
 from eventmgr.db import begin_write, commit_keeping_state, db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
-from eventmgr.mail.services import deliver_now, queue_mail
+from eventmgr.mail.services import deliver_now, queue_mail, smtp_configured
 from eventmgr.registration.models import (
     CANCELLED,
     CATEGORIES,
@@ -241,6 +242,55 @@ def counts(event_id: int) -> dict[tuple[str, str], int]:
     return {(mode, status): n for mode, status, n in rows}
 
 
+# The sign-up path runs these prepared Core statements on the session's connection: building an
+# ORM query costs more than running it, and a registration surge runs them thousands of times.
+_EVENTS = Event.__table__
+_REGISTRATIONS = Registration.__table__
+_LOCKED_CAPACITY = (
+    select(_EVENTS.c.onsite_capacity, _EVENTS.c.digital_capacity)
+    .where(_EVENTS.c.id == bindparam("event_id"))
+    .with_for_update()
+)
+_CONFIRMED = (
+    select(func.count())
+    .select_from(_REGISTRATIONS)
+    .where(
+        _REGISTRATIONS.c.event_id == bindparam("event_id"),
+        _REGISTRATIONS.c.status == CONFIRMED,
+        _REGISTRATIONS.c.mode == bindparam("mode"),
+    )
+)
+_INSERT_REGISTRATION = insert(_REGISTRATIONS)
+_INSERT_HISTORY = insert(RegistrationHistory.__table__)
+_INSERT_MAIL = insert(OutboxMessage.__table__)
+
+
+def _booking_connection():
+    """The connection of a transaction that counts and then books. SQLite cannot upgrade the
+    request's read transaction, so it ends and BEGIN IMMEDIATE takes the write lock; on
+    PostgreSQL the current transaction goes on and FOR UPDATE takes the event's row lock."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        begin_write(db.session)
+    return db.session.connection()
+
+
+def _status_for(conn, event_id: int, mode: str, when_full: str) -> tuple[str, str]:
+    """(mode, status) for a newcomer; the caller's transaction holds the event lock."""
+    onsite, digital = conn.execute(_LOCKED_CAPACITY, {"event_id": event_id}).one()
+
+    def room(mode: str) -> bool:
+        limit = onsite if mode == ON_SITE else digital
+        if limit is None:
+            return True
+        return conn.execute(_CONFIRMED, {"event_id": event_id, "mode": mode}).scalar() < limit
+
+    if room(mode):
+        return mode, CONFIRMED
+    if mode == ON_SITE and when_full == "digital":
+        return DIGITAL, CONFIRMED if room(DIGITAL) else WAITLISTED
+    return mode, WAITLISTED
+
+
 def _reload(registration: Registration) -> Registration:
     return db.session.scalars(
         select(Registration)
@@ -321,24 +371,84 @@ SUBJECTS = {
 def _mail(registration: Registration, kind: str, token: str | None = None) -> OutboxMessage:
     """A message in the registrant's language; with a fresh token it carries the personal links
     (without one it points to the link sent before: only a hash of it is kept)."""
+    return queue_mail(*_render_mail(registration, kind, token))
+
+
+class _MailFields:
+    """What a registration mail may show of its registration. Rendered texts are kept per
+    event, language, kind, mode and status, with slots for the name and the token; a template
+    that reads any other field fails loudly instead of mailing someone else's value."""
+
+    __slots__ = ("event", "language", "mode", "name", "status")
+
+    def __init__(self, registration: Registration, name: str):
+        self.event = registration.event
+        self.language = registration.language or "en"
+        self.mode = registration.mode
+        self.status = registration.status
+        self.name = name
+
+    @property
+    def confirmed_on_site(self) -> bool:
+        return self.status == CONFIRMED and self.mode == ON_SITE
+
+    def __getattr__(self, name: str):
+        raise RuntimeError(f"registration mails are cached without {name!r}: add it to _MailFields")
+
+
+_SLOT = secrets.token_hex(12)  # per process: nobody can type it into a name to fill a slot
+_NAME_SLOT, _TOKEN_SLOT = f"name{_SLOT}", f"token{_SLOT}"
+_EVENT_FIELDS = tuple(attr.key for attr in Event.__mapper__.column_attrs)
+_RENDERED: dict[tuple, tuple[str, str]] = {}
+
+
+def _render_mail(
+    registration: Registration, kind: str, token: str | None = None
+) -> tuple[str, str, str]:
+    """(recipient, subject, body) of a registration mail. Rendering (templates, translations,
+    dates) costs more than the rest of a sign-up, so each text is rendered once and filled in."""
+    fields = _MailFields(registration, _NAME_SLOT)
+    event = fields.event
+    key = (
+        kind,
+        fields.language,
+        fields.mode,
+        fields.status,
+        token is not None,
+        current_app.config["BASE_URL"],
+        tuple(getattr(event, name) for name in _EVENT_FIELDS),
+    )
+    rendered = _RENDERED.get(key)
+    if rendered is None:
+        if len(_RENDERED) > 2000:
+            _RENDERED.clear()
+        rendered = _RENDERED[key] = _render_mail_template(fields, kind, token is not None)
+    subject, body = rendered
+    if token is not None:
+        body = body.replace(_TOKEN_SLOT, token)
+    return registration.email, subject, body.replace(_NAME_SLOT, registration.name)
+
+
+def _render_mail_template(fields: _MailFields, kind: str, with_links: bool) -> tuple[str, str]:
     outside = not has_request_context()
     request_context = (
         current_app.test_request_context(base_url=current_app.config["BASE_URL"])
         if outside
         else nullcontext()
     )
-    with request_context, force_locale(registration.language or "en"):
+    token = _TOKEN_SLOT if with_links else None
+    with request_context, force_locale(fields.language):
         body = render_template(
             "mail/registration.txt",
             kind=kind,
-            registration=registration,
-            event=registration.event,
+            registration=fields,
+            event=fields.event,
             manage_url=manage_url(token) if token else None,
             calendar_url=calendar_url(token) if token else None,
-            badge_url=badge_url(token) if token and registration.confirmed_on_site else None,
+            badge_url=badge_url(token) if token and fields.confirmed_on_site else None,
         )
-        subject = SUBJECTS[kind](registration)
-    return queue_mail(registration.email, subject, body)
+        subject = SUBJECTS[kind](fields)
+    return subject, body
 
 
 def _commit_and_deliver(messages: list[OutboxMessage]) -> None:
@@ -393,49 +503,74 @@ def register(
     else:
         values["role"] = "attendee"
     event_id = event.id
-    found = existing(event_id, values["email"])
-    if found is not None:
-        send_existing_link(found)
-        raise AlreadyRegistered(found)
-    begin_write(db.session)
-    event = lock_event(event_id)
-    mode = values.pop("mode")
-    status = CONFIRMED
-    if not has_room(event, mode):
-        if mode == ON_SITE and when_full == "digital":
-            mode = DIGITAL
-            status = CONFIRMED if has_room(event, DIGITAL) else WAITLISTED
-        else:
-            status = WAITLISTED
+    conn = _booking_connection()
+    mode, status = _status_for(conn, event_id, values.pop("mode"), when_full)
     token = new_token()
     now = utcnow()
-    registration = Registration(
-        event_id=event.id,
-        event=event,
-        email_key=values["email"].lower(),
-        mode=mode,
-        status=status,
-        token_hash=hash_token(token),
-        badge_code=new_badge_code(),
-        consent_at=now if data.get("consent") is True else None,
-        created_at=now,
-        queued_at=now,
-        **values,
-    )
-    db.session.add(registration)
-    _record(registration, actor, "registered", {"mode": mode, "status": status})
-    message = _mail(registration, "confirmation", token)
+    row = {
+        "event_id": event_id,
+        "email_key": values["email"].lower(),
+        "mode": mode,
+        "status": status,
+        "token_hash": hash_token(token),
+        "badge_code": new_badge_code(),
+        "consent_at": now if data.get("consent") is True else None,
+        "created_at": now,
+        "updated_at": now,
+        "queued_at": now,
+        "cancelled_at": None,
+        "anonymised_at": None,
+        "organisation": "",
+        "job_title": "",
+        "dietary_needs": "",
+        "language": "en",
+        "networking_opt_in": False,
+    } | values
     try:
-        commit_keeping_state(db.session)
+        # The unique (event, address) constraint is the one check for a second registration.
+        row["id"] = conn.execute(_INSERT_REGISTRATION, row).inserted_primary_key[0]
     except IntegrityError:
-        db.session.rollback()  # the same address, a moment earlier, in another process
+        db.session.rollback()  # the address is registered (perhaps a moment ago, elsewhere)
         found = existing(event_id, values["email"])
         if found is None:
             raise
         send_existing_link(found)
         raise AlreadyRegistered(found) from None
-    deliver_now(message)
+    registration = _persistent(Registration(**row, event=event))
+    changes = {"mode": mode, "status": status}
+    conn.execute(
+        _INSERT_HISTORY,
+        {
+            "registration_id": row["id"],
+            "at": now,
+            "actor": actor[:300],
+            "action": "registered",
+            "changes": changes,
+        },
+    )
+    if actor.startswith("organiser"):
+        audit.record(
+            "registration.registered",
+            event=event_id,
+            target=("Registration", row["id"]),
+            details=changes,
+        )
+    recipient, subject, body = _render_mail(registration, "confirmation", token)
+    message_id = conn.execute(
+        _INSERT_MAIL,
+        {"recipient": recipient, "subject": subject, "body": body, "created_at": now},
+    ).inserted_primary_key[0]
+    commit_keeping_state(db.session)
+    if smtp_configured():  # else the message waits in the outbox for `flask mail send`
+        deliver_now(db.session.get(OutboxMessage, message_id))
     return Outcome(registration, token)
+
+
+def _persistent(instance):
+    """An object for a row just inserted with Core, in the session as if loaded: no query."""
+    make_transient_to_detached(instance)
+    db.session.add(instance)
+    return instance
 
 
 def _diff(registration: Registration, values: dict[str, Any]) -> dict[str, list]:
