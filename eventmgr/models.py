@@ -2,6 +2,7 @@
 
 from eventmgr.accounts.models import ApiToken, RoleAssignment, User
 from eventmgr.audit.models import AuditEntry
+from eventmgr.checkin.models import Checkin, RevokedBadgeCode, Scan
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import Job
 from eventmgr.mail.models import OutboxMessage
@@ -11,6 +12,7 @@ from eventmgr.registration.models import Registration, RegistrationHistory
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "Checkin",
     "Event",
     "Job",
     "OutboxMessage",
@@ -19,7 +21,9 @@ __all__ = [
     "ProgrammeVersion",
     "Registration",
     "RegistrationHistory",
+    "RevokedBadgeCode",
     "RoleAssignment",
     "Room",
+    "Scan",
     "User",
 ]

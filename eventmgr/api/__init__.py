@@ -103,13 +103,13 @@ def _unexpected_error(error: Exception):
 
 def init_api(app: Flask) -> None:
     """One Api per application, so that tests may build several apps in one process."""
-    from eventmgr.api import events, programme, registrations
+    from eventmgr.api import checkins, events, programme, registrations
 
     api = EventApi(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "flask users token"}
     )
-    for module in (events, programme, registrations):
+    for module in (events, programme, registrations, checkins):
         api.register_blueprint(module.blp, url_prefix="/api/v1")
         csrf.exempt(module.blp)  # bearer tokens, never cookies: no CSRF to guard against
     app.register_error_handler(Exception, _unexpected_error)
