@@ -5,6 +5,7 @@ check-in figures."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -59,7 +60,36 @@ def scanner(slug: str):
         "checkin/scanner.html",
         event=event,
         organiser=user_may(current_user, (Role.ORGANISER,), slug),
+        texts=_scanner_texts(),
     )
+
+
+def _scanner_texts() -> dict[str, str]:
+    """Every word the scanner's script shows, in the page's language."""
+    return {
+        "accepted": _("Welcome"),
+        "already_checked_in": _("Already checked in"),
+        "already_detail": _("First check-in at %(time)s, %(door)s", time="{time}", door="{door}"),
+        "digital_registration": _("Digital registration: no place on site"),
+        "waitlisted": _("On the waiting list: no place yet"),
+        "cancelled": _("Registration cancelled"),
+        "revoked": _("Revoked badge: a new badge was issued"),
+        "wrong_event": _("Badge for another event"),
+        "unknown": _("Unknown code"),
+        "online": _("Online"),
+        "offline": _("Offline: deciding from the local copy"),
+        "offline_decision": _("(offline decision, will be uploaded)"),
+        "uploaded": _("Uploaded %(n)s scans.", n="{n}"),
+        "twice": _("Got in twice: %(names)s", names="{names}"),
+        "check_in": _("Check in"),
+        "new_badge": _("New badge"),
+        "no_match": _("Nobody found."),
+        "device": _("Device: %(id)s", id="{id}"),
+        "door_needed": _("Name this door first."),
+        "camera_on": _("Camera on: hold the badge's QR code in view."),
+        "camera_failed": _("The camera could not be started: %(error)s", error="{error}"),
+        "manual": _("Checked in by hand"),
+    }
 
 
 @bp.route("/door/<slug>/scan", methods=["POST"])
