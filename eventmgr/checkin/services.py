@@ -9,16 +9,21 @@ starts as BEGIN IMMEDIATE, so read-then-write never meets a stale snapshot.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 
 from eventmgr import audit
 from eventmgr.checkin.models import (
@@ -35,7 +40,7 @@ from eventmgr.checkin.models import (
     RevokedBadgeCode,
     Scan,
 )
-from eventmgr.db import begin_write, db, utcnow
+from eventmgr.db import IMMEDIATE, begin_write, db, utcnow
 from eventmgr.registration import models as reg
 from eventmgr.registration.models import Registration
 
@@ -87,11 +92,6 @@ def _clip(value: Any) -> str:
     return value.strip()[:MAX_FIELD] if isinstance(value, str) else ""
 
 
-def _insert(table):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 # --------------------------------------------------------------------------- deciding
 
 
@@ -139,30 +139,33 @@ def _decide(event_id: int, row) -> Answer:
     return Answer(ACCEPTED, None, person)
 
 
-def _look_up(event_id: int, code: str | None, registration_id: int | None) -> Answer:
+_JOINED = Registration.__table__.outerjoin(Checkin.__table__, _C.registration_id == _R.id)
+_BY_CODE = select(*_PERSON_COLUMNS).select_from(_JOINED).where(_R.badge_code == bindparam("code"))
+_BY_ID = select(*_PERSON_COLUMNS).select_from(_JOINED).where(_R.id == bindparam("rid"))
+_BY_REVOKED = (
+    select(*_PERSON_COLUMNS)
+    .select_from(
+        RevokedBadgeCode.__table__.join(
+            Registration.__table__, _R.id == RevokedBadgeCode.registration_id
+        ).outerjoin(Checkin.__table__, _C.registration_id == _R.id)
+    )
+    .where(RevokedBadgeCode.code == bindparam("code"))
+)
+_FIRST = select(_C.at, _C.door).where(_C.registration_id == bindparam("rid"))
+
+
+def _look_up(conn, event_id: int, code: str | None, registration_id: int | None) -> Answer:
     if registration_id is not None:
-        where = _R.id == registration_id
+        row = conn.execute(_BY_ID, {"rid": registration_id}).first()
     elif code is None:
         return Answer(REFUSED, UNKNOWN)
     else:
-        where = _R.badge_code == code
-    query = select(*_PERSON_COLUMNS).select_from(
-        Registration.__table__.outerjoin(Checkin.__table__, _C.registration_id == _R.id)
-    )
-    row = db.session.execute(query.where(where)).first()
+        row = conn.execute(_BY_CODE, {"code": code}).first()
     if row is not None:
         return _decide(event_id, row)
     if code is None:
         return Answer(REFUSED, UNKNOWN)
-    revoked = db.session.execute(
-        select(*_PERSON_COLUMNS)
-        .select_from(
-            RevokedBadgeCode.__table__.join(
-                Registration.__table__, _R.id == RevokedBadgeCode.registration_id
-            ).outerjoin(Checkin.__table__, _C.registration_id == _R.id)
-        )
-        .where(RevokedBadgeCode.code == code)
-    ).first()
+    revoked = conn.execute(_BY_REVOKED, {"code": code}).first()
     if revoked is None:
         return Answer(REFUSED, UNKNOWN)
     if revoked.event_id != event_id:
@@ -170,9 +173,77 @@ def _look_up(event_id: int, code: str | None, registration_id: int | None) -> An
     return Answer(REFUSED, REVOKED, _person(revoked))
 
 
-def _stored_answer(event_id: int, nonce: str) -> Answer | None:
+_STATEMENTS: dict[str, tuple] = {}
+
+
+def _inserts(dialect: str) -> tuple:
+    """The two INSERTs of a scan, built once per dialect (building a statement costs more
+    than running it on the hot path)."""
+    if dialect not in _STATEMENTS:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        checkin = (
+            make(Checkin.__table__)
+            .on_conflict_do_nothing(index_elements=["registration_id"])
+            .returning(_C.id)
+        )
+        scan_row = (
+            make(Scan.__table__)
+            .on_conflict_do_nothing(index_elements=["event_id", "nonce"])
+            .returning(_S.id)
+        )
+        _STATEMENTS[dialect] = (checkin, scan_row)
+    return _STATEMENTS[dialect]
+
+
+def begin_scan():
+    """Open the scan's write transaction (BEGIN IMMEDIATE on SQLite) and return its
+    connection; the API's access check runs inside it, saving a transaction."""
+    begin_write(db.session)
+    return db.session.connection()
+
+
+_thread_lock = threading.Lock()
+_lock_files: dict[str, int] = {}
+_held = threading.local()
+
+
+@contextmanager
+def scan_lock() -> Iterator[None]:
+    """On SQLite, scans queue for the write lock on a file lock beside the database.
+
+    SQLite's own busy handler polls with growing sleeps (1, 2, 5, 10 ... ms), so under a rush
+    a waiting worker often sleeps long after the lock is free; a blocked flock() wakes at
+    once. Only an optimisation: correctness rests on BEGIN IMMEDIATE and the constraints.
+    PostgreSQL needs nothing of the kind."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        yield
+        return
+    if getattr(_held, "depth", 0):
+        _held.depth += 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+    path = url.database + ".scan-lock"
+    with _thread_lock:
+        fd = _lock_files.get(path)
+        if fd is None:
+            fd = _lock_files[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    with _thread_lock:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _held.depth = 1
+        try:
+            yield
+        finally:
+            _held.depth = 0
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _stored_answer(conn, event_id: int, nonce: str) -> Answer | None:
     """The answer given to a nonce before, rebuilt from the stored scan."""
-    row = db.session.execute(
+    row = conn.execute(
         select(_S.status, _S.reason, _S.registration_id).where(
             _S.event_id == event_id, _S.nonce == nonce
         )
@@ -181,13 +252,7 @@ def _stored_answer(event_id: int, nonce: str) -> Answer | None:
         return None
     answer = Answer(row.status, row.reason, repeated=True)
     if row.registration_id is not None and row.reason != WRONG_EVENT:
-        found = db.session.execute(
-            select(*_PERSON_COLUMNS)
-            .select_from(
-                Registration.__table__.outerjoin(Checkin.__table__, _C.registration_id == _R.id)
-            )
-            .where(_R.id == row.registration_id)
-        ).first()
+        found = conn.execute(_BY_ID, {"rid": row.registration_id}).first()
         if found is not None:
             answer.registration = _person(found)
             if row.reason == ALREADY_CHECKED_IN:
@@ -206,80 +271,123 @@ def scan(
     scanned_at: datetime | None = None,
     offline: bool = False,
     local_status: str | None = None,
+    connection=None,
 ) -> Answer:
     """Decide one scan (or, with `registration_id`, a check-in by hand), store it, commit.
 
-    A nonce seen before returns the first answer and stores nothing new."""
-    nonce = _clip(nonce) or None
-    door, device = _clip(door), _clip(device)
+    A nonce seen before returns the first answer and stores nothing new: the scan's INSERT
+    meets the (event, nonce) constraint, and the whole transaction, check-in included, is
+    rolled back. So a fresh scan costs no look-up of its nonce."""
+    values = {
+        "registration_id": registration_id,
+        "door": _clip(door),
+        "device": _clip(device),
+        "nonce": _clip(nonce) or None,
+        "scanned_at": scanned_at,
+        "offline": offline,
+        "local_status": local_status,
+    }
+    with scan_lock():
+        if connection is not None:
+            return _scan(event_id, text, conn=connection, in_session=False, **values)
+        if registration_id is not None:  # by hand: audited, so through the session
+            return _scan(event_id, text, conn=begin_scan(), in_session=True, **values)
+        with write_connection() as conn:
+            return _scan(event_id, text, conn=conn, in_session=False, **values)
+
+
+@contextmanager
+def write_connection() -> Iterator[Connection]:
+    """A Core connection in a write transaction (BEGIN IMMEDIATE on SQLite), outside the ORM
+    session: the scan path needs none of it. Whatever is not committed is rolled back."""
+    conn = db.engine.connect()
+    conn.execution_options(**{IMMEDIATE: True})
+    try:
+        conn.begin()
+        yield conn
+    finally:
+        conn.close()
+
+
+def _scan(
+    event_id: int,
+    text: Any,
+    *,
+    registration_id: int | None,
+    door: str,
+    device: str,
+    nonce: str | None,
+    scanned_at: datetime | None,
+    offline: bool,
+    local_status: str | None,
+    conn: Connection,
+    in_session: bool,
+) -> Answer:
     now = utcnow()
-    begin_write(db.session)
-    if nonce is not None:
-        stored = _stored_answer(event_id, nonce)
-        if stored is not None:
-            db.session.rollback()
-            return stored
-    code = normalise(text) if registration_id is None else None
-    answer = _look_up(event_id, code, registration_id)
+    checkin_insert, scan_insert = _inserts(conn.dialect.name)
+    manual = registration_id is not None
+    code = normalise(text) if not manual else None
+    answer = _look_up(conn, event_id, code, registration_id)
     at = scanned_at or now
     if answer.status == ACCEPTED:
         person = answer.registration
-        inserted = db.session.execute(
-            _insert(Checkin.__table__)
-            .values(
-                event_id=event_id,
-                registration_id=person["id"],
-                at=at,
-                door=door,
-                device=device,
-                manual=registration_id is not None,
-                created_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["registration_id"])
-            .returning(_C.id)
+        inserted = conn.execute(
+            checkin_insert,
+            {
+                "event_id": event_id,
+                "registration_id": person["id"],
+                "at": at,
+                "door": door,
+                "device": device,
+                "manual": manual,
+                "created_at": now,
+            },
         ).first()
         if inserted is None:  # another door, a moment earlier, in another process
-            first = db.session.execute(
-                select(_C.at, _C.door).where(_C.registration_id == person["id"])
-            ).first()
+            first = conn.execute(_FIRST, {"rid": person["id"]}).first()
             answer = Answer(REFUSED, ALREADY_CHECKED_IN, person, _first(first.at, first.door))
     if code is not None:
         hashed = code_hash(code)
-    elif registration_id is not None:
+    elif manual or not isinstance(text, str):
         hashed = ""
     else:
-        hashed = code_hash(text.strip().upper()) if isinstance(text, str) else ""
-    stored_scan = db.session.execute(
-        _insert(Scan.__table__)
-        .values(
-            event_id=event_id,
-            code_hash=hashed[:64],
-            door=door,
-            device=device,
-            nonce=nonce,
-            scanned_at=at,
-            received_at=now,
-            status=answer.status,
-            reason=answer.reason,
-            offline=offline,
-            manual=registration_id is not None,
-            local_status=local_status if local_status in (ACCEPTED, REFUSED) else None,
-            registration_id=(answer.registration or {}).get("id"),
-        )
-        .on_conflict_do_nothing(index_elements=["event_id", "nonce"])
-        .returning(_S.id)
+        hashed = code_hash(text.strip().upper())
+    stored_scan = conn.execute(
+        scan_insert,
+        {
+            "event_id": event_id,
+            "code_hash": hashed,
+            "door": door,
+            "device": device,
+            "nonce": nonce,
+            "scanned_at": at,
+            "received_at": now,
+            "status": answer.status,
+            "reason": answer.reason,
+            "offline": offline,
+            "manual": manual,
+            "local_status": local_status if local_status in (ACCEPTED, REFUSED) else None,
+            "registration_id": (answer.registration or {}).get("id"),
+        },
     ).first()
-    if stored_scan is None:  # the same nonce, a moment earlier, from a retry
-        db.session.rollback()
-        return _stored_answer(event_id, nonce) or answer
-    if registration_id is not None:
-        audit.record(
-            "checkin.manual",
-            event=event_id,
-            target=("Registration", registration_id),
-            details={"status": answer.status, "reason": answer.reason or "", "door": door},
-        )
-    db.session.commit()
+    if stored_scan is None:  # the same nonce seen before: its answer, nothing new stored
+        if in_session:
+            db.session.rollback()
+            conn = db.session.connection()
+        else:
+            conn.rollback()
+        return _stored_answer(conn, event_id, nonce) or answer
+    if in_session:
+        if manual:
+            audit.record(
+                "checkin.manual",
+                event=event_id,
+                target=("Registration", registration_id),
+                details={"status": answer.status, "reason": answer.reason or "", "door": door},
+            )
+        db.session.commit()
+    else:
+        conn.commit()
     return answer
 
 

@@ -39,7 +39,6 @@ def upgrade():
     sa.UniqueConstraint('event_id', 'nonce', name='uq_checkin_scans_event_nonce')
     )
     with op.batch_alter_table('checkin_scans', schema=None) as batch_op:
-        batch_op.create_index('ix_checkin_scans_event_received', ['event_id', 'received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_checkin_scans_registration_id'), ['registration_id'], unique=False)
 
     op.create_table('checkins',
@@ -89,7 +88,6 @@ def downgrade():
     op.drop_table('checkins')
     with op.batch_alter_table('checkin_scans', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_checkin_scans_registration_id'))
-        batch_op.drop_index('ix_checkin_scans_event_received')
 
     op.drop_table('checkin_scans')
     # ### end Alembic commands ###
