@@ -279,3 +279,15 @@ def test_search_and_check_in_by_hand_is_audited(api, app, demo, make_person):
         assert len(entries) == 2 and entries[0].actor_label == "door@example.org"
     found = api("GET", _url(demo, "/search"), "door_staff", params={"q": "østby"}).json()["items"]
     assert found[0]["state"] == "already_checked_in"
+
+
+def test_registration_lists_filter_on_checked_in(api, demo, make_person, login):
+    inside, outside = make_person(name="Inside Person"), make_person(name="Outside Person")
+    _scan(api, demo, inside["code"])
+    url = f"/api/v1/events/{demo['slug']}/registrations"
+    yes = api("GET", url, "organiser", params={"checked_in": "true"}).json()
+    no = api("GET", url, "organiser", params={"checked_in": "false"}).json()
+    assert [r["id"] for r in yes["items"]] == [inside["id"]]
+    assert [r["id"] for r in no["items"]] == [outside["id"]]
+    page = login("organiser").get(f"/manage/events/{demo['slug']}/registrations?checked_in=no")
+    assert "Outside Person" in page.text and "Inside Person" not in page.text
