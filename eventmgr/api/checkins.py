@@ -80,7 +80,7 @@ def fast_scan(view):
             except ValidationError:
                 data = None
             if data is not None:
-                with services.scan_lock(), services.write_connection() as conn:
+                with services.scan_connection() as conn:
                     params = {"slug": kwargs.get("slug"), "token_hash": _hash_token(token)}
                     found = conn.execute(_DOOR_ACCESS, params).first()
                     if found is not None:

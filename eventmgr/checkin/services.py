@@ -287,23 +287,21 @@ def scan(
         "offline": offline,
         "local_status": local_status,
     }
-    with scan_lock():
-        if connection is not None:
-            return _scan(event_id, text, conn=connection, in_session=False, **values)
-        if registration_id is not None:  # by hand: audited, so through the session
+    if registration_id is not None:  # by hand: audited, so through the session
+        with scan_lock():
             return _scan(event_id, text, conn=begin_scan(), in_session=True, **values)
-        with write_connection() as conn:
-            return _scan(event_id, text, conn=conn, in_session=False, **values)
+    if connection is not None:
+        return _scan(event_id, text, conn=connection, in_session=False, **values)
+    with scan_connection() as conn:
+        return _scan(event_id, text, conn=conn, in_session=False, **values)
 
 
 @contextmanager
-def write_connection() -> Iterator[Connection]:
-    """A Core connection in a write transaction (BEGIN IMMEDIATE on SQLite), outside the ORM
-    session: the scan path needs none of it. Whatever is not committed is rolled back."""
+def scan_connection() -> Iterator[Connection]:
+    """A Core connection outside the ORM session (the scan path needs none of it); whatever
+    is not committed is rolled back when it closes."""
     conn = db.engine.connect()
-    conn.execution_options(**{IMMEDIATE: True})
     try:
-        conn.begin()
         yield conn
     finally:
         conn.close()
@@ -324,10 +322,46 @@ def _scan(
     in_session: bool,
 ) -> Answer:
     now = utcnow()
+    values = {
+        "registration_id": registration_id,
+        "door": door,
+        "device": device,
+        "nonce": nonce,
+        "scanned_at": scanned_at,
+        "offline": offline,
+        "local_status": local_status,
+    }
+    code = normalise(text) if registration_id is None else None
+    answer = _look_up(conn, event_id, code, registration_id)
+    if not in_session and conn.dialect.name == "sqlite":
+        # The reading is done outside the write lock (the INSERT's constraint, not the
+        # reading, decides a race), so that only the writing queues.
+        conn.commit()
+        conn.execution_options(**{IMMEDIATE: True})
+    with scan_lock():
+        return _store(conn, event_id, text, code, answer, now=now, in_session=in_session, **values)
+
+
+def _store(
+    conn: Connection,
+    event_id: int,
+    text: Any,
+    code: str | None,
+    answer: Answer,
+    *,
+    now: datetime,
+    in_session: bool,
+    registration_id: int | None,
+    door: str,
+    device: str,
+    nonce: str | None,
+    scanned_at: datetime | None,
+    offline: bool,
+    local_status: str | None,
+) -> Answer:
+    """Write the check-in (if accepted and still free) and the scan, then commit."""
     checkin_insert, scan_insert = _inserts(conn.dialect.name)
     manual = registration_id is not None
-    code = normalise(text) if not manual else None
-    answer = _look_up(conn, event_id, code, registration_id)
     at = scanned_at or now
     if answer.status == ACCEPTED:
         person = answer.registration
