@@ -15,8 +15,10 @@ from eventmgr.accounts.models import ApiToken, RoleAssignment, User
 from eventmgr.accounts.services import TOKEN_PREFIX, _hash_token
 from eventmgr.api.auth import BEARER, api_roles
 from eventmgr.checkin import services
+from eventmgr.checkin.models import Checkin
 from eventmgr.checkin.schemas import AnswerOut, BatchIn, ManualIn, ScanIn, SearchArgs, scan_kwargs
 from eventmgr.events.models import Event
+from eventmgr.registration.models import Registration
 from eventmgr.roles import Role
 
 blp = Blueprint("checkins_api", __name__, description="Check-in at the door")
@@ -32,12 +34,15 @@ def _event_id(slug: str) -> int:
 
 
 _RA = RoleAssignment.__table__.c
+_R = Registration.__table__.c
 _DOOR_ACCESS = (
-    select(Event.__table__.c.id, User.__table__.c.id)
+    select(Event.__table__.c.id.label("access_event_id"), *services.PERSON_COLUMNS)
     .select_from(
         ApiToken.__table__.join(User.__table__, User.__table__.c.id == ApiToken.__table__.c.user_id)
         .join(RoleAssignment.__table__, _RA.user_id == User.__table__.c.id)
         .join(Event.__table__, Event.__table__.c.slug == bindparam("slug"))
+        .outerjoin(Registration.__table__, _R.badge_code == bindparam("code"))
+        .outerjoin(Checkin.__table__, Checkin.__table__.c.registration_id == _R.id)
     )
     .where(
         ApiToken.__table__.c.token_hash == bindparam("token_hash"),
@@ -58,11 +63,11 @@ _SCAN_IN = ScanIn()
 
 
 def fast_scan(view):
-    """The scan path, lean: the access check is one query inside the scan's own transaction
-    (the token's user holds a door role for the URL's event), and the body is loaded by the
-    same schema without webargs' machinery. Anything else (no token, a bad one, a wrong role,
-    no such event, a body the schema refuses) goes the general way, which answers 401, 403,
-    404 or 422 exactly as every other endpoint does."""
+    """The scan path, lean: one query checks access (the token's user holds a door role for
+    the URL's event) and fetches the badge's registration with its check-in, and the body is
+    loaded by the same schema without webargs' machinery. Anything else (no token, a bad one,
+    a wrong role, no such event, a body the schema refuses) goes the general way, which
+    answers 401, 403, 404 or 422 exactly as every other endpoint does."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -81,11 +86,19 @@ def fast_scan(view):
                 data = None
             if data is not None:
                 with services.scan_connection() as conn:
-                    params = {"slug": kwargs.get("slug"), "token_hash": _hash_token(token)}
+                    params = {
+                        "slug": kwargs.get("slug"),
+                        "token_hash": _hash_token(token),
+                        "code": services.normalise(data["code"]),
+                    }
                     found = conn.execute(_DOOR_ACCESS, params).first()
                     if found is not None:
                         answer = services.scan(
-                            found[0], data["code"], connection=conn, **scan_kwargs(data)
+                            found.access_event_id,
+                            data["code"],
+                            connection=conn,
+                            row=found,
+                            **scan_kwargs(data),
                         )
                         return answer.as_dict()
         return api_roles(*DOOR)(view)(*args, **kwargs)

@@ -110,7 +110,7 @@ def _first(at: datetime | None, door: str | None) -> dict[str, Any] | None:
     return None if at is None else {"at": at.isoformat(), "door": door or ""}
 
 
-_PERSON_COLUMNS = (
+PERSON_COLUMNS = (
     _R.id,
     _R.event_id,
     _R.name,
@@ -140,10 +140,10 @@ def _decide(event_id: int, row) -> Answer:
 
 
 _JOINED = Registration.__table__.outerjoin(Checkin.__table__, _C.registration_id == _R.id)
-_BY_CODE = select(*_PERSON_COLUMNS).select_from(_JOINED).where(_R.badge_code == bindparam("code"))
-_BY_ID = select(*_PERSON_COLUMNS).select_from(_JOINED).where(_R.id == bindparam("rid"))
+_BY_CODE = select(*PERSON_COLUMNS).select_from(_JOINED).where(_R.badge_code == bindparam("code"))
+_BY_ID = select(*PERSON_COLUMNS).select_from(_JOINED).where(_R.id == bindparam("rid"))
 _BY_REVOKED = (
-    select(*_PERSON_COLUMNS)
+    select(*PERSON_COLUMNS)
     .select_from(
         RevokedBadgeCode.__table__.join(
             Registration.__table__, _R.id == RevokedBadgeCode.registration_id
@@ -154,14 +154,23 @@ _BY_REVOKED = (
 _FIRST = select(_C.at, _C.door).where(_C.registration_id == bindparam("rid"))
 
 
-def _look_up(conn, event_id: int, code: str | None, registration_id: int | None) -> Answer:
-    if registration_id is not None:
+NOT_LOOKED_UP: Any = object()
+
+
+def _look_up(
+    conn, event_id: int, code: str | None, registration_id: int | None, row=NOT_LOOKED_UP
+) -> Answer:
+    """The decision; `row` is the badge's registration when the caller fetched it already
+    (the API does, in its access query), None when there was none."""
+    if row is not NOT_LOOKED_UP:
+        pass
+    elif registration_id is not None:
         row = conn.execute(_BY_ID, {"rid": registration_id}).first()
     elif code is None:
         return Answer(REFUSED, UNKNOWN)
     else:
         row = conn.execute(_BY_CODE, {"code": code}).first()
-    if row is not None:
+    if row is not None and row.id is not None:
         return _decide(event_id, row)
     if code is None:
         return Answer(REFUSED, UNKNOWN)
@@ -272,6 +281,7 @@ def scan(
     offline: bool = False,
     local_status: str | None = None,
     connection=None,
+    row=NOT_LOOKED_UP,
 ) -> Answer:
     """Decide one scan (or, with `registration_id`, a check-in by hand), store it, commit.
 
@@ -291,7 +301,7 @@ def scan(
         with scan_lock():
             return _scan(event_id, text, conn=begin_scan(), in_session=True, **values)
     if connection is not None:
-        return _scan(event_id, text, conn=connection, in_session=False, **values)
+        return _scan(event_id, text, conn=connection, in_session=False, row=row, **values)
     with scan_connection() as conn:
         return _scan(event_id, text, conn=conn, in_session=False, **values)
 
@@ -320,6 +330,7 @@ def _scan(
     local_status: str | None,
     conn: Connection,
     in_session: bool,
+    row=NOT_LOOKED_UP,
 ) -> Answer:
     now = utcnow()
     values = {
@@ -332,7 +343,7 @@ def _scan(
         "local_status": local_status,
     }
     code = normalise(text) if registration_id is None else None
-    answer = _look_up(conn, event_id, code, registration_id)
+    answer = _look_up(conn, event_id, code, registration_id, row)
     if not in_session and conn.dialect.name == "sqlite":
         # The reading is done outside the write lock (the INSERT's constraint, not the
         # reading, decides a race), so that only the writing queues.
@@ -533,7 +544,7 @@ def search(event_id: int, q: str, limit: int = 20) -> list[dict[str, Any]]:
     if not words or sum(map(len, words)) < 2:
         return []
     rows = db.session.execute(
-        select(*_PERSON_COLUMNS, _R.email_key)
+        select(*PERSON_COLUMNS, _R.email_key)
         .select_from(
             Registration.__table__.outerjoin(Checkin.__table__, _C.registration_id == _R.id)
         )
