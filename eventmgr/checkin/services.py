@@ -3,17 +3,15 @@
 The scan path is kept lean on purpose (300 people in 30 minutes through a few doors, and a
 benchmark): plain column queries, no ORM objects or relationships, one commit. One check-in per
 registration is decided by the database's unique constraint (INSERT ... ON CONFLICT DO NOTHING),
-so concurrent doors in several processes never both accept a badge. On SQLite the transaction
-starts as BEGIN IMMEDIATE, so read-then-write never meets a stale snapshot.
+so concurrent doors in several processes never both accept a badge. The reading happens
+before the write transaction, which on SQLite starts as BEGIN IMMEDIATE (so no stale snapshot
+is ever upgraded to a writer).
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -211,45 +209,6 @@ def begin_scan():
     return db.session.connection()
 
 
-_thread_lock = threading.Lock()
-_lock_files: dict[str, int] = {}
-_held = threading.local()
-
-
-@contextmanager
-def scan_lock() -> Iterator[None]:
-    """On SQLite, scans queue for the write lock on a file lock beside the database.
-
-    SQLite's own busy handler polls with growing sleeps (1, 2, 5, 10 ... ms), so under a rush
-    a waiting worker often sleeps long after the lock is free; a blocked flock() wakes at
-    once. Only an optimisation: correctness rests on BEGIN IMMEDIATE and the constraints.
-    PostgreSQL needs nothing of the kind."""
-    url = db.engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        yield
-        return
-    if getattr(_held, "depth", 0):
-        _held.depth += 1
-        try:
-            yield
-        finally:
-            _held.depth -= 1
-        return
-    path = url.database + ".scan-lock"
-    with _thread_lock:
-        fd = _lock_files.get(path)
-        if fd is None:
-            fd = _lock_files[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    with _thread_lock:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        _held.depth = 1
-        try:
-            yield
-        finally:
-            _held.depth = 0
-            fcntl.flock(fd, fcntl.LOCK_UN)
-
-
 def _stored_answer(conn, event_id: int, nonce: str) -> Answer | None:
     """The answer given to a nonce before, rebuilt from the stored scan."""
     row = conn.execute(
@@ -298,8 +257,7 @@ def scan(
         "local_status": local_status,
     }
     if registration_id is not None:  # by hand: audited, so through the session
-        with scan_lock():
-            return _scan(event_id, text, conn=begin_scan(), in_session=True, **values)
+        return _scan(event_id, text, conn=begin_scan(), in_session=True, **values)
     if connection is not None:
         return _scan(event_id, text, conn=connection, in_session=False, row=row, **values)
     with scan_connection() as conn:
@@ -346,11 +304,10 @@ def _scan(
     answer = _look_up(conn, event_id, code, registration_id, row)
     if not in_session and conn.dialect.name == "sqlite":
         # The reading is done outside the write lock (the INSERT's constraint, not the
-        # reading, decides a race), so that only the writing queues.
+        # reading, decides a race), so that only the writing queues for it.
         conn.commit()
         conn.execution_options(**{IMMEDIATE: True})
-    with scan_lock():
-        return _store(conn, event_id, text, code, answer, now=now, in_session=in_session, **values)
+    return _store(conn, event_id, text, code, answer, now=now, in_session=in_session, **values)
 
 
 def _store(
