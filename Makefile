@@ -22,6 +22,7 @@ static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/
+	cp node_modules/jsqr/dist/jsQR.js static/vendor/
 	touch $@
 
 translations: $(VENV)/.installed

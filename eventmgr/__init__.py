@@ -105,6 +105,16 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     init_api(app)
+    if os.environ.get("EVENTMGR_BENCH_HELLO") == "1":
+        _register_bench_hello(app)
+
+
+def _register_bench_hello(app: Flask) -> None:
+    """A bare "hello" for bench/bench_checkin.py to compare with, on the same server and app
+    (same hooks and headers); present only when the benchmark sets EVENTMGR_BENCH_HELLO=1."""
+    from eventmgr.access import public
+
+    app.add_url_rule("/bench/hello", "bench_hello", public(lambda: "hello"))
 
 
 def _register_jobs() -> None:

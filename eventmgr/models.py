@@ -3,6 +3,7 @@
 from eventmgr.accounts.models import ApiToken, RoleAssignment, User
 from eventmgr.audit.models import AuditEntry
 from eventmgr.calendar.models import Agenda, StarredItem
+from eventmgr.checkin.models import Checkin, RevokedBadgeCode, Scan
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import Job
 from eventmgr.mail.models import OutboxMessage
@@ -25,6 +26,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Block",
+    "Checkin",
     "Delegation",
     "DelegationMember",
     "Event",
@@ -41,8 +43,10 @@ __all__ = [
     "ProgrammeVersion",
     "Registration",
     "RegistrationHistory",
+    "RevokedBadgeCode",
     "RoleAssignment",
     "Room",
+    "Scan",
     "StarredItem",
     "User",
 ]

@@ -145,7 +145,7 @@ def _unexpected_error(error: Exception):
 
 def init_api(app: Flask) -> None:
     """One Api per application, so that tests may build several apps in one process."""
-    from eventmgr.api import events, networking, programme, registrations
+    from eventmgr.api import checkins, events, networking, programme, registrations
 
     app.url_map.converters["int"] = IdConverter  # for the API routes registered below
     api = EventApi(app)
@@ -153,7 +153,7 @@ def init_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "flask users token"}
     )
-    for module in (events, programme, registrations, networking):
+    for module in (events, programme, registrations, networking, checkins):
         api.register_blueprint(module.blp, url_prefix="/api/v1")
         csrf.exempt(module.blp)  # bearer tokens, never cookies: no CSRF to guard against
     app.register_error_handler(Exception, _unexpected_error)

@@ -93,6 +93,7 @@ class ListArgs(Schema):
     mode = fields.String(validate=validate.OneOf(MODES))
     status = fields.String(validate=validate.OneOf(STATUSES))
     category = fields.String(validate=validate.OneOf(CATEGORIES))
+    checked_in = fields.Boolean(metadata={"description": "Only people checked in (or not)."})
     sort = fields.String(load_default="created", validate=validate.OneOf(list(queries.SORTS)))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))

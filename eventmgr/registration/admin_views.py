@@ -23,7 +23,7 @@ from eventmgr.access import event_for_slug, roles_required
 from eventmgr.core.csvfile import csv_response
 from eventmgr.db import db
 from eventmgr.jobs.services import enqueue
-from eventmgr.registration import csvio, queries, services
+from eventmgr.registration import csvio, documents, queries, services
 from eventmgr.registration.forms import ActionForm, ImportForm, OrganiserForm
 from eventmgr.registration.jobs import IMPORT
 from eventmgr.registration.models import CATEGORIES, MODES, STATUSES, Registration
@@ -62,6 +62,7 @@ def _filters() -> dict:
         "mode": args.get("mode") if args.get("mode") in MODES else None,
         "status": args.get("status") if args.get("status") in STATUSES else None,
         "category": args.get("category") if args.get("category") in CATEGORIES else None,
+        "checked_in": args.get("checked_in") if args.get("checked_in") in ("yes", "no") else None,
     }
 
 
@@ -190,6 +191,27 @@ def erase(slug: str, registration_id: int):
         flash(_("Personal data erased."), "success")
 
     return _action(slug, registration_id, run)
+
+
+@bp.route("/<int:registration_id>/reissue-badge", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def reissue_badge(slug: str, registration_id: int):
+    def run(registration):
+        services.reissue_badge(registration, _actor())
+        flash(_("New badge issued; the old badge is refused at the door as revoked."), "success")
+
+    return _action(slug, registration_id, run)
+
+
+@bp.route("/<int:registration_id>/badge.pdf")
+@roles_required(Role.ORGANISER)
+def badge(slug: str, registration_id: int):
+    registration = _registration(slug, registration_id)
+    return Response(
+        documents.badge_pdf(registration),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="badge-{registration.id}.pdf"'},
+    )
 
 
 @bp.route("/<int:registration_id>/data.json")

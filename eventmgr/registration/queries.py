@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 
+from eventmgr.checkin.models import Checkin
 from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.registration.models import MODES, STATUSES, Registration
@@ -38,8 +39,11 @@ class Page:
         return {m: {s: self.counts.get((m, s), 0) for s in STATUSES} for m in MODES}
 
 
-def _filtered(event: Event, q: str = "", mode=None, status=None, category=None):
+def _filtered(event: Event, q: str = "", mode=None, status=None, category=None, checked_in=None):
     query = select(Registration).where(Registration.event_id == event.id)
+    if checked_in is not None:
+        arrived = exists().where(Checkin.registration_id == Registration.id)
+        query = query.where(arrived if checked_in in (True, "yes") else ~arrived)
     if q:
         pattern = f"%{q.strip().lower()}%"
         query = query.where(
@@ -64,11 +68,12 @@ def search(
     mode: str | None = None,
     status: str | None = None,
     category: str | None = None,
+    checked_in: bool | str | None = None,
     sort: str = "created",
     page: int = 1,
     per_page: int = 50,
 ) -> Page:
-    query = _filtered(event, q, mode, status, category)
+    query = _filtered(event, q, mode, status, category, checked_in)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(
         query.order_by(*SORTS.get(sort, SORTS["created"]))

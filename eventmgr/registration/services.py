@@ -736,3 +736,23 @@ def purge_event(event: Event, actor: str = SYSTEM) -> int:
         _anonymise(registration, actor)
     db.session.commit()
     return len(rows)
+
+
+def reissue_badge(registration: Registration, actor: str, reason: str = "") -> Registration:
+    """A new badge (lost, name corrected): a new code, and the old one kept as revoked so that
+    the door refuses it as such."""
+    from eventmgr.checkin.models import RevokedBadgeCode
+
+    old = registration.badge_code
+    registration.badge_code = new_badge_code()
+    db.session.add(
+        RevokedBadgeCode(
+            registration_id=registration.id,
+            event_id=registration.event_id,
+            code=old,
+            reason=reason[:200],
+        )
+    )
+    _record(registration, actor, "badge_reissued", {"reason": reason[:200]} if reason else {})
+    db.session.commit()
+    return registration

@@ -1,0 +1,88 @@
+"""Request and answer shapes of the door, shared by the API and the scanner page's JSON."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from eventmgr.checkin import services
+from eventmgr.checkin.models import ACCEPTED, REASONS, REFUSED
+
+_short = validate.Length(max=services.MAX_FIELD)
+
+
+class ScanIn(Schema):
+    """One scan. Any text is decided (garbage is `unknown`); a body of the wrong shape is 422."""
+
+    class Meta:
+        unknown = RAISE
+
+    code = fields.String(required=True, validate=validate.Length(max=4096))
+    nonce = fields.String(allow_none=True, validate=_short, metadata={"description": "Client id"})
+    scanned_at = fields.AwareDateTime(allow_none=True, default_timezone=UTC)
+    door = fields.String(allow_none=True, validate=_short)
+    device = fields.String(allow_none=True, validate=_short)
+
+
+class QueuedScan(ScanIn):
+    nonce = fields.String(required=True, validate=validate.Length(min=1, max=services.MAX_FIELD))
+    scanned_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    local_status = fields.String(
+        allow_none=True,
+        validate=validate.OneOf([ACCEPTED, REFUSED]),
+        metadata={"description": "What the offline page showed."},
+    )
+
+
+class BatchIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    scans = fields.List(
+        fields.Nested(QueuedScan), required=True, validate=validate.Length(max=2000)
+    )
+
+
+class ManualIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    registration_id = fields.Integer(required=True, strict=True)
+    nonce = fields.String(allow_none=True, validate=_short)
+    door = fields.String(allow_none=True, validate=_short)
+    device = fields.String(allow_none=True, validate=_short)
+
+
+class SearchArgs(Schema):
+    q = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class CheckinPerson(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String()
+    role = fields.String()
+    mode = fields.String()
+    status = fields.String()
+
+
+class FirstCheckin(Schema):
+    at = fields.String(metadata={"format": "date-time"})
+    door = fields.String()
+
+
+class AnswerOut(Schema):
+    status = fields.String(metadata={"enum": [ACCEPTED, REFUSED]})
+    reason = fields.String(allow_none=True, metadata={"enum": list(REASONS)})
+    registration = fields.Nested(CheckinPerson, allow_none=True)
+    first_checkin = fields.Nested(FirstCheckin, allow_none=True)
+
+
+def scan_kwargs(data: dict) -> dict:
+    return {
+        "door": data.get("door") or "",
+        "device": data.get("device") or "",
+        "nonce": data.get("nonce"),
+        "scanned_at": data.get("scanned_at"),
+    }
