@@ -16,6 +16,7 @@ from eventmgr import ROOT, create_app
 from eventmgr.db import db
 from eventmgr.extensions import limiter
 from tests.support import (
+    BROWSER_ARGS,
     CHROMIUM,
     PG_URL,
     REQUIRE_BROWSER,
@@ -186,27 +187,23 @@ def smtp(app, live_app) -> Iterator[list]:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """One Playwright per process: its sync API refuses a second one while the first runs."""
     if not os.path.exists(CHROMIUM):
         unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)", REQUIRE_BROWSER)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    chromium = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=list(BROWSER_ARGS)
+    )
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture

@@ -16,7 +16,18 @@ from eventmgr.accounts.services import TOKEN_PREFIX, _hash_token
 from eventmgr.api.auth import BEARER, api_roles
 from eventmgr.checkin import services
 from eventmgr.checkin.models import Checkin
-from eventmgr.checkin.schemas import AnswerOut, BatchIn, ManualIn, ScanIn, SearchArgs, scan_kwargs
+from eventmgr.checkin.schemas import (
+    AnswerOut,
+    BatchIn,
+    BatchOut,
+    ManualIn,
+    ScanIn,
+    SearchArgs,
+    SearchOut,
+    SnapshotOut,
+    StatsOut,
+    scan_kwargs,
+)
 from eventmgr.events.models import Event
 from eventmgr.registration.models import Registration
 from eventmgr.roles import Role
@@ -123,6 +134,7 @@ class Checkins(MethodView):
 class CheckinStats(MethodView):
     @api_roles(*DOOR)
     @blp.doc(security=BEARER)
+    @blp.response(200, StatsOut)
     def get(self, slug: str):
         """Checked in, expected (confirmed on site), refused scans by reason, per door,
         arrivals per 5 minutes, people who got in twice through offline doors."""
@@ -133,6 +145,7 @@ class CheckinStats(MethodView):
 class CheckinSnapshot(MethodView):
     @api_roles(*DOOR)
     @blp.doc(security=BEARER)
+    @blp.response(200, SnapshotOut)
     def get(self, slug: str):
         """The offline copy: codes as SHA-256 hex with the name to show and their state,
         check-ins so far, revoked code hashes."""
@@ -144,6 +157,7 @@ class CheckinBatch(MethodView):
     @api_roles(*DOOR)
     @blp.doc(security=BEARER)
     @blp.arguments(BatchIn)
+    @blp.response(200, BatchOut)
     def post(self, data: dict, slug: str):
         """Upload scans queued offline (each with its nonce and time, oldest first). Answers
         each, counts duplicates and lists people who got in twice."""
@@ -155,6 +169,7 @@ class CheckinSearch(MethodView):
     @api_roles(*DOOR)
     @blp.doc(security=BEARER)
     @blp.arguments(SearchArgs, location="query")
+    @blp.response(200, SearchOut)
     def get(self, args: dict, slug: str):
         """People by name, email or organisation (at least 2 letters), with their state."""
         return {"items": services.search(_event_id(slug), args["q"])}

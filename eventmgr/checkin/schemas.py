@@ -86,3 +86,71 @@ def scan_kwargs(data: dict) -> dict:
         "nonce": data.get("nonce"),
         "scanned_at": data.get("scanned_at"),
     }
+
+
+class BatchResultItem(AnswerOut):
+    nonce = fields.String()
+
+
+class GotInTwice(Schema):
+    registration = fields.Nested(CheckinPerson, allow_none=True)
+    first_checkin = fields.Nested(FirstCheckin, allow_none=True)
+    second = fields.Nested(FirstCheckin)
+
+
+class BatchOut(Schema):
+    results = fields.List(fields.Nested(BatchResultItem))
+    accepted = fields.Integer()
+    duplicates = fields.Integer()
+    refused = fields.Integer()
+    repeated = fields.Integer()
+    got_in_twice = fields.List(fields.Nested(GotInTwice))
+
+
+class SnapshotCode(Schema):
+    name = fields.String()
+    organisation = fields.String()
+    role = fields.String()
+    state = fields.String()
+    checked_in = fields.Nested(FirstCheckin, allow_none=True)
+
+
+class SnapshotOut(Schema):
+    generated_at = fields.String(metadata={"format": "date-time"})
+    codes = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(SnapshotCode),
+        metadata={"description": "SHA-256 hex of each badge code"},
+    )
+    revoked = fields.List(fields.String(), metadata={"description": "SHA-256 hex"})
+
+
+class SearchItem(CheckinPerson):
+    state = fields.String()
+    first_checkin = fields.Nested(FirstCheckin, allow_none=True)
+
+
+class SearchOut(Schema):
+    items = fields.List(fields.Nested(SearchItem))
+
+
+class DoorFigures(Schema):
+    door = fields.String()
+    scans = fields.Integer()
+    accepted = fields.Integer()
+    checked_in = fields.Integer()
+
+
+class Arrivals(Schema):
+    start = fields.String(metadata={"format": "date-time"})
+    count = fields.Integer()
+
+
+class StatsOut(Schema):
+    checked_in = fields.Integer()
+    expected = fields.Integer()
+    refused = fields.Dict(keys=fields.String(), values=fields.Integer())
+    scans = fields.Integer()
+    doors = fields.List(fields.Nested(DoorFigures))
+    arrivals = fields.List(fields.Nested(Arrivals))
+    got_in_twice = fields.Integer()

@@ -4,8 +4,6 @@ and the organiser's live figures."""
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 import zxingcpp
@@ -16,7 +14,7 @@ from eventmgr.checkin import services as checkin
 from eventmgr.checkin.models import Checkin, Scan
 from eventmgr.db import db
 from eventmgr.events.models import Event
-from tests.support import CHROMIUM, REQUIRE_BROWSER, unavailable
+from tests.support import BROWSER_ARGS, CHROMIUM
 
 WIDTH, HEIGHT = 640, 480
 
@@ -39,24 +37,18 @@ def write_y4m(path, code: str, frames: int = 10) -> None:
 
 
 @pytest.fixture
-def camera_page(live_server, tmp_path):
+def camera_page(playwright, live_server, tmp_path):
     """A Chromium whose camera shows the video written by the returned function."""
-    if not os.path.exists(CHROMIUM):
-        unavailable(f"{CHROMIUM} is not installed", REQUIRE_BROWSER)
-    from playwright.sync_api import sync_playwright
-
     opened = []
 
     def open_with(code: str):
         video = tmp_path / "badge.y4m"
         write_y4m(video, code)
-        playwright = sync_playwright().start()
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox",
-                "--disable-gpu",
+                *BROWSER_ARGS,
                 "--use-fake-device-for-media-stream",
                 "--use-fake-ui-for-media-stream",
                 f"--use-file-for-fake-video-capture={video}",
@@ -67,13 +59,12 @@ def camera_page(live_server, tmp_path):
         context.grant_permissions(["camera"], origin=live_server)
         tab = context.new_page()
         tab.set_default_timeout(15_000)
-        opened.append((playwright, browser))
+        opened.append(browser)
         return tab
 
     yield open_with
-    for playwright, browser in opened:
+    for browser in opened:
         browser.close()
-        playwright.stop()
 
 
 def _log_in(page, demo, role: str = "door_staff") -> None:
