@@ -61,7 +61,7 @@ _DOOR_ACCESS = (
         or_(
             _RA.role == Role.ADMIN.value,
             and_(
-                _RA.role.in_([r.value for r in DOOR]),
+                or_(*(_RA.role == r.value for r in DOOR)),  # no expanding IN: prepared
                 or_(_RA.event_id.is_(None), _RA.event_id == Event.__table__.c.id),
             ),
         ),
@@ -102,7 +102,7 @@ def fast_scan(view):
                         "token_hash": _hash_token(token),
                         "code": services.normalise(data["code"]),
                     }
-                    found = conn.execute(_DOOR_ACCESS, params).first()
+                    found = conn.first(_DOOR_ACCESS, params)
                     if found is not None:
                         answer = services.scan(
                             found.access_event_id,
