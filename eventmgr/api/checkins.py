@@ -26,6 +26,7 @@ from eventmgr.checkin.schemas import (
     SearchOut,
     SnapshotOut,
     StatsOut,
+    plain_scan,
     scan_kwargs,
 )
 from eventmgr.events.models import Event
@@ -91,10 +92,12 @@ def fast_scan(view):
             and token.startswith(TOKEN_PREFIX)
             and len(token) <= 200
         ):
-            try:
-                data = _SCAN_IN.load(payload)
-            except ValidationError:
-                data = None
+            data = plain_scan(payload)
+            if data is None:
+                try:
+                    data = _SCAN_IN.load(payload)
+                except ValidationError:
+                    data = None
             if data is not None:
                 with services.scan_connection() as conn:
                     params = {
