@@ -26,6 +26,7 @@ from eventmgr.checkin.schemas import (
     SearchOut,
     SnapshotOut,
     StatsOut,
+    plain_scan,
     scan_kwargs,
 )
 from eventmgr.events.models import Event
@@ -61,7 +62,7 @@ _DOOR_ACCESS = (
         or_(
             _RA.role == Role.ADMIN.value,
             and_(
-                _RA.role.in_([r.value for r in DOOR]),
+                or_(*(_RA.role == r.value for r in DOOR)),  # no expanding IN: prepared
                 or_(_RA.event_id.is_(None), _RA.event_id == Event.__table__.c.id),
             ),
         ),
@@ -91,10 +92,12 @@ def fast_scan(view):
             and token.startswith(TOKEN_PREFIX)
             and len(token) <= 200
         ):
-            try:
-                data = _SCAN_IN.load(payload)
-            except ValidationError:
-                data = None
+            data = plain_scan(payload)
+            if data is None:
+                try:
+                    data = _SCAN_IN.load(payload)
+                except ValidationError:
+                    data = None
             if data is not None:
                 with services.scan_connection() as conn:
                     params = {
@@ -102,7 +105,7 @@ def fast_scan(view):
                         "token_hash": _hash_token(token),
                         "code": services.normalise(data["code"]),
                     }
-                    found = conn.execute(_DOOR_ACCESS, params).first()
+                    found = conn.first(_DOOR_ACCESS, params)
                     if found is not None:
                         answer = services.scan(
                             found.access_event_id,

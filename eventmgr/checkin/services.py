@@ -14,14 +14,12 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
 
 from eventmgr import audit
 from eventmgr.checkin.models import (
@@ -38,7 +36,8 @@ from eventmgr.checkin.models import (
     RevokedBadgeCode,
     Scan,
 )
-from eventmgr.db import IMMEDIATE, begin_write, db, utcnow
+from eventmgr.checkin.prepared import DoorConnection, door_connection
+from eventmgr.db import begin_write, db, utcnow
 from eventmgr.registration import models as reg
 from eventmgr.registration.models import Registration
 
@@ -163,16 +162,16 @@ def _look_up(
     if row is not NOT_LOOKED_UP:
         pass
     elif registration_id is not None:
-        row = conn.execute(_BY_ID, {"rid": registration_id}).first()
+        row = conn.first(_BY_ID, {"rid": registration_id})
     elif code is None:
         return Answer(REFUSED, UNKNOWN)
     else:
-        row = conn.execute(_BY_CODE, {"code": code}).first()
+        row = conn.first(_BY_CODE, {"code": code})
     if row is not None and row.id is not None:
         return _decide(event_id, row)
     if code is None:
         return Answer(REFUSED, UNKNOWN)
-    revoked = conn.execute(_BY_REVOKED, {"code": code}).first()
+    revoked = conn.first(_BY_REVOKED, {"code": code})
     if revoked is None:
         return Answer(REFUSED, UNKNOWN)
     if revoked.event_id != event_id:
@@ -202,25 +201,40 @@ def _inserts(dialect: str) -> tuple:
     return _STATEMENTS[dialect]
 
 
-def begin_scan():
-    """Open the scan's write transaction (BEGIN IMMEDIATE on SQLite) and return its
-    connection; the API's access check runs inside it, saving a transaction."""
+class SessionConnection:
+    """The ORM session's connection with DoorConnection's methods: a check-in by hand is
+    audited, so it runs in the session's transaction."""
+
+    def __init__(self) -> None:
+        self.conn = db.session.connection()
+        self.dialect = self.conn.dialect
+
+    def first(self, statement, params: dict[str, Any]):
+        return self.conn.execute(statement, params).first()
+
+    def begin_write(self) -> None:
+        """Already begun: `begin_scan` opened the session's write transaction."""
+
+
+def begin_scan() -> SessionConnection:
+    """Open the session's write transaction (BEGIN IMMEDIATE on SQLite) for a scan in it."""
     begin_write(db.session)
-    return db.session.connection()
+    return SessionConnection()
+
+
+_BY_NONCE = select(_S.status, _S.reason, _S.registration_id).where(
+    _S.event_id == bindparam("event_id"), _S.nonce == bindparam("nonce")
+)
 
 
 def _stored_answer(conn, event_id: int, nonce: str) -> Answer | None:
     """The answer given to a nonce before, rebuilt from the stored scan."""
-    row = conn.execute(
-        select(_S.status, _S.reason, _S.registration_id).where(
-            _S.event_id == event_id, _S.nonce == nonce
-        )
-    ).first()
+    row = conn.first(_BY_NONCE, {"event_id": event_id, "nonce": nonce})
     if row is None:
         return None
     answer = Answer(row.status, row.reason, repeated=True)
     if row.registration_id is not None and row.reason != WRONG_EVENT:
-        found = conn.execute(_BY_ID, {"rid": row.registration_id}).first()
+        found = conn.first(_BY_ID, {"rid": row.registration_id})
         if found is not None:
             answer.registration = _person(found)
             if row.reason == ALREADY_CHECKED_IN:
@@ -264,15 +278,10 @@ def scan(
         return _scan(event_id, text, conn=conn, in_session=False, **values)
 
 
-@contextmanager
-def scan_connection() -> Iterator[Connection]:
-    """A Core connection outside the ORM session (the scan path needs none of it); whatever
-    is not committed is rolled back when it closes."""
-    conn = db.engine.connect()
-    try:
-        yield conn
-    finally:
-        conn.close()
+def scan_connection():
+    """A connection outside the ORM session (the scan path needs none of it) running the
+    prepared statements on the driver; whatever is not committed is rolled back."""
+    return door_connection()
 
 
 def _scan(
@@ -286,7 +295,7 @@ def _scan(
     scanned_at: datetime | None,
     offline: bool,
     local_status: str | None,
-    conn: Connection,
+    conn: DoorConnection | SessionConnection,
     in_session: bool,
     row=NOT_LOOKED_UP,
 ) -> Answer:
@@ -302,16 +311,14 @@ def _scan(
     }
     code = normalise(text) if registration_id is None else None
     answer = _look_up(conn, event_id, code, registration_id, row)
-    if not in_session and conn.dialect.name == "sqlite":
-        # The reading is done outside the write lock (the INSERT's constraint, not the
-        # reading, decides a race), so that only the writing queues for it.
-        conn.commit()
-        conn.execution_options(**{IMMEDIATE: True})
+    # On SQLite the reading is done outside the write lock (the INSERT's constraint, not the
+    # reading, decides a race), so that only the writing queues for it.
+    conn.begin_write()
     return _store(conn, event_id, text, code, answer, now=now, in_session=in_session, **values)
 
 
 def _store(
-    conn: Connection,
+    conn: DoorConnection | SessionConnection,
     event_id: int,
     text: Any,
     code: str | None,
@@ -333,7 +340,7 @@ def _store(
     at = scanned_at or now
     if answer.status == ACCEPTED:
         person = answer.registration
-        inserted = conn.execute(
+        inserted = conn.first(
             checkin_insert,
             {
                 "event_id": event_id,
@@ -344,9 +351,9 @@ def _store(
                 "manual": manual,
                 "created_at": now,
             },
-        ).first()
+        )
         if inserted is None:  # another door, a moment earlier, in another process
-            first = conn.execute(_FIRST, {"rid": person["id"]}).first()
+            first = conn.first(_FIRST, {"rid": person["id"]})
             answer = Answer(REFUSED, ALREADY_CHECKED_IN, person, _first(first.at, first.door))
     if code is not None:
         hashed = code_hash(code)
@@ -354,7 +361,7 @@ def _store(
         hashed = ""
     else:
         hashed = code_hash(text.strip().upper())
-    stored_scan = conn.execute(
+    stored_scan = conn.first(
         scan_insert,
         {
             "event_id": event_id,
@@ -371,11 +378,11 @@ def _store(
             "local_status": local_status if local_status in (ACCEPTED, REFUSED) else None,
             "registration_id": (answer.registration or {}).get("id"),
         },
-    ).first()
+    )
     if stored_scan is None:  # the same nonce seen before: its answer, nothing new stored
         if in_session:
             db.session.rollback()
-            conn = db.session.connection()
+            conn = SessionConnection()
         else:
             conn.rollback()
         return _stored_answer(conn, event_id, nonce) or answer
