@@ -85,6 +85,7 @@ def hostile_world(app, demo) -> World:
         db.session.flush()
         programme.publish(event, confirm=True)
         assert attendee is not None
+        registration.resend(attendee, "system (test)")  # a mail with the hostile text
         world.tokens["token"] = registration._rotate(attendee)
         world.tokens["agenda_token"] = calendar.feed_token(
             calendar.agenda_for_registration(attendee)
@@ -126,7 +127,9 @@ def hostile_world(app, demo) -> World:
             table_id=db.session.scalars(select(MeetingTable.id)).first(),
             delegation_id=db.session.scalars(select(Delegation.id)).first(),
             job_id=job.id,
-            message_id=db.session.scalars(select(OutboxMessage.id)).first(),
+            message_id=db.session.scalars(
+                select(OutboxMessage.id).order_by(OutboxMessage.id.desc())
+            ).first(),
         )
         db.session.commit()
         jobs.work()
