@@ -278,3 +278,25 @@ def test_no_script_runs_in_a_browser(app, demo, page):
         page.wait_for_load_state("load")
         assert SCRIPT in page.inner_text("main"), path  # shown as text
     assert dialogs == []
+
+
+def test_csv_downloads_keep_formulas_as_text(app, demo):
+    import csv
+
+    from eventmgr.db import db
+    from eventmgr.registration.models import Registration
+
+    world = hostile_world(app, demo)
+    formula = '=HYPERLINK("http://evil.example.org","x")'
+    with app.app_context():
+        reg = db.session.get(Registration, world.ids["registration_id"])
+        reg.name, reg.organisation = formula, f"+{formula}"
+        db.session.commit()
+    organiser = _login(app, demo, "organiser")
+    for path in ("registrations/export.csv", "checkin/not-arrived.csv"):
+        response = organiser.get(f"/manage/events/{world.slug}/{path}")
+        assert response.status_code == 200, path
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+        cells = [cell for row in rows for cell in row]
+        assert f"'{formula}" in cells, path
+        assert not [c for c in cells if c[:1] in ("=", "+", "@")], path
