@@ -103,7 +103,7 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", vText(name))  # an X- property is not escaped unless text
     calendar.add("x-wr-timezone", timezone)
     events = [_vevent_bytes(entry, zone.key, stamp) for entry in entries]
     head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)

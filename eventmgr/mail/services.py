@@ -27,11 +27,17 @@ def smtp_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
+def _header(value: str) -> str:
+    """One line: a newline in a name or event title (in a subject) must not make a header,
+    and the email package refuses to send one, which would fail the request that sent it."""
+    return " ".join(value.split())
+
+
 def _as_email(message: OutboxMessage) -> EmailMessage:
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_FROM"]
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["To"] = _header(message.recipient)
+    email["Subject"] = _header(message.subject)
     email["Message-ID"] = make_msgid(domain="eventmgr")
     email.set_content(message.body)
     return email
