@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
 from sqlalchemy.exc import DataError, OperationalError
@@ -100,6 +100,9 @@ class EventApi(Api):
         data = getattr(error, "data", None) or {}
         fields = _field_messages(data.get("messages", {})) if "messages" in data else {}
         message = data.get("message") or error.description or error.name
+        if status == 413:  # say what the bound is, so the client can send less
+            mb = (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1048576
+            message = f"The request is larger than {mb} MB; send a smaller body or file."
         if status == 422 and fields and not data.get("message"):
             message = "Some fields are invalid."
         return api_error(status, message, fields)

@@ -16,7 +16,8 @@ from eventmgr.checkin.models import Checkin, Scan
 from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.registration import services
-from tests.registration.conftest import person, start_gunicorn
+from tests.registration.conftest import person
+from tests.servers import start_gunicorn
 from tests.support import need_postgres, postgres_database
 
 DOORS = 4

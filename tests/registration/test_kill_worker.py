@@ -11,7 +11,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import requests
@@ -28,7 +27,8 @@ from eventmgr.registration.models import (
     Registration,
     RegistrationHistory,
 )
-from tests.registration.conftest import person, start_gunicorn
+from tests.registration.conftest import person
+from tests.servers import start_gunicorn, workers
 from tests.support import need_postgres, postgres_database
 
 CAPACITY = 40
@@ -41,19 +41,6 @@ def database_url_for_kill(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'kill.sqlite3'}"
     return postgres_database(need_postgres(), "hardening_kill")
-
-
-def _workers(master: int) -> list[int]:
-    """The pids of gunicorn's workers: the master's children, from /proc."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def _surge(base: str, slug: str, master: int) -> tuple[list[dict], list[int], int]:
@@ -77,7 +64,7 @@ def _surge(base: str, slug: str, master: int) -> tuple[list[dict], list[int], in
     def killer() -> None:
         for _ in range(KILL_AFTER):
             answered.acquire()
-        victim = _workers(master)[0]
+        victim = workers(master)[0]
         os.kill(victim, signal.SIGKILL)
         killed.append(victim)
 
@@ -122,9 +109,9 @@ def test_kill_a_worker_during_a_registration_surge(database_url_for_kill, tmp_pa
     try:
         created, others, victim = _surge(base, "surge", process.pid)
         deadline = time.monotonic() + 60
-        while len(_workers(process.pid)) < 2 and time.monotonic() < deadline:
+        while len(workers(process.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert victim not in _workers(process.pid) and len(_workers(process.pid)) == 2
+        assert victim not in workers(process.pid) and len(workers(process.pid)) == 2
         after = requests.post(
             f"{base}/api/v1/events/surge/registrations", json=person(9999), timeout=60
         )

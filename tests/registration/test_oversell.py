@@ -15,7 +15,8 @@ from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.registration import services
 from eventmgr.registration.models import CONFIRMED, WAITLISTED, Registration
-from tests.registration.conftest import person, start_gunicorn
+from tests.registration.conftest import person
+from tests.servers import start_gunicorn
 from tests.support import need_postgres, postgres_database
 
 SEATS_LEFT = 10
