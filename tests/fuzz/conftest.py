@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from eventmgr.db import db
 
 FUZZ = settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
@@ -62,3 +62,24 @@ def bearer(app, demo):
         }
         db.session.commit()
     return headers
+
+
+@pytest.fixture
+def bare_event(app) -> int:
+    """A published event with nothing in it (cheaper than the demo) for the parsers alone."""
+    from datetime import UTC, datetime
+
+    from eventmgr.events.models import Event
+
+    with app.app_context():
+        event = Event(
+            slug="fuzz-meeting",
+            name="Fuzz meeting",
+            starts_at=datetime(2023, 1, 26, 8, tzinfo=UTC),
+            ends_at=datetime(2023, 1, 26, 18, tzinfo=UTC),
+            timezone="Europe/Oslo",
+            published=True,
+        )
+        db.session.add(event)
+        db.session.commit()
+        return event.id

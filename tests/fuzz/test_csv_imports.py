@@ -82,9 +82,9 @@ def _assert_checked(result) -> None:
 
 
 @pytest.fixture
-def event(app, demo):
+def event(app, bare_event):
     with app.app_context():
-        return db.session.scalar(select(Event).where(Event.slug == demo["slug"]))
+        return db.session.get(Event, bare_event)
 
 
 LONG_FIELD = "name,email,category,mode\n" + "x" * 200_000 + ",a@example.org,student,digital\n"

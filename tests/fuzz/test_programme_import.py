@@ -97,8 +97,8 @@ def _try(app, event_id: int, importer, text: str) -> None:
 @given(data=st.one_of(json_values, st.dictionaries(st.sampled_from(list(DEMO)), json_values)))
 @example(data={"event": {"venue": ["a"]}, "programme": []})
 @example(data={"speakers": 5, "programme": [{"talks": 3, "kind": "session"}]})
-def test_random_json_is_refused_or_imported(app, event, data):
-    _try(app, event, transfer.import_json, json.dumps(data))
+def test_random_json_is_refused_or_imported(app, bare_event, data):
+    _try(app, bare_event, transfer.import_json, json.dumps(data))
 
 
 @FUZZ
@@ -109,10 +109,10 @@ def test_a_mutated_demo_file_is_refused_naming_where_or_imported(app, event, dat
 
 @FUZZ
 @given(text=st.one_of(hostile_text, st.just("[" * 100_000), st.just('{"a":' * 50_000)))
-def test_text_that_is_not_a_json_object_is_refused(app, event, text):
+def test_text_that_is_not_a_json_object_is_refused(app, bare_event, text):
     with pytest.raises(transfer.ImportFailed), app.test_request_context():
         try:
-            transfer.import_json(db.session.get(Event, event), text)
+            transfer.import_json(db.session.get(Event, bare_event), text)
         finally:
             db.session.rollback()
 
@@ -156,8 +156,8 @@ def programme_csv(draw) -> str:
 @FUZZ
 @given(text=st.one_of(programme_csv(), hostile_text))
 @example(text="kind,date,start,end,title\n" + "x" * 140_000 + ",2023-01-26,09:00,10:00,T\n")
-def test_random_csv_is_refused_naming_the_line_or_imported(app, event, text):
-    _try(app, event, transfer.import_csv, text)
+def test_random_csv_is_refused_naming_the_line_or_imported(app, bare_event, text):
+    _try(app, bare_event, transfer.import_csv, text)
 
 
 @pytest.fixture
