@@ -115,7 +115,8 @@ def import_json(event: Event, text: str) -> int:
     if not isinstance(data, dict):
         raise ImportFailed([(_("file"), _("The file must hold a JSON object."))])
     plan = Plan()
-    _plan_control_characters(plan, data, "")
+    imported = ("event", "rooms", "speakers", "moderators", "programme_illustrative", "programme")
+    _plan_control_characters(plan, {k: data[k] for k in imported if k in data}, "")
     info = data.get("event") if isinstance(data.get("event"), dict) else {}
     day = str(info.get("date") or event.local(event.starts_at).date().isoformat())
     venue = info.get("venue") if isinstance(info.get("venue"), dict) else {}
