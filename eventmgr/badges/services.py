@@ -103,16 +103,16 @@ def parse_since(text: str | None, event: Event) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=event.tz)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 beyond UTC
         raise BadgeError(
             _(
                 "%(text)s is not a date or time; write it as 2023-01-20 or 2023-01-20T14:30.",
                 text=repr(text),
             )
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=event.tz)
-    return moment.astimezone(UTC)
 
 
 # --------------------------------------------------------------------------- who and what

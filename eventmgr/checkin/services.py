@@ -85,8 +85,13 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode("ascii", "replace")).hexdigest()
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _clip(value: Any) -> str:
-    return value.strip()[:MAX_FIELD] if isinstance(value, str) else ""
+    """A door, device or nonce as stored: control characters (PostgreSQL refuses NUL in
+    text) dropped, trimmed, bounded."""
+    return _CONTROL.sub("", value).strip()[:MAX_FIELD] if isinstance(value, str) else ""
 
 
 # --------------------------------------------------------------------------- deciding

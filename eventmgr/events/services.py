@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -42,11 +42,26 @@ class EventError(ValueError):
 
 
 def valid_timezone(name: str) -> bool:
+    """An IANA zone name; OSError covers names too long for a file name, or a directory."""
+    if not isinstance(name, str) or not 0 < len(name) <= 64:
+        return False
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return "/" in name or name == "UTC"
+
+
+# Far beyond any conference, and far from datetime's limits: a year-9999 instant shown in a
+# zone east of UTC would overflow on every page and API answer of the event.
+YEARS = range(1900, 3000)
+
+
+def _year_in_range(value: datetime) -> bool:
+    try:
+        return value.astimezone(UTC).year in YEARS
+    except OverflowError:
+        return False
 
 
 def _check(event: Event) -> None:
@@ -61,6 +76,8 @@ def _check(event: Event) -> None:
         value = getattr(event, name)
         if not isinstance(value, datetime) or value.tzinfo is None:
             errors[name] = "Give a date and time with its UTC offset."
+        elif not _year_in_range(value):
+            errors[name] = f"Give a year from {YEARS[0]} to {YEARS[-1]}."
     if "starts_at" not in errors and "ends_at" not in errors and event.ends_at <= event.starts_at:
         errors["ends_at"] = "The event must end after it starts."
     for name in ("onsite_capacity", "digital_capacity"):

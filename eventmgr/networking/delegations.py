@@ -183,46 +183,54 @@ def check_members_csv(event: Event, raw: bytes) -> MemberCheck:
         result.problems.append((1, _("The file is not UTF-8 text; save it as CSV UTF-8.")))
         return result
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    headers = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("name", "email") if c not in headers]
-    if missing:
-        result.problems.append((1, _("Missing columns: %(cols)s.", cols=", ".join(missing))))
-        return result
-    seen: dict[str, int] = {}
-    members = set(
-        db.session.scalars(
-            select(DelegationMember.registration_id)
-            .join(Delegation)
-            .where(Delegation.event_id == event.id)
-        )
-    )
-    for row in reader:
-        line = reader.line_num
-        data = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
-        try:
-            values = _clean_person(data)
-        except registration.RegistrationError as exc:
-            result.problems.append((line, "; ".join(f"{k}: {v}" for k, v in exc.fields.items())))
-            continue
-        key = values["email"].lower()
-        if key in seen:
-            result.problems.append(
-                (line, _("email: the same address is on line %(n)d.", n=seen[key]))
+    try:
+        headers = [h.strip() for h in (reader.fieldnames or [])]
+        missing = [c for c in ("name", "email") if c not in headers]
+        if missing:
+            result.problems.append((1, _("Missing columns: %(cols)s.", cols=", ".join(missing))))
+            return result
+        seen: dict[str, int] = {}
+        members = set(
+            db.session.scalars(
+                select(DelegationMember.registration_id)
+                .join(Delegation)
+                .where(Delegation.event_id == event.id)
             )
-            continue
-        seen[key] = line
-        found = registration.existing(event.id, key)
-        if found is not None and found.id in members:
-            result.problems.append((line, _("email: this person is in a delegation already.")))
-            continue
-        result.rows.append(
-            {
-                "name": values["name"],
-                "email": values["email"],
-                "company": values.get("organisation", ""),
-                "role": values.get("job_title", ""),
-            }
         )
+        for row in reader:
+            line = reader.line_num
+            data = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
+            try:
+                values = _clean_person(data)
+            except registration.RegistrationError as exc:
+                result.problems.append(
+                    (line, "; ".join(f"{k}: {v}" for k, v in exc.fields.items()))
+                )
+                continue
+            key = values["email"].lower()
+            if key in seen:
+                result.problems.append(
+                    (line, _("email: the same address is on line %(n)d.", n=seen[key]))
+                )
+                continue
+            seen[key] = line
+            found = registration.existing(event.id, key)
+            if found is not None and found.id in members:
+                result.problems.append((line, _("email: this person is in a delegation already.")))
+                continue
+            result.rows.append(
+                {
+                    "name": values["name"],
+                    "email": values["email"],
+                    "company": values.get("organisation", ""),
+                    "role": values.get("job_title", ""),
+                }
+            )
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        result.problems.append(
+            (max(reader.line_num, 1), _("Not readable as CSV: %(error)s.", error=exc))
+        )
+        return result
     if not result.rows and not result.problems:
         result.problems.append((1, _("The file has no rows.")))
     return result

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -54,6 +55,11 @@ CSV_COLUMNS = (
     "theme",
     "abstract",
 )
+# Column sizes (the database refuses longer text on PostgreSQL) and control characters
+# (never typed; PostgreSQL refuses NUL).
+LIMITS = {"name": 200, "room": 200, "title": 500, "person_title": 300, "affiliation": 500}
+LIMITS |= {"theme": 300}
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DELIVERY_WORDS = {
     "on_site": "on_site",
     "on-site": "on_site",
@@ -104,16 +110,23 @@ def import_json(event: Event, text: str) -> int:
 
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
         raise ImportFailed([(_("file"), _("Not valid JSON: %(error)s", error=exc))]) from None
     if not isinstance(data, dict):
         raise ImportFailed([(_("file"), _("The file must hold a JSON object."))])
     plan = Plan()
+    imported = ("event", "rooms", "speakers", "moderators", "programme_illustrative", "programme")
+    _plan_control_characters(plan, {k: data[k] for k in imported if k in data}, "")
     info = data.get("event") if isinstance(data.get("event"), dict) else {}
     day = str(info.get("date") or event.local(event.starts_at).date().isoformat())
-    _plan_rooms(plan, (info.get("venue") or {}).get("rooms") or data.get("rooms") or [])
+    venue = info.get("venue") if isinstance(info.get("venue"), dict) else {}
+    _plan_rooms(plan, venue.get("rooms") or data.get("rooms") or [])
     for group in ("speakers", "moderators"):
-        for n, person in enumerate(data.get(group) or [], start=1):
+        people = data.get(group) or []
+        if not isinstance(people, list):
+            plan.problems.append((group, _("This must be a list.")))
+            people = []
+        for n, person in enumerate(people, start=1):
             _plan_person(plan, person, f"{group}[{n}]")
     rows = data.get("programme_illustrative", data.get("programme"))
     if not isinstance(rows, list) or not rows:
@@ -126,23 +139,58 @@ def import_json(event: Event, text: str) -> int:
     return _carry_out(event, plan)
 
 
+def _plan_control_characters(plan: Plan, value: Any, where: str) -> None:
+    """Name every text in the file that holds control characters."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _plan_control_characters(plan, inner, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for n, inner in enumerate(value, start=1):
+            _plan_control_characters(plan, inner, f"{where}[{n}]")
+    elif isinstance(value, str) and CONTROL.search(value):
+        plan.problems.append((where or _("file"), _("Remove the control characters.")))
+
+
+def _too_long(value: str, limit: str) -> str | None:
+    if len(value) > LIMITS[limit]:
+        return _("At most %(n)d characters.", n=LIMITS[limit])
+    return None
+
+
 def _plan_rooms(plan: Plan, rooms: Any) -> None:
     for n, room in enumerate(rooms if isinstance(rooms, list) else [], start=1):
-        if not isinstance(room, dict) or not str(room.get("name") or "").strip():
+        if not isinstance(room, dict) or not isinstance(room.get("name"), str):
             plan.problems.append((f"rooms[{n}]", _("A room needs a name.")))
             continue
+        if not room["name"].strip():
+            plan.problems.append((f"rooms[{n}]", _("A room needs a name.")))
+            continue
+        if problem := _too_long(room["name"].strip(), "room"):
+            plan.problems.append((f"rooms[{n}]", problem))
+            continue
         capacity = room.get("capacity")
-        if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
+        if capacity is not None and (
+            not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 0
+        ):
             plan.problems.append((f"rooms[{n}]", _("The capacity must be a whole number ≥ 0.")))
             continue
         plan.rooms[room["name"].strip()] = capacity
 
 
 def _plan_person(plan: Plan, person: Any, where: str) -> None:
-    if not isinstance(person, dict) or not str(person.get("name") or "").strip():
+    if (
+        not isinstance(person, dict)
+        or not isinstance(person.get("name"), str)
+        or not person["name"].strip()
+    ):
         plan.problems.append((where, _("A person needs a name.")))
         return
     name = person["name"].strip()
+    sizes = {"name": "name", "title": "person_title", "affiliation": "affiliation"}
+    for key, limit in sizes.items():
+        if problem := _too_long(str(person.get(key) or "").strip(), limit):
+            plan.problems.append((f"{where}.{key}", problem))
+            return
     known = plan.people.setdefault(name, {"name": name})
     for key in ("title", "affiliation", "bio", "talk", "delivery"):
         if person.get(key) and not known.get(key):
@@ -167,12 +215,15 @@ def _times(event: Event, day: str, start: Any, end: Any) -> tuple[datetime, date
     return starts, ends
 
 
-def _names(value: Any) -> list[str]:
+def _names(value: Any) -> list[str] | None:
+    """People's names from "A; B" or a list of names; None for anything else."""
     if value is None:
         return []
     if isinstance(value, str):
         return [v.strip() for v in value.split(";") if v.strip()]
-    return [str(v).strip() for v in value if str(v).strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    return [v.strip() for v in value if v.strip()]
 
 
 def _plan_json_item(event: Event, plan: Plan, row: Any, day: str, where: str) -> PlannedItem | None:
@@ -190,8 +241,12 @@ def _plan_json_item(event: Event, plan: Plan, row: Any, day: str, where: str) ->
         problems.append(_("The title is required."))
     if kind != Kind.SESSION.value and row.get("talks"):
         problems.append(_("Only a session has talks."))
+    talks = row.get("talks") or []
+    if not isinstance(talks, list):
+        problems.append(_("The talks must be a list."))
+        talks = []
     item = _planned(plan, row, kind, times, problems, where)
-    for n, talk in enumerate(row.get("talks") or [], start=1):
+    for n, talk in enumerate(talks, start=1):
         talk_where = _("%(where)s, talk %(n)d", where=where, n=n)
         if not isinstance(talk, dict):
             plan.problems.append((talk_where, _("Each talk must be an object.")))
@@ -220,8 +275,16 @@ def _planned(
 ) -> PlannedItem | None:
     speakers = _names(row.get("speakers")) or _names([row["speaker"]] if row.get("speaker") else [])
     moderators = _names(row.get("moderators"))
+    if speakers is None or moderators is None:
+        problems.append(_("Speakers and moderators are given by name."))
+        speakers, moderators = speakers or [], moderators or []
     for name in [*speakers, *moderators]:
-        plan.people.setdefault(name, {"name": name})
+        if problem := _too_long(name, "name"):
+            problems.append(problem)
+        else:
+            plan.people.setdefault(name, {"name": name})
+    speakers = [n for n in speakers if n in plan.people]
+    moderators = [n for n in moderators if n in plan.people]
     title = str(row.get("title") or "").strip()
     if not title and len(speakers) == 1:
         title = plan.people[speakers[0]].get("talk", "")
@@ -234,7 +297,11 @@ def _planned(
     if delivery is None:
         problems.append(_("Unknown delivery %(d)r: use on_site or digital.", d=delivery_word))
     room = str(row.get("room") or (parent or {}).get("room") or "").strip() or None
-    if room and room not in plan.rooms:
+    theme = str(row.get("theme") or "").strip() or None
+    for value, limit in ((room, "room"), (theme, "theme")):
+        if value and (problem := _too_long(value, limit)):
+            problems.append(problem)
+    if room and room not in plan.rooms and not problems:
         plan.rooms[room] = None
     abstract = row.get("abstract")
     if not abstract and kind == Kind.KEYNOTE.value and len(speakers) == 1:
@@ -249,7 +316,7 @@ def _planned(
         starts_at=times[0],
         ends_at=times[1],
         room=room,
-        theme=str(row.get("theme") or "").strip() or None,
+        theme=theme,
         abstract=str(abstract).strip() if abstract else None,
         delivery=delivery or Delivery.ON_SITE.value,
         speakers=speakers,
@@ -263,7 +330,19 @@ def _planned(
 def import_csv(event: Event, text: str) -> int:
     """Replace the draft programme with the CSV file's; line numbers count the header as 1."""
     plan = Plan()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    if CONTROL.search(text):
+        line = text[: CONTROL.search(text).start()].count("\n") + 1
+        raise ImportFailed([(_("line %(n)d", n=line), _("Remove the control characters."))])
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _import_csv_rows(event, plan, reader)
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        where = _("line %(n)d", n=max(reader.line_num, 1))
+        raise ImportFailed([(where, _("Not readable as CSV: %(error)s.", error=exc))]) from None
+
+
+def _import_csv_rows(event: Event, plan: Plan, reader: csv.DictReader) -> int:
     missing = [
         c for c in ("kind", "date", "start", "end", "title") if c not in (reader.fieldnames or [])
     ]

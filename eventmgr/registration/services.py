@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ from eventmgr.registration.models import (
 )
 from eventmgr.urls import external_url
 
+# Control characters other than tab and line breaks: never typed, and PostgreSQL refuses NUL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LIMITS = {"name": 200, "email": 254, "organisation": 200, "job_title": 200, "dietary_needs": 500}
 DETAILS = (
     "name",
@@ -131,6 +134,9 @@ def _text(value: Any, name: str, errors: dict[str, str], required: bool = False)
     text = "" if value is None else value
     if not isinstance(text, str):
         errors[name] = _("Give text.")
+        return ""
+    if CONTROL.search(text):
+        errors[name] = _("Remove the control characters.")
         return ""
     text = " ".join(text.split()) if name != "dietary_needs" else text.strip()
     if required and not text:

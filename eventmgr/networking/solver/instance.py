@@ -133,6 +133,8 @@ def _load(data: dict | str | bytes) -> dict:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
             raise InstanceError(f"invalid JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise InstanceError("invalid JSON: nested too deeply") from exc
     if not isinstance(data, dict):
         raise InstanceError("instance: expected a JSON object")
     return data
