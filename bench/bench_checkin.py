@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from figures import report  # noqa: E402
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from scratch import free_port, fresh_database  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from eventmgr import create_app  # noqa: E402
 from eventmgr.accounts.services import get_or_create_user, grant_role, issue_api_token  # noqa: E402
@@ -48,26 +49,6 @@ from eventmgr.registration.services import hash_token, new_badge_code, new_token
 
 SLUG = "door-rush"
 ROUNDS = 10
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _fresh_database(workdir: Path) -> str:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
 
 
 def _prepare(url: str, workdir: Path, people: int) -> tuple[object, str, list[str]]:
@@ -119,7 +100,7 @@ def _prepare(url: str, workdir: Path, people: int) -> tuple[object, str, list[st
 
 
 def _start_gunicorn(url: str, workers: int, workdir: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         "DATABASE_URL": url,
         "SECRET_KEY": "bench",
@@ -259,7 +240,7 @@ def main() -> int:
     warm = 200
     with tempfile.TemporaryDirectory(prefix="bench-checkin-") as tmp:
         workdir = Path(tmp)
-        url = _fresh_database(workdir)
+        url = fresh_database(workdir)
         app, token, codes = _prepare(url, workdir, count + warm)
         HEADERS.update({"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
         warm_codes, codes = codes[:warm], codes[warm:]

@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from figures import report  # noqa: E402
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from scratch import free_port, fresh_database  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from eventmgr import create_app  # noqa: E402
 from eventmgr.db import db  # noqa: E402
@@ -41,26 +42,6 @@ from eventmgr.events.services import update_event  # noqa: E402
 from eventmgr.registration.models import Registration  # noqa: E402
 
 CATEGORIES = ("oncologist", "haematologist", "researcher", "industry", "student")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _fresh_database(workdir: Path) -> str:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
 
 
 def _prepare(url: str, workdir: Path, capacity: int, existing: int) -> tuple[object, str]:
@@ -104,7 +85,7 @@ def _prepare(url: str, workdir: Path, capacity: int, existing: int) -> tuple[obj
 
 
 def _start_gunicorn(url: str, workers: int, workdir: Path) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         "DATABASE_URL": url,
         "SECRET_KEY": "bench",
@@ -242,7 +223,7 @@ def main() -> int:
     capacity = count * 6 // 10
     with tempfile.TemporaryDirectory(prefix="bench-registration-") as tmp:
         workdir = Path(tmp)
-        url = _fresh_database(workdir)
+        url = fresh_database(workdir)
         app, slug = _prepare(url, workdir, capacity, args.existing)
         process, port = _start_gunicorn(url, args.workers, workdir)
         try:
