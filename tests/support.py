@@ -62,3 +62,17 @@ def reset_postgres_schema(url: str) -> None:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+def pdf_qr_codes(pdf: bytes, dpi: int = 150) -> list[list[str]]:
+    """The QR codes on each page, as a printer and a camera would see them: every page is
+    rasterised (PDFium, a pip package, so no system tool is needed) and read with zxing-cpp."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    pages = []
+    for page in pdfium.PdfDocument(pdf):
+        image = page.render(scale=dpi / 72).to_pil()
+        found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        pages.append(sorted(b.text for b in found))
+    return pages

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-import zxingcpp
-from PIL import Image
 from sqlalchemy import select, update
 
 from eventmgr.db import db
@@ -19,6 +15,7 @@ from eventmgr.events.models import Event
 from eventmgr.jobs.models import DONE, FAILED, Job
 from eventmgr.registration import services
 from eventmgr.registration.models import Registration
+from tests.support import pdf_qr_codes
 
 PERSON = {
     "organisation": "Oslo universitetssykehus",
@@ -114,15 +111,6 @@ def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
     return [tuple(page.get_size()) for page in pdfium.PdfDocument(pdf)]
 
 
-def scanned_codes(pdf: bytes, tmp_path: Path, dpi: int = 150) -> list[list[str]]:
-    """Rasterise every page with poppler (pdftoppm) and read its QR codes with zxing-cpp."""
-    source = tmp_path / "scan.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), str(source), str(tmp_path / "page")], check=True
-    )
-    pages = []
-    for png in sorted(tmp_path.glob("page-*.png")):
-        found = zxingcpp.read_barcodes(Image.open(png), formats=zxingcpp.BarcodeFormat.QRCode)
-        pages.append(sorted(b.text for b in found))
-    return pages
+def scanned_codes(pdf: bytes, dpi: int = 150) -> list[list[str]]:
+    """Every page's QR codes, read back from a rendering as a door scanner would."""
+    return pdf_qr_codes(pdf, dpi)
