@@ -7,9 +7,6 @@ choose a password, so they can sign in to their networking pages.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import render_template
@@ -19,6 +16,7 @@ from sqlalchemy import select
 
 from eventmgr.accounts.models import User
 from eventmgr.accounts.services import get_or_create_user, grant_role, password_reset_token
+from eventmgr.core.csvfile import CsvCheck
 from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.mail.services import deliver_after_commit, queue_mail
@@ -164,73 +162,34 @@ def add_member(delegation: Delegation, data: dict[str, Any], actor: str) -> Dele
     return member
 
 
-@dataclass
-class MemberCheck:
-    rows: list[dict] = field(default_factory=list)
-    problems: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def clean(self) -> bool:
-        return not self.problems and bool(self.rows)
-
-
-def check_members_csv(event: Event, raw: bytes) -> MemberCheck:
+def check_members_csv(event: Event, raw: bytes) -> CsvCheck:
     """Columns name, email, company, role; every bad row by line; nothing is stored here."""
-    result = MemberCheck()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        result.problems.append((1, _("The file is not UTF-8 text; save it as CSV UTF-8.")))
-        return result
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        headers = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in ("name", "email") if c not in headers]
-        if missing:
-            result.problems.append((1, _("Missing columns: %(cols)s.", cols=", ".join(missing))))
-            return result
-        seen: dict[str, int] = {}
-        members = set(
-            db.session.scalars(
-                select(DelegationMember.registration_id)
-                .join(Delegation)
-                .where(Delegation.event_id == event.id)
-            )
+    result = CsvCheck()
+    members = set(
+        db.session.scalars(
+            select(DelegationMember.registration_id)
+            .join(Delegation)
+            .where(Delegation.event_id == event.id)
         )
-        for row in reader:
-            line = reader.line_num
-            data = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
-            try:
-                values = _clean_person(data)
-            except registration.RegistrationError as exc:
-                result.problems.append(
-                    (line, "; ".join(f"{k}: {v}" for k, v in exc.fields.items()))
-                )
-                continue
-            key = values["email"].lower()
-            if key in seen:
-                result.problems.append(
-                    (line, _("email: the same address is on line %(n)d.", n=seen[key]))
-                )
-                continue
-            seen[key] = line
-            found = registration.existing(event.id, key)
-            if found is not None and found.id in members:
-                result.problems.append((line, _("email: this person is in a delegation already.")))
-                continue
-            result.rows.append(
-                {
-                    "name": values["name"],
-                    "email": values["email"],
-                    "company": values.get("organisation", ""),
-                    "role": values.get("job_title", ""),
-                }
-            )
-    except csv.Error as exc:  # e.g. a field over the csv module's size limit
-        result.problems.append(
-            (max(reader.line_num, 1), _("Not readable as CSV: %(error)s.", error=exc))
+    )
+    for line, data in result.lines(raw, ("name", "email")):
+        try:
+            values = _clean_person(data)
+        except registration.RegistrationError as exc:
+            result.refuse(line, exc.fields)
+            continue
+        if not result.first_email(line, values["email"]):
+            continue
+        found = registration.existing(event.id, values["email"].lower())
+        if found is not None and found.id in members:
+            result.problems.append((line, _("email: this person is in a delegation already.")))
+            continue
+        result.rows.append(
+            {
+                "name": values["name"],
+                "email": values["email"],
+                "company": values.get("organisation", ""),
+                "role": values.get("job_title", ""),
+            }
         )
-        return result
-    if not result.rows and not result.problems:
-        result.problems.append((1, _("The file has no rows.")))
     return result
