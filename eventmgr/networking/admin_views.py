@@ -6,16 +6,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from eventmgr.access import event_for_slug, roles_required
+from eventmgr.access import roles_required
 from eventmgr.db import db
 from eventmgr.events.models import Event
-from eventmgr.mail.services import deliver_pending
 from eventmgr.networking import delegations as delegation_services
 from eventmgr.networking import documents, schedule, services
-from eventmgr.networking.blueprint import bp
+from eventmgr.networking.blueprint import act, bp, commit, event_or_404, run
 from eventmgr.networking.forms import (
     ActionForm,
     DelegationForm,
@@ -24,43 +23,19 @@ from eventmgr.networking.forms import (
     SlotsForm,
     TableForm,
 )
-from eventmgr.networking.services import NetworkingError
 from eventmgr.roles import Role
 
 PREFIX = "/manage/events/<slug>/networking"
-
-
-def _event(slug: str) -> Event:
-    event = event_for_slug(slug)
-    if event is None:
-        abort(404)
-    return event
-
-
-def _commit() -> None:
-    db.session.commit()
-    deliver_pending()
-
-
-def _flash_errors(exc: NetworkingError, form=None) -> None:
-    db.session.rollback()
-    if exc.status == 404:
-        abort(404)
-    for name, message in exc.fields.items():
-        if form is not None and name in form:
-            form[name].errors = [message]
-        else:
-            flash(message, "error")
 
 
 @bp.route(PREFIX, methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def admin(slug: str):
     """The dashboard, with the rules (expiry, caps, interest tags) at the bottom."""
-    event = _event(slug)
+    event = event_or_404(slug)
     settings = services.settings_for(event)
     services.expire_due(event)
-    _commit()
+    commit()
     form = SettingsForm(obj=settings)
     if request.method == "GET":
         form.interest_tags.data = "\n".join(settings.interest_tags)
@@ -71,13 +46,7 @@ def admin(slug: str):
             "max_meetings": form.max_meetings.data,
             "interest_tags": [t for t in (form.interest_tags.data or "").splitlines() if t.strip()],
         }
-        try:
-            services.update_settings(event, data)
-        except NetworkingError as exc:
-            _flash_errors(exc, form)
-        else:
-            _commit()
-            flash(_("Saved."), "success")
+        if run(lambda: services.update_settings(event, data), _("Saved."), form):
             return redirect(url_for("networking.admin", slug=slug))
     return render_template(
         "networking/admin.html",
@@ -91,17 +60,12 @@ def admin(slug: str):
 @bp.route(PREFIX + "/delegations", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def admin_delegations(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     form = DelegationForm()
     if form.validate_on_submit():
         data = {k: form[k].data for k in ("name", "home_organisation", "lead_name", "lead_email")}
-        try:
-            delegation_services.create_delegation(event, data)
-        except NetworkingError as exc:
-            _flash_errors(exc, form)
-        else:
-            _commit()
-            flash(_("The delegation is created and its lead invited."), "success")
+        created = _("The delegation is created and its lead invited.")
+        if run(lambda: delegation_services.create_delegation(event, data), created, form):
             return redirect(url_for("networking.admin_delegations", slug=slug))
     return render_template(
         "networking/admin_delegations.html",
@@ -122,7 +86,7 @@ def _parse_local(event: Event, date: str, clock: str) -> datetime | None:
 @bp.route(PREFIX + "/slots", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def admin_slots(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     form = SlotsForm()
     if request.method == "GET" and not form.date.data:
         form.date.data = event.local(event.starts_at).date().isoformat()
@@ -131,15 +95,12 @@ def admin_slots(slug: str):
         end = _parse_local(event, form.date.data or "", form.end.data or "")
         if start is None or end is None:
             form.date.errors = [_("Give the date as YYYY-MM-DD and the times as HH:MM.")]
-        else:
-            try:
-                added = schedule.generate_slots(event, start, end, form.minutes.data or 0)
-            except NetworkingError as exc:
-                _flash_errors(exc, form)
-            else:
-                _commit()
-                flash(_("Slots added: %(n)d.", n=added), "success")
-                return redirect(url_for("networking.admin_slots", slug=slug))
+        elif run(
+            lambda: schedule.generate_slots(event, start, end, form.minutes.data or 0),
+            lambda added: _("Slots added: %(n)d.", n=added),
+            form,
+        ):
+            return redirect(url_for("networking.admin_slots", slug=slug))
     return render_template(
         "networking/admin_slots.html",
         event=event,
@@ -152,22 +113,15 @@ def admin_slots(slug: str):
 @bp.route(PREFIX + "/slots/<int:slot_id>/delete", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def admin_slot_delete(slug: str, slot_id: int):
-    event = _event(slug)
-    if ActionForm().validate_on_submit():
-        try:
-            schedule.delete_slot(event, schedule.slot_for(event, slot_id))
-        except NetworkingError as exc:
-            _flash_errors(exc)
-        else:
-            _commit()
-            flash(_("Deleted."), "success")
+    event = event_or_404(slug)
+    act(lambda: schedule.delete_slot(event, schedule.slot_for(event, slot_id)), _("Deleted."))
     return redirect(url_for("networking.admin_slots", slug=slug))
 
 
 @bp.route(PREFIX + "/tables", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def admin_tables(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     form = TableForm()
     slots = schedule.slots_of(event)
     form.free_slots.choices = [(s.id, schedule.slot_label(event, s)) for s in slots]
@@ -180,13 +134,8 @@ def admin_tables(slug: str):
             "seats": form.seats.data if form.seats.data is not None else 4,
             "free_slots": list(form.free_slots.data) or None,
         }
-        try:
-            schedule.save_table(event, data)
-        except NetworkingError as exc:
-            _flash_errors(exc, form)
-        else:
-            _commit()
-            flash(_("Table %(n)d added.", n=data["number"]), "success")
+        added = _("Table %(n)d added.", n=data["number"])
+        if run(lambda: schedule.save_table(event, data), added, form):
             return redirect(url_for("networking.admin_tables", slug=slug))
     labels = {s.id: schedule.slot_label(event, s) for s in slots}
     return render_template(
@@ -202,41 +151,32 @@ def admin_tables(slug: str):
 @bp.route(PREFIX + "/tables/<int:table_id>/delete", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def admin_table_delete(slug: str, table_id: int):
-    event = _event(slug)
-    if ActionForm().validate_on_submit():
-        try:
-            schedule.delete_table(event, schedule.table_for(event, table_id))
-        except NetworkingError as exc:
-            _flash_errors(exc)
-        else:
-            _commit()
-            flash(_("Deleted."), "success")
+    event = event_or_404(slug)
+    act(lambda: schedule.delete_table(event, schedule.table_for(event, table_id)), _("Deleted."))
     return redirect(url_for("networking.admin_tables", slug=slug))
+
+
+def _scheduled(solution: dict) -> str:
+    return _(
+        "Meetings scheduled: %(n)d (%(status)s); left out: %(left)d.",
+        n=len(solution["meetings"]),
+        status=solution["status"],
+        left=len(solution["unscheduled"]),
+    )
 
 
 @bp.route(PREFIX + "/schedule", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def admin_schedule(slug: str):
     """The grid (tables across, slots down); solving and publishing post here and below."""
-    event = _event(slug)
+    event = event_or_404(slug)
     form = ScheduleForm()
     if form.validate_on_submit():
         limit = min(max(form.time_limit.data or 10, 1), 120)
-        try:
-            solution = schedule.run_schedule(event, bool(form.auto_match.data), float(limit))
-        except NetworkingError as exc:
-            _flash_errors(exc)
-        else:
-            _commit()
-            flash(
-                _(
-                    "Meetings scheduled: %(n)d (%(status)s); left out: %(left)d.",
-                    n=len(solution["meetings"]),
-                    status=solution["status"],
-                    left=len(solution["unscheduled"]),
-                ),
-                "success",
-            )
+        if run(
+            lambda: schedule.run_schedule(event, bool(form.auto_match.data), float(limit)),
+            _scheduled,
+        ):
             return redirect(url_for("networking.admin_schedule", slug=slug))
     slots, tables, cells = schedule.grid(event)
     return render_template(
@@ -255,33 +195,29 @@ def admin_schedule(slug: str):
 @bp.route(PREFIX + "/schedule/publish", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def admin_publish(slug: str):
-    event = _event(slug)
-    if ActionForm().validate_on_submit():
-        mailed = schedule.publish(event)
-        _commit()
-        flash(_("Published; emails sent to the people affected: %(n)d.", n=mailed), "success")
+    event = event_or_404(slug)
+    act(
+        lambda: schedule.publish(event),
+        lambda mailed: _("Published; emails sent to the people affected: %(n)d.", n=mailed),
+    )
     return redirect(url_for("networking.admin_schedule", slug=slug))
 
 
 @bp.route(PREFIX + "/meetings/<int:meeting_id>/release", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def admin_release(slug: str, meeting_id: int):
-    event = _event(slug)
-    if ActionForm().validate_on_submit():
-        try:
-            schedule.release(event, meeting_id)
-        except NetworkingError as exc:
-            _flash_errors(exc)
-        else:
-            _commit()
-            flash(_("Released: the next schedule may move this meeting."), "success")
+    event = event_or_404(slug)
+    act(
+        lambda: schedule.release(event, meeting_id),
+        _("Released: the next schedule may move this meeting."),
+    )
     return redirect(url_for("networking.admin_schedule", slug=slug))
 
 
 @bp.route(PREFIX + "/table-signs.pdf")
 @roles_required(Role.ORGANISER)
 def admin_table_signs(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     return Response(
         documents.table_signs_pdf(event, schedule.tables_of(event)),
         mimetype="application/pdf",
@@ -292,7 +228,7 @@ def admin_table_signs(slug: str):
 @bp.route(PREFIX + "/instance.json")
 @roles_required(Role.ORGANISER)
 def admin_instance(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     body = json.dumps(schedule.build_instance(event), ensure_ascii=False, indent=2)
     db.session.rollback()
     return Response(

@@ -9,12 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from eventmgr.access import event_for_slug, login_required, public, roles_required
+from eventmgr.access import login_required, public, roles_required
 from eventmgr.accounts.services import find_user, get_or_create_user
 from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.events.services import events_with_role
-from eventmgr.mail.services import deliver_pending
 from eventmgr.networking import (
     agenda,  # noqa: F401 - registers the agenda provider
     documents,
@@ -23,7 +22,7 @@ from eventmgr.networking import (
     services,
 )
 from eventmgr.networking import delegations as delegation_services
-from eventmgr.networking.blueprint import bp
+from eventmgr.networking.blueprint import act, bp, commit, event_or_404
 from eventmgr.networking.forms import (
     ActionForm,
     FeedbackForm,
@@ -41,29 +40,9 @@ from eventmgr.roles import Role
 __all__ = ["bp"]
 
 
-def _event(slug: str) -> Event:
-    event = event_for_slug(slug)
-    if event is None:
-        abort(404)
-    return event
-
-
-def _commit() -> None:
-    db.session.commit()
-    deliver_pending()
-
-
-def _fail(exc: NetworkingError) -> None:
-    db.session.rollback()
-    if exc.status == 404:
-        abort(404)
-    for message in exc.fields.values():
-        flash(message, "error")
-
-
 def _participant(slug: str) -> tuple[Event, Registration]:
     """The event and the caller's opted-in registration; otherwise back to the start page."""
-    event = _event(slug)
+    event = event_or_404(slug)
     registration = services.registration_of(current_user, event)
     if not services.takes_part(registration):
         abort(redirect(url_for("networking.home", slug=slug)))
@@ -96,7 +75,7 @@ def index():
 @bp.route("/events/<slug>/networking", methods=["GET", "POST"])
 @login_required
 def home(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     registration = services.registration_of(current_user, event)
     form = ActionForm()
     if (
@@ -115,7 +94,7 @@ def home(slug: str):
             "networking/join.html", event=event, registration=registration, form=form
         )
     services.expire_due(event)
-    _commit()
+    commit()
     profile = services.profile_of(registration)
     db.session.commit()
     return render_template(
@@ -159,7 +138,7 @@ def profile(slug: str):
             for name, message in exc.fields.items():
                 getattr(form, name).errors = [message]
         else:
-            _commit()
+            commit()
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("networking.home", slug=slug))
     return render_template("networking/profile_form.html", event=event, form=form), (
@@ -210,16 +189,13 @@ def person(slug: str, profile_id: int):
 def request_meeting(slug: str, profile_id: int):
     event, registration = _participant(slug)
     form = RequestForm()
-    if form.validate_on_submit():
-        try:
-            other = services.visible_profile(event, registration, profile_id)
-            services.create_request(event, registration, other.registration_id, form.message.data)
-        except NetworkingError as exc:
-            _fail(exc)
-        else:
-            _commit()
-            flash(_("Your request is sent."), "success")
-            return redirect(url_for("networking.home", slug=slug))
+
+    def send() -> None:
+        other = services.visible_profile(event, registration, profile_id)
+        services.create_request(event, registration, other.registration_id, form.message.data)
+
+    if act(send, _("Your request is sent."), form):
+        return redirect(url_for("networking.home", slug=slug))
     return redirect(url_for("networking.person", slug=slug, profile_id=profile_id))
 
 
@@ -227,33 +203,20 @@ def request_meeting(slug: str, profile_id: int):
 @login_required
 def block(slug: str, profile_id: int):
     event, registration = _participant(slug)
-    if ActionForm().validate_on_submit():
-        try:
-            other = services.visible_profile(event, registration, profile_id)
-            if request.form.get("undo") == "1":
-                services.unblock(registration, other.registration)
-                message = _("Unblocked.")
-            else:
-                services.block(registration, other.registration)
-                message = _("Blocked: you will not get requests from this person.")
-        except NetworkingError as exc:
-            _fail(exc)
-        else:
-            _commit()
-            flash(message, "success")
+    undo = request.form.get("undo") == "1"
+
+    def change() -> None:
+        other = services.visible_profile(event, registration, profile_id)
+        (services.unblock if undo else services.block)(registration, other.registration)
+
+    done = _("Unblocked.") if undo else _("Blocked: you will not get requests from this person.")
+    act(change, done)
     return redirect(url_for("networking.home", slug=slug))
 
 
 def _answer(slug: str, request_id: int, action, done: str):
     event, registration = _participant(slug)
-    if ActionForm().validate_on_submit():
-        try:
-            action(event, registration, request_id)
-        except NetworkingError as exc:
-            _fail(exc)
-        else:
-            _commit()
-            flash(done, "success")
+    act(lambda: action(event, registration, request_id), done)
     return redirect(url_for("networking.home", slug=slug))
 
 
@@ -318,17 +281,13 @@ def agenda_ics(slug: str):
 def feedback(slug: str, meeting_id: int):
     event, registration = _participant(slug)
     form = FeedbackForm()
-    if form.validate_on_submit():
+
+    def record() -> None:
         rating = int(form.rating.data) if form.rating.data else None
-        try:
-            schedule.record_feedback(
-                event, registration, meeting_id, form.happened.data == "yes", rating
-            )
-        except NetworkingError as exc:
-            _fail(exc)
-        else:
-            _commit()
-            flash(_("Thank you."), "success")
+        happened = form.happened.data == "yes"
+        schedule.record_feedback(event, registration, meeting_id, happened, rating)
+
+    act(record, _("Thank you."), form)
     return redirect(url_for("networking.my_agenda", slug=slug))
 
 
@@ -352,7 +311,7 @@ def from_manage_link(token: str):
             registration.event,
             _("Sign in to take part in networking at %(event)s.", event=registration.event.name),
         )
-        _commit()
+        commit()
         flash(_("We have emailed you a link to choose a password."), "success")
         return redirect(url_for("registration.manage", token=token))
     existing = find_user(registration.email)
@@ -370,7 +329,7 @@ def from_manage_link(token: str):
 
 
 def _delegation(slug: str, delegation_id: int):
-    event = _event(slug)
+    event = event_or_404(slug)
     try:
         delegation = delegation_services.delegation_for(event, delegation_id)
     except NetworkingError:
@@ -402,7 +361,7 @@ def delegation(slug: str, delegation_id: int):
                 else:
                     flash(message, "error")
         else:
-            _commit()
+            commit()
             flash(_("Added: %(name)s. They got an invitation.", name=data["name"]), "success")
             return redirect(
                 url_for("networking.delegation", slug=slug, delegation_id=delegation_id)
@@ -437,7 +396,7 @@ def delegation_import(slug: str, delegation_id: int):
                     db.session.rollback()
                     flash(f"{row['email']}: {exc.message}", "error")
                 else:
-                    _commit()
+                    commit()
                 found = delegation_services.delegation_for(event, delegation_id)
             flash(_("Members imported: %(n)d.", n=len(check.rows)), "success")
             return redirect(
