@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import NoReturn, TypeVar
 
 from flask import g
 from flask.views import MethodView
@@ -26,6 +27,7 @@ from eventmgr.roles import Role
 
 blp = Blueprint("networking_api", __name__, description="Networking")
 BASE = "/events/<slug>/networking"
+T = TypeVar("T")
 
 
 def api_login(view: Callable) -> Callable:
@@ -50,23 +52,35 @@ def _event(slug: str):
     return event
 
 
-def _fail(exc: NetworkingError):
+def _fail(exc: NetworkingError) -> NoReturn:
     db.session.rollback()
     message = "Some fields are invalid." if exc.status == 422 else exc.message
     abort(exc.status, message=message, messages={"json": exc.fields})
 
 
-def _me(slug: str):
-    event = _event(slug)
+def _checked(rule: Callable[[], T]) -> T:
+    """The rule's result; its refusal (NetworkingError) is the API's error answer instead."""
     try:
-        return event, services.participant_of(g.api_user, event)
+        return rule()
     except NetworkingError as exc:
         _fail(exc)
+
+
+def _me(slug: str):
+    event = _event(slug)
+    return event, _checked(lambda: services.participant_of(g.api_user, event))
 
 
 def _commit() -> None:
     db.session.commit()
     deliver_pending()
+
+
+def _apply(rule: Callable[[], T]) -> T:
+    """Run a rule that changes something, and commit it with the mail it queued."""
+    result = _checked(rule)
+    _commit()
+    return result
 
 
 # --------------------------------------------------------------------------- schemas
@@ -273,11 +287,7 @@ class MyProfile(MethodView):
         """Change one's profile; interest tags from the event's list, slots by id."""
         event, me = _me(slug)
         profile = services.profile_of(me)
-        try:
-            services.update_profile(profile, event, data)
-        except NetworkingError as exc:
-            _fail(exc)
-        db.session.commit()
+        _apply(lambda: services.update_profile(profile, event, data))
         return _profile(profile)
 
 
@@ -300,10 +310,7 @@ class ProfileItem(MethodView):
     def get(self, slug: str, profile_id: int):
         """One opted-in participant's profile."""
         event, me = _me(slug)
-        try:
-            return _profile(services.visible_profile(event, me, profile_id))
-        except NetworkingError as exc:
-            _fail(exc)
+        return _profile(_checked(lambda: services.visible_profile(event, me, profile_id)))
 
 
 @blp.route(BASE + "/suggestions")
@@ -341,52 +348,39 @@ class Requests(MethodView):
     def post(self, data: dict, slug: str):
         """Ask for a meeting (caps, blocks and one open request per pair apply)."""
         event, me = _me(slug)
-        try:
-            req = services.create_request(event, me, data["to"], data.get("message"))
-        except NetworkingError as exc:
-            _fail(exc)
-        _commit()
-        return _request(req)
+        return _request(
+            _apply(lambda: services.create_request(event, me, data["to"], data.get("message")))
+        )
 
 
-def _answer(slug: str, request_id: int, action) -> dict:
-    event, me = _me(slug)
-    try:
-        req = action(event, me, request_id)
-    except NetworkingError as exc:
-        _fail(exc)
-    _commit()
-    return _request(req)
+def _answer_route(answer: str, rule: Callable, summary: str) -> None:
+    """POST .../requests/<id>/<answer>: accept, decline and cancel differ only in the rule
+    applied, but each is its own operation in the OpenAPI document."""
+
+    class Answer(MethodView):
+        @api_login
+        @blp.doc(security=BEARER)
+        @blp.response(200, RequestOut)
+        def post(self, slug: str, request_id: int):
+            event, me = _me(slug)
+            return _request(_apply(lambda: rule(event, me, request_id)))
+
+    Answer.post.__doc__ = summary  # the operation's summary, as a docstring would give it
+    endpoint = f"Request{answer.title()}"
+    blp.route(BASE + f"/requests/<int:request_id>/{answer}", endpoint=endpoint)(Answer)
 
 
-@blp.route(BASE + "/requests/<int:request_id>/accept")
-class RequestAccept(MethodView):
-    @api_login
-    @blp.doc(security=BEARER)
-    @blp.response(200, RequestOut)
-    def post(self, slug: str, request_id: int):
-        """The person asked accepts (refused when either side reached the meeting cap)."""
-        return _answer(slug, request_id, services.accept)
-
-
-@blp.route(BASE + "/requests/<int:request_id>/decline")
-class RequestDecline(MethodView):
-    @api_login
-    @blp.doc(security=BEARER)
-    @blp.response(200, RequestOut)
-    def post(self, slug: str, request_id: int):
-        """The person asked declines."""
-        return _answer(slug, request_id, services.decline)
-
-
-@blp.route(BASE + "/requests/<int:request_id>/cancel")
-class RequestCancel(MethodView):
-    @api_login
-    @blp.doc(security=BEARER)
-    @blp.response(200, RequestOut)
-    def post(self, slug: str, request_id: int):
-        """The sender withdraws a pending request; either side an accepted one."""
-        return _answer(slug, request_id, services.cancel_request)
+_answer_route(
+    "accept",
+    services.accept,
+    "The person asked accepts (refused when either side reached the meeting cap).",
+)
+_answer_route("decline", services.decline, "The person asked declines.")
+_answer_route(
+    "cancel",
+    services.cancel_request,
+    "The sender withdraws a pending request; either side an accepted one.",
+)
 
 
 @blp.route(BASE + "/blocks")
@@ -398,15 +392,12 @@ class Blocks(MethodView):
     def post(self, data: dict, slug: str):
         """Block (or with `undo`, unblock) a participant by profile id."""
         event, me = _me(slug)
-        try:
+
+        def change() -> None:
             other = services.visible_profile(event, me, data["profile_id"])
-            if data["undo"]:
-                services.unblock(me, other.registration)
-            else:
-                services.block(me, other.registration)
-        except NetworkingError as exc:
-            _fail(exc)
-        _commit()
+            (services.unblock if data["undo"] else services.block)(me, other.registration)
+
+        _apply(change)
 
 
 def _meeting(event, item) -> dict:
@@ -442,13 +433,12 @@ class MeetingFeedback(MethodView):
     def post(self, data: dict, slug: str, meeting_id: int):
         """After it began: did the meeting happen, and a rating from 1 to 5."""
         event, me = _me(slug)
-        try:
+
+        def record():
             schedule.record_feedback(event, me, meeting_id, data["happened"], data["rating"])
-            item = schedule.my_meeting(event, me, meeting_id)
-        except NetworkingError as exc:
-            _fail(exc)
-        db.session.commit()
-        return _meeting(event, item)
+            return schedule.my_meeting(event, me, meeting_id)
+
+        return _meeting(event, _apply(record))
 
 
 # --------------------------------------------------------------------------- organisers
@@ -470,12 +460,7 @@ class Settings(MethodView):
     @blp.arguments(SettingsIO)
     @blp.response(200, SettingsIO)
     def patch(self, data: dict, slug: str):
-        try:
-            settings = services.update_settings(_event(slug), data)
-        except NetworkingError as exc:
-            _fail(exc)
-        db.session.commit()
-        return settings
+        return _apply(lambda: services.update_settings(_event(slug), data))
 
 
 def _slot(event, s) -> dict:
@@ -503,11 +488,7 @@ class Slots(MethodView):
     def post(self, data: dict, slug: str):
         """Add back-to-back slots of `minutes` from `start` to `end`."""
         event = _event(slug)
-        try:
-            schedule.generate_slots(event, data["start"], data["end"], data["minutes"])
-        except NetworkingError as exc:
-            _fail(exc)
-        db.session.commit()
+        _apply(lambda: schedule.generate_slots(event, data["start"], data["end"], data["minutes"]))
         return [_slot(event, s) for s in schedule.slots_of(event)]
 
 
@@ -519,11 +500,7 @@ class SlotItem(MethodView):
     def delete(self, slug: str, slot_id: int):
         """Delete a slot; meetings in it go back to unscheduled."""
         event = _event(slug)
-        try:
-            schedule.delete_slot(event, schedule.slot_for(event, slot_id))
-        except NetworkingError as exc:
-            _fail(exc)
-        db.session.commit()
+        _apply(lambda: schedule.delete_slot(event, schedule.slot_for(event, slot_id)))
 
 
 @blp.route(BASE + "/tables")
@@ -540,12 +517,7 @@ class Tables(MethodView):
     @blp.arguments(TableIO)
     @blp.response(201, TableIO)
     def post(self, data: dict, slug: str):
-        try:
-            table = schedule.save_table(_event(slug), data)
-        except NetworkingError as exc:
-            _fail(exc)
-        db.session.commit()
-        return table
+        return _apply(lambda: schedule.save_table(_event(slug), data))
 
 
 @blp.route(BASE + "/tables/<int:table_id>")
@@ -557,23 +529,14 @@ class TableItem(MethodView):
     def put(self, data: dict, slug: str, table_id: int):
         """Replace a table's number, seats and free slots."""
         event = _event(slug)
-        try:
-            table = schedule.save_table(event, data, schedule.table_for(event, table_id))
-        except NetworkingError as exc:
-            _fail(exc)
-        db.session.commit()
-        return table
+        return _apply(lambda: schedule.save_table(event, data, schedule.table_for(event, table_id)))
 
     @api_roles(Role.ORGANISER)
     @blp.doc(security=BEARER)
     @blp.response(204)
     def delete(self, slug: str, table_id: int):
         event = _event(slug)
-        try:
-            schedule.delete_table(event, schedule.table_for(event, table_id))
-        except NetworkingError as exc:
-            _fail(exc)
-        db.session.commit()
+        _apply(lambda: schedule.delete_table(event, schedule.table_for(event, table_id)))
 
 
 def _schedule(event) -> dict:
@@ -622,11 +585,7 @@ class Schedule(MethodView):
     def post(self, data: dict, slug: str):
         """Solve with CP-SAT (published meetings stay fixed unless released) and store."""
         event = _event(slug)
-        try:
-            schedule.run_schedule(event, data["auto_match"], data["time_limit"])
-        except NetworkingError as exc:
-            _fail(exc)
-        db.session.commit()
+        _apply(lambda: schedule.run_schedule(event, data["auto_match"], data["time_limit"]))
         return _schedule(event)
 
 
@@ -651,11 +610,7 @@ class MeetingRelease(MethodView):
     def post(self, slug: str, meeting_id: int):
         """Let the next schedule move a published meeting."""
         event = _event(slug)
-        try:
-            schedule.release(event, meeting_id)
-        except NetworkingError as exc:
-            _fail(exc)
-        db.session.commit()
+        _apply(lambda: schedule.release(event, meeting_id))
         return _schedule(event)
 
 
