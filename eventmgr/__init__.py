@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _register_jobs()
+    _register_hooks()
     return app
 
 
@@ -121,6 +122,15 @@ def _register_jobs() -> None:
     """Each domain's job handlers, so that any process (web or `flask jobs work`) can run them."""
     from eventmgr.badges import jobs as badge_jobs  # noqa: F401
     from eventmgr.registration import jobs  # noqa: F401
+
+
+def _register_hooks() -> None:
+    """Each domain's hooks into another (agenda entries, erasure listeners, personal data
+    sections): registered on import, so imported here for every process, not left to whichever
+    blueprint happens to import them."""
+    from eventmgr.calendar import privacy as calendar_privacy  # noqa: F401
+    from eventmgr.checkin import privacy as checkin_privacy  # noqa: F401
+    from eventmgr.networking import agenda, privacy  # noqa: F401
 
 
 def _register_cli(app: Flask) -> None:

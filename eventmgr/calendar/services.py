@@ -490,6 +490,11 @@ def feed_token(agenda: Agenda) -> str:
     return token
 
 
+def feed_url(agenda: Agenda) -> str:
+    """The agenda's subscription address (needs a request or app context for url_for)."""
+    return current_app.config["BASE_URL"] + url_for("calendar.agenda_ics", token=feed_token(agenda))
+
+
 def _new_agenda(event: Event, registration: Registration | None, user_id: int | None) -> Agenda:
     agenda = Agenda(
         event_id=event.id,

@@ -138,8 +138,7 @@ def star(slug: str, item_id: int):
 def _panel(event, agenda, star_url, reset_action: str, next_url: str) -> dict:
     """What the "my programme" box shows: the starred items (each with the URL that unstars
     it) and the subscription URL."""
-    token = services.feed_token(agenda)
-    https = current_app.config["BASE_URL"] + url_for("calendar.agenda_ics", token=token)
+    https = services.feed_url(agenda)
     return {
         "agenda": agenda,
         "items": [(s, star_url(s.item.id)) for s in services.agenda_items(agenda)],

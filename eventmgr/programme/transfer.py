@@ -22,6 +22,9 @@ CSV (UTF-8, a header line, one item per line; a talk names its session by title)
     kind,date,start,end,title,room,session,speakers,moderators,delivery,theme,abstract
 
 `date` is YYYY-MM-DD, times HH:MM in the event's time zone, people separated by ";".
+The export puts a quote before a cell that starts like a formula ("'=...", "'-...") so that
+Excel shows it as text, and the import takes that quote off again; a cell that really starts
+with a quote keeps it (eventmgr/core/csvfile.py `quote_text` has the rule).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from eventmgr.core.csvfile import quote_text, unquote_text
 from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.programme import services
@@ -350,8 +354,9 @@ def _import_csv_rows(event: Event, plan: Plan, reader: csv.DictReader) -> int:
         raise ImportFailed([(_("line 1"), _("Missing columns: %(c)s.", c=", ".join(missing)))])
     sessions: dict[str, PlannedItem] = {}
     talks: list[PlannedItem] = []
-    for row in reader:
+    for cells in reader:
         where = _("line %(n)d", n=reader.line_num)
+        row = _unquoted(cells)
         kind = (row.get("kind") or "").strip()
         times = _times(
             event,
@@ -368,7 +373,7 @@ def _import_csv_rows(event: Event, plan: Plan, reader: csv.DictReader) -> int:
             problems.append(_("The title is required."))
         if kind == Kind.TALK.value and not (row.get("session") or "").strip():
             problems.append(_("A talk names its session in the `session` column."))
-        item = _planned(plan, {k: v for k, v in row.items() if k}, kind, times, problems, where)
+        item = _planned(plan, row, kind, times, problems, where)
         if item is None:
             continue
         item.session = (row.get("session") or "").strip() or None
@@ -388,6 +393,11 @@ def _import_csv_rows(event: Event, plan: Plan, reader: csv.DictReader) -> int:
         else:
             session.talks.append(talk)
     return _carry_out(event, plan)
+
+
+def _unquoted(cells: dict) -> dict[str, str | None]:
+    """The row's named cells as exported: the export's formula quotes taken off."""
+    return {k: unquote_text(v) if isinstance(v, str) else v for k, v in cells.items() if k}
 
 
 # ---------------------------------------------------------------- carrying out
@@ -517,28 +527,28 @@ def _export_person(person: Person) -> dict:
 
 
 def export_csv(event: Event) -> str:
+    """The draft programme as CSV; formula-like cells are quoted (see the module docstring)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for item in services.items_of(event):
         day, start = _hhmm(event, item.starts_at)
         _day, end = _hhmm(event, item.ends_at)
-        writer.writerow(
-            [
-                item.kind,
-                day,
-                start,
-                end,
-                item.title,
-                item.room.name if item.room else "",
-                item.parent.title if item.parent else "",
-                ";".join(p.name for p in item.speakers),
-                ";".join(p.name for p in item.moderators),
-                item.delivery,
-                item.theme or "",
-                item.abstract or "",
-            ]
-        )
+        cells = [
+            item.kind,
+            day,
+            start,
+            end,
+            item.title,
+            item.room.name if item.room else "",
+            item.parent.title if item.parent else "",
+            ";".join(p.name for p in item.speakers),
+            ";".join(p.name for p in item.moderators),
+            item.delivery,
+            item.theme or "",
+            item.abstract or "",
+        ]
+        writer.writerow([quote_text(cell) for cell in cells])
     return out.getvalue()
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventmgr import ROOT
 from eventmgr.db import UTCDateTime, db, utcnow
+from eventmgr.registration.personal_data import sections
 
 ON_SITE = "on_site"
 DIGITAL = "digital"
@@ -79,8 +80,9 @@ class Registration(db.Model):
         return self.status == CONFIRMED and self.mode == ON_SITE
 
     def personal_data(self) -> dict[str, Any]:
-        """What we hold about the person, as they may download it."""
-        return {
+        """What we hold about the person, as they may download it: the registration, then
+        every other domain's section (registration/personal_data.py)."""
+        mine = {
             "event": self.event.slug,
             "name": self.name,
             "email": self.email,
@@ -98,6 +100,10 @@ class Registration(db.Model):
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
             "history": [h.as_dict() for h in self.history],
         }
+        extra = sections(self)
+        if clash := mine.keys() & extra.keys():
+            raise RuntimeError(f"personal data sections hide registration fields: {clash}")
+        return mine | extra
 
 
 class RegistrationHistory(db.Model):

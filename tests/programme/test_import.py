@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
 
 from eventmgr.demo.seed import DEMO_FILE
-from tests.programme.conftest import SLUG
+from tests.programme.conftest import OSLO, SLUG
 
 
 def _upload(client, name: str, text: str, slug: str = SLUG):
@@ -114,6 +115,55 @@ def test_export_round_trips_through_import(app, login, symposium):
     assert csv_text.startswith("kind,date,start,end,title")
     assert _upload(client, "again.csv", csv_text).status_code == 302
     assert _draft(app) == before
+
+
+TRICKY_TITLES = {
+    '=HYPERLINK("http://evil.example")': "'=HYPERLINK",
+    "-5 minutes of fame": "'-5 minutes",
+    "+1 for immunology": "'+1 for",
+    "@home sequencing": "'@home",
+    "'Twas the night before the deadline": "'Twas the night",
+    "'=already quoted by hand": "''=already",
+    "''two quotes": "'''two quotes",
+}
+
+
+def test_formula_like_cells_are_quoted_in_the_csv_and_read_back_as_they_were(app, login, symposium):
+    """Excel must not run a cell as a formula, and import after export gives the same titles;
+    a title that really starts with a quote keeps it."""
+    import csv
+
+    from eventmgr.access import event_for_slug
+    from eventmgr.db import db
+    from eventmgr.programme import services
+
+    with app.test_request_context():
+        event = event_for_slug(SLUG)
+        for n, title in enumerate(TRICKY_TITLES):
+            services.create_item(
+                event,
+                {
+                    "kind": "break",
+                    "title": title,
+                    "abstract": "=1+1 is not a formula here" if n == 0 else None,
+                    "starts_at": datetime(2024, 3, 14, 9 + n, tzinfo=OSLO),
+                    "ends_at": datetime(2024, 3, 14, 9 + n, 30, tzinfo=OSLO),
+                },
+            )
+        db.session.commit()
+    before = _draft(app)
+    assert [title for _kind, title in before] == list(TRICKY_TITLES)
+    client = login("organiser")
+    csv_text = client.get(f"/manage/events/{SLUG}/programme/export.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    for row, exported_start in zip(rows, TRICKY_TITLES.values(), strict=True):
+        assert row["title"].startswith(exported_start), row["title"]
+    assert rows[0]["abstract"] == "'=1+1 is not a formula here"
+    assert _upload(client, "again.csv", csv_text).status_code == 302
+    assert _draft(app) == before
+    with app.test_request_context():
+        first = services.items_of(event_for_slug(SLUG))[0]
+        assert first.abstract == "=1+1 is not a formula here"
 
 
 def test_a_file_of_another_type_is_refused(login, symposium):
