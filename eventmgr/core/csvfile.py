@@ -18,9 +18,10 @@ QUOTE = "'"
 
 
 def safe_cell(value: Any) -> Any:
-    """Text starting like a formula would run in Excel; a leading quote keeps it text."""
+    """Text starting like a formula would run in Excel; a leading quote keeps it text (and
+    comes off again when the file is imported, see `quote_text`)."""
     if isinstance(value, str):
-        return QUOTE + value if value[:1] in FORMULA_START else value
+        return quote_text(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return "" if value is None else value
@@ -86,7 +87,9 @@ class CsvCheck:
         return not self.problems and bool(self.rows)
 
     def lines(self, raw: bytes, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
-        """Each row as (line in the file, {column: text}), names and values stripped.
+        """Each row as (line in the file, {column: text}), names and values stripped, and the
+        formula quote of our own exports taken off (`unquote_text`), so export-edit-import
+        gives back the same text.
 
         A file that is not UTF-8 (a BOM or none), lacks a required column or is not CSV is
         noted as a problem and ends the rows; a file without rows is one too.
@@ -104,10 +107,8 @@ class CsvCheck:
                 self.problems.append((1, _("Missing columns: %(cols)s.", cols=", ".join(missing))))
                 return
             for row in reader:
-                yield (
-                    reader.line_num,
-                    {(k or "").strip(): (v or "").strip() for k, v in row.items() if k},
-                )
+                cells = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
+                yield reader.line_num, {k: unquote_text(v) for k, v in cells.items()}
         except csv.Error as exc:  # e.g. a field over the csv module's size limit
             self.problems.append(
                 (max(reader.line_num, 1), _("Not readable as CSV: %(error)s.", error=exc))
