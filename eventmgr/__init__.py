@@ -130,7 +130,7 @@ def _register_hooks() -> None:
     blueprint happens to import them."""
     from eventmgr.calendar import privacy as calendar_privacy  # noqa: F401
     from eventmgr.checkin import privacy as checkin_privacy  # noqa: F401
-    from eventmgr.networking import agenda, privacy  # noqa: F401
+    from eventmgr.networking import agenda, cancellation, privacy  # noqa: F401
 
 
 def _register_cli(app: Flask) -> None:

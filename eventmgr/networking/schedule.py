@@ -409,6 +409,8 @@ def meetings_of(event: Event, registration: Registration) -> list[MyMeeting]:
         req = meeting.request
         if registration.id not in (req.from_id, req.to_id) or not meeting.published:
             continue
+        if req.status != ACCEPTED:  # withdrawn since; the next publish drops it
+            continue
         if meeting.published_slot is None or meeting.published_table is None:
             continue
         side = "from" if req.from_id == registration.id else "to"

@@ -365,6 +365,14 @@ def _message(kind: str, event: Event, values: dict[str, Any]) -> tuple[str, str]
     elif kind == "cancelled":
         subject = _("%(name)s withdrew a meeting request", name=name)
         text = _("There is nothing you need to do.")
+    elif kind == "left":
+        subject = _("Your meeting with %(name)s is off", name=name)
+        text = _(
+            "%(name)s has cancelled their registration for %(event)s, so the meeting (or the "
+            "request for it) is withdrawn. You may ask someone else from the suggestions.",
+            name=name,
+            event=event.name,
+        )
     elif kind == "scheduled":
         subject = _("Your meeting with %(name)s", name=name)
         text = _(
@@ -555,10 +563,36 @@ def cancel_request(event: Event, registration: Registration, request_id: int) ->
         req.status == PENDING and req.from_id != registration.id
     ):
         raise NetworkingError({"request": _("This request cannot be withdrawn.")}, 409)
-    req.status = CANCELLED
-    req.decided_at = utcnow()
+    _withdraw(req)
     notify(req.other(registration.id), "cancelled", name=registration.name)
     return req
+
+
+def _withdraw(req: MeetingRequest) -> None:
+    """Cancelled at once, and its meeting taken off both agendas now, not at the next publish
+    (which would then mail both about a meeting they already know is off)."""
+    req.status = CANCELLED
+    req.decided_at = utcnow()
+    if req.meeting is not None:
+        db.session.delete(req.meeting)
+
+
+def withdraw_everything_of(registration: Registration) -> int:
+    """The person's registration is cancelled: each open request and meeting of theirs goes,
+    and everyone they were to meet is told; returns how many."""
+    reqs = db.session.scalars(
+        select(MeetingRequest).where(
+            or_(
+                MeetingRequest.from_id == registration.id,
+                MeetingRequest.to_id == registration.id,
+            ),
+            MeetingRequest.status.in_((PENDING, ACCEPTED)),
+        )
+    ).all()
+    for req in reqs:
+        _withdraw(req)
+        notify(req.other(registration.id), "left", name=registration.name)
+    return len(reqs)
 
 
 def requests_of(event: Event, registration: Registration) -> list[MeetingRequest]:

@@ -27,7 +27,7 @@ from eventmgr import audit
 from eventmgr.db import begin_write, commit_keeping_state, db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
-from eventmgr.mail.services import deliver_now, queue_mail, smtp_configured
+from eventmgr.mail.services import deliver_now, deliver_pending, queue_mail, smtp_configured
 from eventmgr.registration.models import (
     CANCELLED,
     CATEGORIES,
@@ -458,8 +458,11 @@ def _render_mail_template(fields: _MailFields, kind: str, with_links: bool) -> t
 
 
 def _commit_and_deliver(messages: list[OutboxMessage]) -> None:
+    """Commit, then send these and whatever another domain's hook queued for the change (a
+    cancelled person's meetings, say)."""
     db.session.commit()
     deliver_now(*messages)
+    deliver_pending()
 
 
 # --------------------------------------------------------------------------- actions

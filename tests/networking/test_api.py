@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import requests
 from sqlalchemy import select, update
 
 from eventmgr.db import db, utcnow
@@ -327,6 +328,58 @@ def test_changes_after_publishing_mail_only_the_people_affected(
         "fire@example.org",
         "tre@example.org",
     ]
+
+
+def _published_meeting(call, org, a, b) -> None:
+    call("POST", "/slots", org, json=SLOTS | {"end": "2023-01-26T16:45:00+01:00"})
+    call("POST", "/tables", org, json={"number": 1})
+    _accepted(call, a, b)
+    assert call("POST", "/schedule", org, json={"time_limit": 5}).status_code == 200
+    call("POST", "/schedule/publish", org)
+    assert len(call("GET", "/meetings", b).json()) == 1
+
+
+def test_a_cancelled_registration_takes_its_meetings_and_requests_along(
+    app, call, live_server, demo, organiser_token, startup, investor, make_person
+):
+    """b2match-like: the people Sara was to meet learn at once that it is off, and their
+    agendas drop the meeting; the next publish has nothing left to mail about her."""
+    org = organiser_token
+    _published_meeting(call, org, startup, investor)
+    asked = make_person("Olav Spør", "olav@example.org")
+    pending = call("POST", "/requests", asked, json={"to": startup.registration_id}).json()
+    before = len(outbox(app))
+    cancelled = requests.post(
+        f"{live_server}/api/v1/events/{demo['slug']}/registrations/"
+        f"{startup.registration_id}/cancel",
+        headers={"Authorization": f"Bearer {org}"},
+        timeout=30,
+    )
+    assert cancelled.json()["status"] == "cancelled"
+    told = {to: subject for to, subject, _b in outbox(app)[before:] if to != startup.email}
+    assert told == {
+        investor.email: "Your meeting with Sara Rhost is off",
+        asked.email: "Your meeting with Sara Rhost is off",
+    }
+    assert call("GET", "/meetings", investor).json() == []
+    assert [r["status"] for r in call("GET", "/requests", investor).json()] == ["cancelled"]
+    mine = call("GET", "/requests", asked).json()
+    assert [(r["id"], r["status"]) for r in mine] == [(pending["id"], "cancelled")]
+    call("POST", "/schedule", org, json={"time_limit": 5})
+    before = len(outbox(app))
+    call("POST", "/schedule/publish", org)
+    assert outbox(app)[before:] == []
+
+
+def test_withdrawing_an_accepted_request_drops_the_published_meeting_at_once(
+    app, call, organiser_token, startup, investor
+):
+    _published_meeting(call, organiser_token, startup, investor)
+    req = call("GET", "/requests", startup).json()[0]
+    assert call("POST", f"/requests/{req['id']}/cancel", investor).json()["status"] == "cancelled"
+    assert call("GET", "/meetings", startup).json() == []
+    assert call("GET", "/meetings", investor).json() == []
+    assert "Ingrid Berg withdrew a meeting request" in _subjects(app, startup.email)
 
 
 def test_an_infeasible_fixed_schedule_is_refused(app, call, organiser_token, startup, investor):
