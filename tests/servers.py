@@ -82,7 +82,9 @@ class DemoTemplates:
 
     def copy(self, kind: str, workdir: Path, name: str) -> str:
         if kind not in self.made:
-            template = scratch_database(kind, self.workdir, "demo_template")
+            # one template per pytest-xdist worker: they would drop each other's
+            own = "demo_template" + os.environ.get("PYTEST_XDIST_WORKER", "")
+            template = scratch_database(kind, self.workdir, own)
             flask_command(template, "db", "upgrade")
             flask_command(template, "seed-demo")
             self.made[kind] = template
