@@ -21,7 +21,6 @@ import http.client
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from figures import report  # noqa: E402
-from scratch import free_port, fresh_database  # noqa: E402
+from scratch import cpu_seconds, fresh_database, gunicorn  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from eventmgr import create_app  # noqa: E402
@@ -97,54 +96,6 @@ def _prepare(url: str, workdir: Path, people: int) -> tuple[object, str, list[st
         db.session.commit()
         db.engine.dispose()
     return app, token, [r["badge_code"] for r in rows]
-
-
-def _start_gunicorn(url: str, workers: int, workdir: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "SECRET_KEY": "bench",
-        "MAIL_SERVER": "",
-        "BASE_URL": f"http://127.0.0.1:{port}",
-        "LOG_LEVEL": "WARNING",
-        "EVENTMGR_BENCH_HELLO": "1",
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = (workdir / "gunicorn.log").open("wb")
-    process = subprocess.Popen(
-        [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "app:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/bench/hello")
-            if conn.getresponse().status == 200:
-                return process, base
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    raise SystemExit("gunicorn did not start: " + (workdir / "gunicorn.log").read_text()[-2000:])
-
-
-def _cpu_seconds(master: int) -> float:
-    """User + system CPU of gunicorn's workers (the children of `master`), from /proc: on a
-    shared machine CPU per request says more than the wall clock alone."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:  # fields[1] is the parent's pid
-            total += int(fields[11]) + int(fields[12])
-    return total / tick
 
 
 def _workload(codes: list[str], count: int) -> list[str]:
@@ -245,8 +196,9 @@ def main() -> int:
         HEADERS.update({"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
         warm_codes, codes = codes[:warm], codes[warm:]
         items = _workload(codes, count)
-        process, base = _start_gunicorn(url, args.workers, workdir)
-        try:
+        server = gunicorn(url, args.workers, workdir, "/bench/hello", EVENTMGR_BENCH_HELLO="1")
+        with server as (process, port):
+            base = f"http://127.0.0.1:{port}"
             hello = [("GET", "/bench/hello", None)] * count
             _fire(base, hello[:warm], args.clients)
             _fire(base, _scan_requests(warm_codes, offset=10**6), args.clients)
@@ -257,9 +209,9 @@ def main() -> int:
             cpu = {"hello": [0.0, 0.0], "scan": [0.0, 0.0]}  # server, client seconds
 
             def fire(kind: str, share: list) -> tuple:
-                server, client = _cpu_seconds(process.pid), time.process_time()
+                server, client = cpu_seconds(process.pid), time.process_time()
                 result = _fire(base, share, args.clients)
-                cpu[kind][0] += _cpu_seconds(process.pid) - server
+                cpu[kind][0] += cpu_seconds(process.pid) - server
                 cpu[kind][1] += time.process_time() - client
                 return result
 
@@ -278,9 +230,6 @@ def main() -> int:
                     scan_answers + answers,
                     scan_wall + wall,
                 )
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
         with app.app_context():
             checked_in = db.session.scalar(select(func.count(Checkin.id)))
             db.engine.dispose()

@@ -17,9 +17,7 @@ import argparse
 import http.client
 import itertools
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from figures import report  # noqa: E402
-from scratch import free_port, fresh_database  # noqa: E402
+from scratch import cpu_seconds, fresh_database, gunicorn  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from eventmgr import create_app  # noqa: E402
@@ -82,56 +80,6 @@ def _prepare(url: str, workdir: Path, capacity: int, existing: int) -> tuple[obj
         )
         db.session.commit()
     return app, "surge"
-
-
-def _start_gunicorn(url: str, workers: int, workdir: Path) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "SECRET_KEY": "bench",
-        # The whole surge comes from one address, so the per-address limit is switched off
-        # for this server (the table says so); the limiter itself stays installed.
-        "REGISTRATION_RATE_LIMIT": "",
-        "MAIL_SERVER": "",
-        "BASE_URL": f"http://127.0.0.1:{port}",
-        "LOG_LEVEL": "WARNING",
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = (workdir / "gunicorn.log").open("wb")
-    process = subprocess.Popen(
-        [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "app:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return process, port
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
-def _cpu_seconds(master: int) -> float:
-    """User + system CPU of gunicorn's workers (the children of `master`), from /proc; the
-    machine may be shared, so CPU per registration says more than the wall clock alone."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:  # fields[1] is the parent's pid
-            total += int(fields[11]) + int(fields[12])
-    return total / tick
 
 
 def _body(i: int) -> dict:
@@ -225,19 +173,20 @@ def main() -> int:
         workdir = Path(tmp)
         url = fresh_database(workdir)
         app, slug = _prepare(url, workdir, capacity, args.existing)
-        process, port = _start_gunicorn(url, args.workers, workdir)
-        try:
+        # The whole surge comes from one address, so the per-address limit is switched off
+        # for this server (the table says so); the limiter itself stays installed.
+        with gunicorn(url, args.workers, workdir, "/healthz", REGISTRATION_RATE_LIMIT="") as (
+            process,
+            port,
+        ):
             _fire(port, "/api/v1/events/warm-up/registrations", 40, args.clients, offset=10**6)
-            server_cpu = _cpu_seconds(process.pid)
+            server_cpu = cpu_seconds(process.pid)
             client_cpu = time.process_time()
             latencies, answers, wall = _fire(
                 port, f"/api/v1/events/{slug}/registrations", count, args.clients
             )
-            server_cpu = _cpu_seconds(process.pid) - server_cpu
+            server_cpu = cpu_seconds(process.pid) - server_cpu
             client_cpu = time.process_time() - client_cpu
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
         confirmed, waiting, failures, within = _check(app, slug, answers)
     on_site_requests = sum(1 for i in range(count) if _body(i)["mode"] == "on_site")
     rate = count / wall

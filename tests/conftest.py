@@ -3,6 +3,7 @@ emptied after each test; a live server; real Chromium; a real SMTP server."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from werkzeug.serving import make_server
 from eventmgr import ROOT, create_app
 from eventmgr.db import db
 from eventmgr.extensions import limiter
+from tests.servers import KINDS, DemoTemplates, scratch_database
 from tests.support import (
     BROWSER_ARGS,
     CHROMIUM,
@@ -93,6 +95,29 @@ def _clean_database(request) -> Iterator[None]:
                 for name in tables:
                     conn.execute(text(f"DELETE FROM {name}"))
     limiter.reset()
+
+
+def _scratch_name(request) -> str:
+    """A short database name of this test's own (PostgreSQL names stop at 63 bytes)."""
+    return "mp_" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:12]
+
+
+@pytest.fixture(params=KINDS)
+def scratch_url(request, tmp_path) -> str:
+    """An empty database of each kind, this test's alone: for tests that start servers."""
+    return scratch_database(request.param, tmp_path, _scratch_name(request))
+
+
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory) -> DemoTemplates:
+    return DemoTemplates(tmp_path_factory.mktemp("demo-templates"))
+
+
+@pytest.fixture(params=KINDS)
+def seeded_url(request, tmp_path, demo_templates) -> str:
+    """A copy, this test's alone, of the database `flask db upgrade` and `flask seed-demo`
+    make, of each kind: for tests that run the flask command or servers on the demo."""
+    return demo_templates.copy(request.param, tmp_path, _scratch_name(request))
 
 
 @pytest.fixture

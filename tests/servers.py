@@ -1,17 +1,94 @@
-"""Real servers for the multi-process tests: gunicorn on a database, and its worker pids."""
+"""Real servers for the multi-process tests: a fresh database per test (empty, or a copy of
+the migrated and seeded demo), gunicorn and the flask command on it, gunicorn's worker pids."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import requests
+from flask import Flask
 
-from eventmgr import ROOT
-from tests.support import free_port
+from eventmgr import ROOT, create_app
+from tests.support import free_port, need_postgres, postgres_database
+
+KINDS = ("sqlite", "postgresql")
+
+
+def scratch_database(kind: str, workdir: Path, name: str, template: str = "") -> str:
+    """A database for one test alone, so that what it does (kill -9 included) stays its own:
+    a SQLite file in `workdir` or a PostgreSQL database `name`; empty, or a copy of the
+    database at URL `template` (of the same kind)."""
+    if kind == "postgresql":
+        return postgres_database(need_postgres(), name, template)
+    path = workdir / f"{name}.sqlite3"
+    if template:
+        source = sqlite3.connect(template.removeprefix("sqlite:///"))
+        with closing(source), closing(sqlite3.connect(path)) as copy:
+            source.backup(copy)
+    return f"sqlite:///{path}"
+
+
+def migrated_app(url: str, instance: Path) -> Flask:
+    """The app on `url`, the schema from the migrations: to prepare and check the data that
+    the servers under test share."""
+    from flask_migrate import upgrade
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "x",
+            "MAIL_SERVER": "",
+        }
+    )
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def flask_env(url: str, **extra: str) -> dict:
+    return os.environ | {"DATABASE_URL": url, "SECRET_KEY": "test-cli", "MAIL_SERVER": ""} | extra
+
+
+def flask_command(url: str, *args: str, **env: str) -> str:
+    """`flask ARGS` as an operator runs it, on `url`; fails the test unless it succeeds."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT,
+        env=flask_env(url, **env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+class DemoTemplates:
+    """The demo as `flask db upgrade` and `flask seed-demo` make it, made once per kind of
+    database in a run (two commands cost seconds each); every test gets its own copy."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.made: dict[str, str] = {}
+
+    def copy(self, kind: str, workdir: Path, name: str) -> str:
+        if kind not in self.made:
+            # one template per pytest-xdist worker: they would drop each other's
+            own = "demo_template" + os.environ.get("PYTEST_XDIST_WORKER", "")
+            template = scratch_database(kind, self.workdir, own)
+            flask_command(template, "db", "upgrade")
+            flask_command(template, "seed-demo")
+            self.made[kind] = template
+        return scratch_database(kind, workdir, name, self.made[kind])
 
 
 def start_gunicorn(
@@ -50,6 +127,18 @@ def start_gunicorn(
             time.sleep(0.1)
     process.terminate()
     raise RuntimeError("gunicorn did not start in 30 s")
+
+
+@contextmanager
+def serving(
+    database_url: str, workers: int, log: Path, **env_extra: str
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """start_gunicorn for the length of a with block; stopped however the block ends."""
+    process, base = start_gunicorn(database_url, workers, log, **env_extra)
+    try:
+        yield process, base
+    finally:
+        stop(process)
 
 
 def stop(*processes: subprocess.Popen) -> None:

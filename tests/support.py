@@ -1,12 +1,16 @@
-"""Helpers shared by the tests: databases, required-or-skipped resources, free ports."""
+"""Helpers shared by the tests: databases, events, required-or-skipped resources, free ports."""
 
 from __future__ import annotations
 
 import os
 import socket
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from eventmgr.db import db
+from eventmgr.events.models import Event
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
@@ -42,18 +46,39 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def postgres_database(base_url: str, name: str) -> str:
-    """A fresh, empty PostgreSQL database beside the test one; returns its URL.
+def postgres_database(base_url: str, name: str, template: str = "") -> str:
+    """A fresh PostgreSQL database beside the test one, empty or a copy of the database at
+    URL `template` (which nobody may be connected to); returns its URL.
 
     Its name carries the test database's own, so runs against different test databases
     (one per worktree or CI job) never drop each other's scratch databases."""
     name = f"{name}_{base_url.rsplit('/', 1)[1]}"
+    copy = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     admin.dispose()
     return base_url.rsplit("/", 1)[0] + "/" + name
+
+
+def add_event(slug: str, name: str, **fields) -> Event:
+    """A published one-day event (26 January 2030 in Oslo unless `fields` say otherwise),
+    committed; inside an app context."""
+    event = Event(
+        slug=slug,
+        name=name,
+        **{
+            "starts_at": datetime(2030, 1, 26, 9, tzinfo=UTC),
+            "ends_at": datetime(2030, 1, 26, 17, tzinfo=UTC),
+            "timezone": "Europe/Oslo",
+            "published": True,
+        }
+        | fields,
+    )
+    db.session.add(event)
+    db.session.commit()
+    return event
 
 
 def reset_postgres_schema(url: str) -> None:

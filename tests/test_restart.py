@@ -4,7 +4,6 @@ finished by `flask jobs work`, and mail queued by a web process that is gone is 
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,7 +11,6 @@ import time
 from datetime import timedelta
 from email import message_from_bytes, policy
 
-import pytest
 import requests
 from sqlalchemy import func, select, update
 
@@ -26,36 +24,10 @@ from eventmgr.mail.models import OutboxMessage
 from eventmgr.registration.jobs import IMPORT
 from eventmgr.registration.models import CONFIRMED, ON_SITE, Registration
 from tests.registration.conftest import person
-from tests.servers import start_gunicorn, stop
-from tests.support import free_port, need_postgres, postgres_database
+from tests.servers import flask_command, flask_env, serving
+from tests.support import free_port
 
 ROWS = 400
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'restart.sqlite3'}"
-    return postgres_database(need_postgres(), "scale_restart")
-
-
-def _env(url: str, **extra: str) -> dict:
-    return {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "restart-test", "MAIL_SERVER": ""} | (
-        extra
-    )
-
-
-def _flask(url: str, *args: str, **env: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT,
-        env=_env(url, **env),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def _app(url: str, tmp_path):
@@ -65,8 +37,7 @@ def _app(url: str, tmp_path):
 
 
 def _demo(url: str, tmp_path):
-    _flask(url, "db", "upgrade")
-    _flask(url, "seed-demo")
+    """The app on the test's copy of the seeded demo (`flask db upgrade`, `flask seed-demo`)."""
     app = _app(url, tmp_path)
     with app.app_context():
         event_id = db.session.scalar(select(Event.id))
@@ -82,8 +53,8 @@ def _cut_off(app, job_id: int) -> None:
         db.session.commit()
 
 
-def test_a_badge_export_cut_off_by_a_dead_process_is_finished(database_url, tmp_path):
-    app, event_id = _demo(database_url, tmp_path)
+def test_a_badge_export_cut_off_by_a_dead_process_is_finished(seeded_url, tmp_path):
+    app, event_id = _demo(seeded_url, tmp_path)
     with app.app_context():
         job = Job(
             kind=EXPORT_JOB,
@@ -105,18 +76,18 @@ def test_a_badge_export_cut_off_by_a_dead_process_is_finished(database_url, tmp_
             )
         )
     _cut_off(app, job_id)
-    assert "1 job(s) run" in _flask(database_url, "jobs", "work")
+    assert "1 job(s) run" in flask_command(seeded_url, "jobs", "work")
     with app.app_context():
         job = db.session.get(Job, job_id)
         assert (job.status, job.message, job.attempts) == (DONE, f"{badges} badges.", 2)
         assert job.result.startswith(b"%PDF") and job.result_name.endswith(".pdf")
         db.engine.dispose()
     assert badges > 0
-    assert "job(s) run" not in _flask(database_url, "jobs", "work")  # nothing runs twice
+    assert "job(s) run" not in flask_command(seeded_url, "jobs", "work")  # nothing runs twice
 
 
-def test_a_csv_import_killed_midway_is_finished_without_doubles(database_url, tmp_path):
-    app, event_id = _demo(database_url, tmp_path)
+def test_a_csv_import_killed_midway_is_finished_without_doubles(seeded_url, tmp_path):
+    app, event_id = _demo(seeded_url, tmp_path)
     rows = [
         {k: v for k, v in person(i).items() if k != "consent"} | {"role": "attendee"}
         for i in range(ROWS)
@@ -131,7 +102,7 @@ def test_a_csv_import_killed_midway_is_finished_without_doubles(database_url, tm
     worker = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", "jobs", "work"],
         cwd=ROOT,
-        env=_env(database_url),
+        env=flask_env(seeded_url),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -151,7 +122,7 @@ def test_a_csv_import_killed_midway_is_finished_without_doubles(database_url, tm
         imported = db.session.scalar(select(func.count(Registration.id))) - before
         assert killed.status == RUNNING and 0 < imported < ROWS, (killed.status, imported)
     _cut_off(app, job_id)
-    assert "1 job(s) run" in _flask(database_url, "jobs", "work")
+    assert "1 job(s) run" in flask_command(seeded_url, "jobs", "work")
     with app.app_context():
         job = db.session.get(Job, job_id)
         assert job.status == DONE and job.done == ROWS
@@ -165,24 +136,22 @@ def test_a_csv_import_killed_midway_is_finished_without_doubles(database_url, tm
         db.engine.dispose()
 
 
-def test_mail_queued_by_a_dead_web_process_is_delivered(database_url, tmp_path):
+def test_mail_queued_by_a_dead_web_process_is_delivered(seeded_url, tmp_path):
     from aiosmtpd.controller import Controller
 
-    app, _ = _demo(database_url, tmp_path)
+    app, _ = _demo(seeded_url, tmp_path)
     with app.app_context():
         slug = db.session.scalar(select(Event.slug))
         queued_before = db.session.scalar(
             select(func.count(OutboxMessage.id)).where(OutboxMessage.sent_at.is_(None))
         )
-    server, base = start_gunicorn(database_url, 2, tmp_path / "gunicorn.log")
-    try:
+    with serving(seeded_url, 2, tmp_path / "gunicorn.log") as (_, base):
         for i in range(3):
             answer = requests.post(
                 f"{base}/api/v1/events/{slug}/registrations", json=person(i), timeout=60
             )
             assert answer.status_code == 201, answer.text
-    finally:
-        stop(server)  # no SMTP server was configured: the mail waits in the outbox
+    # gunicorn is gone; no SMTP server was configured: the mail waits in the outbox
     received: list = []
 
     class Handler:
@@ -194,8 +163,9 @@ def test_mail_queued_by_a_dead_web_process_is_delivered(database_url, tmp_path):
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        out = _flask(database_url, "mail", "send", MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port))
-        again = _flask(database_url, "mail", "send", MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port))
+        smtp = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
+        out = flask_command(seeded_url, "mail", "send", **smtp)
+        again = flask_command(seeded_url, "mail", "send", **smtp)
     finally:
         controller.stop()
     assert f"sent {queued_before + 3} message(s)" in out

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from eventmgr.access import event_for_slug, roles_required
 from eventmgr.badges import services
@@ -25,8 +26,8 @@ bp = Blueprint("badges", __name__, url_prefix="/manage/events/<slug>/badges")
 def _badge_formats() -> dict:
     """The attendee's own page offers the same formats as the organiser's."""
 
-    def badge_format_choices() -> list[tuple[str, str]]:
-        return [(fmt, str(label)) for fmt, label in services.FORMAT_LABELS.items()]
+    def badge_format_choices() -> list[SelectChoice]:
+        return [SelectChoice(fmt, str(label)) for fmt, label in services.FORMAT_LABELS.items()]
 
     return {"badge_format_choices": badge_format_choices}
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from eventmgr.access import roles_required
 from eventmgr.db import db
@@ -124,7 +125,7 @@ def admin_tables(slug: str):
     event = event_or_404(slug)
     form = TableForm()
     slots = schedule.slots_of(event)
-    form.free_slots.choices = [(s.id, schedule.slot_label(event, s)) for s in slots]
+    form.free_slots.choices = [SelectChoice(s.id, schedule.slot_label(event, s)) for s in slots]
     tables = schedule.tables_of(event)
     if request.method == "GET":
         form.number.data = max((t.number for t in tables), default=0) + 1

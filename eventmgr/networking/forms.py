@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -48,13 +49,13 @@ STAGE_LABELS = {
 class ProfileForm(FlaskForm):
     organisation = StringField(_l("Organisation"))
     role = StringField(_l("Role"))
-    kind = SelectField(_l("I am"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    kind = SelectField(_l("I am"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS])
     pitch = TextAreaField(_l("Short pitch"))
     offers = TextAreaField(_l("What I offer"))
     seeks = TextAreaField(_l("What I look for"))
     interests = CheckboxesField(_l("Interests"), choices=[])
     company_stage = SelectField(
-        _l("Company stage (startups)"), choices=[(s, STAGE_LABELS[s]) for s in STAGES]
+        _l("Company stage (startups)"), choices=[SelectChoice(s, STAGE_LABELS[s]) for s in STAGES]
     )
     investment_focus = StringField(_l("Investment focus (investors)"))
     unavailable_slots = CheckboxesField(_l("Slots I am not available in"), choices=[], coerce=int)
@@ -72,10 +73,11 @@ class ActionForm(FlaskForm):
 
 class FeedbackForm(FlaskForm):
     happened = SelectField(
-        _l("Did the meeting happen?"), choices=[("yes", _l("Yes")), ("no", _l("No"))]
+        _l("Did the meeting happen?"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
     )
     rating = SelectField(
-        _l("Rating"), choices=[("", "–")] + [(str(n), str(n)) for n in range(1, 6)]
+        _l("Rating"), choices=[SelectChoice("", "–")] + [SelectChoice(str(n)) for n in range(1, 6)]
     )
     submit = SubmitField(_l("Save"))
 

@@ -32,7 +32,6 @@ from eventmgr.networking.models import (
 )
 from eventmgr.networking.services import NetworkingError, notify, settings_for, takes_part
 from eventmgr.networking.solver.instance import parse_instance
-from eventmgr.networking.solver.model import solve
 from eventmgr.registration.models import Registration
 
 AUTO_MIN_SCORE = 30
@@ -280,6 +279,10 @@ def run_schedule(event: Event, auto_match: bool = False, time_limit: float = 10.
     """Solve the current instance and store the result as the draft schedule."""
     if not slots_of(event) or not tables_of(event):
         raise NetworkingError({"schedule": _("Add slots and tables first.")}, 409)
+    # OR-Tools (and the pandas it loads) costs every web worker and CLI run ~1 s to import;
+    # only scheduling needs it, so it is imported here, on first use.
+    from eventmgr.networking.solver.model import solve
+
     instance = build_instance(event, auto_match)
     solution = solve(instance, time_limit=time_limit)
     if solution["status"] == "infeasible":

@@ -8,6 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from eventmgr.access import login_required, public, roles_required
 from eventmgr.accounts.services import find_user, get_or_create_user
@@ -112,9 +113,9 @@ def home(slug: str):
 
 def _profile_form(event: Event, profile, data=None) -> ProfileForm:
     form = ProfileForm(obj=profile) if data is None else ProfileForm()
-    form.interests.choices = [(t, t) for t in services.settings_for(event).interest_tags]
+    form.interests.choices = [SelectChoice(t) for t in services.settings_for(event).interest_tags]
     form.unavailable_slots.choices = [
-        (s.id, schedule.slot_label(event, s)) for s in schedule.slots_of(event)
+        SelectChoice(s.id, schedule.slot_label(event, s)) for s in schedule.slots_of(event)
     ]
     return form
 

@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -33,7 +34,9 @@ DELIVERY_LABELS = {Delivery.ON_SITE: _l("On site"), Delivery.DIGITAL: _l("Digita
 
 
 class ItemForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
+    kind = SelectField(
+        _l("Kind"), choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()]
+    )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
     parent_id = SelectField(_l("Session (for talks)"), coerce=int, default=0)
     day = DateField(_l("Day"), validators=[DataRequired()])
@@ -41,7 +44,7 @@ class ItemForm(FlaskForm):
     end = TimeField(_l("Ends"), validators=[DataRequired()])
     room_id = SelectField(_l("Room"), coerce=int, default=0)
     delivery = SelectField(
-        _l("Delivery"), choices=[(k.value, v) for k, v in DELIVERY_LABELS.items()]
+        _l("Delivery"), choices=[SelectChoice(k.value, v) for k, v in DELIVERY_LABELS.items()]
     )
     speakers = SelectMultipleField(_l("Speakers"), coerce=int)
     moderators = SelectMultipleField(_l("Moderators"), coerce=int)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from eventmgr.access import event_for_slug, public, roles_required
 from eventmgr.calendar.views import item_calendar_links
@@ -227,11 +228,14 @@ def _grid(event, day, items: list[ProgrammeItem]) -> dict:
 
 def _item_form(event, item: ProgrammeItem | None) -> ItemForm:
     form = ItemForm(obj=item) if item else ItemForm()
-    form.room_id.choices = [(0, _("No room"))] + [(r.id, r.name) for r in services.rooms_of(event)]
-    form.parent_id.choices = [(0, _("None"))] + [
-        (s.id, f"{event.local(s.starts_at):%H:%M} {s.title}") for s in services.sessions_of(event)
+    form.room_id.choices = [SelectChoice(0, _("No room"))] + [
+        SelectChoice(r.id, r.name) for r in services.rooms_of(event)
     ]
-    people = [(p.id, p.name) for p in services.people_of(event)]
+    form.parent_id.choices = [SelectChoice(0, _("None"))] + [
+        SelectChoice(s.id, f"{event.local(s.starts_at):%H:%M} {s.title}")
+        for s in services.sessions_of(event)
+    ]
+    people = [SelectChoice(p.id, p.name) for p in services.people_of(event)]
     form.speakers.choices = people
     form.moderators.choices = people
     if not form.is_submitted():

@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -17,12 +18,12 @@ from wtforms import (
 
 from eventmgr.registration.models import CATEGORIES, ROLE_MARKERS, STATUSES
 
-MODE_CHOICES = [("on_site", _l("On site")), ("digital", _l("Digital"))]
-LANGUAGE_CHOICES = [("en", "English"), ("nb", "Norsk bokmål")]
+MODE_CHOICES = [SelectChoice("on_site", _l("On site")), SelectChoice("digital", _l("Digital"))]
+LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("nb", "Norsk bokmål")]
 
 
 def _categories():
-    return [(c, c.capitalize()) for c in CATEGORIES]
+    return [SelectChoice(c, c.capitalize()) for c in CATEGORIES]
 
 
 class DetailsForm(FlaskForm):
@@ -51,8 +52,8 @@ class RegisterForm(DetailsForm):
     when_full = RadioField(
         _l("On-site places are taken. Instead:"),
         choices=[
-            ("waitlist", _l("Put me on the waiting list for on site")),
-            ("digital", _l("Give me a digital place")),
+            SelectChoice("waitlist", _l("Put me on the waiting list for on site")),
+            SelectChoice("digital", _l("Give me a digital place")),
         ],
         default="waitlist",
     )
@@ -64,7 +65,7 @@ class OrganiserForm(DetailsForm):
     """The organiser adds or edits someone, including the role marker and mode."""
 
     mode = RadioField(_l("Participation"), choices=MODE_CHOICES, default="on_site")
-    role = SelectField(_l("Role"), choices=[(r, r.capitalize()) for r in ROLE_MARKERS])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, r.capitalize()) for r in ROLE_MARKERS])
 
 
 class ModeForm(FlaskForm):

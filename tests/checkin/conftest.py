@@ -12,6 +12,7 @@ from eventmgr.events.models import Event
 from eventmgr.registration import services
 from eventmgr.registration.models import Registration
 from tests.registration.conftest import person
+from tests.support import add_event
 
 
 @pytest.fixture
@@ -46,14 +47,9 @@ def make_person(app, demo):
 @pytest.fixture
 def other_event(app):
     with app.app_context():
-        event = Event(
-            slug="other-meeting",
-            name="Other meeting",
+        return add_event(
+            "other-meeting",
+            "Other meeting",
             starts_at=datetime(2030, 3, 1, 9, tzinfo=UTC),
             ends_at=datetime(2030, 3, 1, 17, tzinfo=UTC),
-            timezone="Europe/Oslo",
-            published=True,
-        )
-        db.session.add(event)
-        db.session.commit()
-        return event.slug
+        ).slug

@@ -4,21 +4,18 @@ processes: exactly one acceptance per badge, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from eventmgr import create_app
 from eventmgr.accounts.services import get_or_create_user, grant_role, issue_api_token
 from eventmgr.checkin.models import Checkin, Scan
 from eventmgr.db import db
-from eventmgr.events.models import Event
 from eventmgr.registration import services
 from tests.registration.conftest import person
-from tests.servers import start_gunicorn
-from tests.support import need_postgres, postgres_database
+from tests.servers import migrated_app, scratch_database, serving
+from tests.support import add_event
 
 DOORS = 4
 BADGES = 10
@@ -26,16 +23,7 @@ BADGES = 10
 
 def _prepare(app) -> tuple[str, str, list[str]]:
     with app.app_context():
-        event = Event(
-            slug="four-doors",
-            name="Four doors",
-            starts_at=datetime(2030, 1, 26, 9, tzinfo=UTC),
-            ends_at=datetime(2030, 1, 26, 17, tzinfo=UTC),
-            timezone="Europe/Oslo",
-            published=True,
-        )
-        db.session.add(event)
-        db.session.commit()
+        event = add_event("four-doors", "Four doors")
         codes = [services.register(event, person(i)).registration.badge_code for i in range(BADGES)]
         user = get_or_create_user("door-4@example.org", "Door", "door-password-4")
         grant_role(user, "door_staff", event.id)
@@ -74,14 +62,11 @@ def _fire(base: str, slug: str, token: str, codes: list[str]) -> list[list[dict]
     return rounds
 
 
-def _run(app, url: str, tmp_path) -> None:
+def _run(url: str, tmp_path) -> None:
+    app = migrated_app(url, tmp_path)
     slug, token, codes = _prepare(app)
-    process, base = start_gunicorn(url, 4, tmp_path / "gunicorn.log")
-    try:
+    with serving(url, 4, tmp_path / "gunicorn.log") as (_, base):
         rounds = _fire(base, slug, token, codes)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
     for answers in rounds:
         assert all(code == 200 for code, _ in answers), answers
         outcomes = sorted((a["status"], a["reason"] or "") for _, a in answers)
@@ -92,29 +77,10 @@ def _run(app, url: str, tmp_path) -> None:
         db.engine.dispose()
 
 
-def _app(url: str, tmp_path):
-    from flask_migrate import upgrade
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "x",
-            "MAIL_SERVER": "",
-        }
-    )
-    with app.app_context():
-        upgrade()
-    return app
-
-
 def test_four_doors_one_acceptance_on_sqlite(tmp_path):
-    url = f"sqlite:///{tmp_path / 'doors.sqlite3'}"
-    _run(_app(url, tmp_path), url, tmp_path)
+    _run(scratch_database("sqlite", tmp_path, "doors"), tmp_path)
 
 
 @pytest.mark.postgres
 def test_four_doors_one_acceptance_on_postgresql(tmp_path):
-    url = postgres_database(need_postgres(), "test_checkin_doors")
-    _run(_app(url, tmp_path), url, tmp_path)
+    _run(scratch_database("postgresql", tmp_path, "test_checkin_doors"), tmp_path)

@@ -9,21 +9,17 @@ import signal
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
-import pytest
 import requests
 from sqlalchemy import select
 
-from eventmgr import create_app
 from eventmgr.accounts.services import get_or_create_user, grant_role, issue_api_token
 from eventmgr.checkin.models import Checkin, Scan
 from eventmgr.db import db
-from eventmgr.events.models import Event
 from eventmgr.registration import services
 from tests.registration.conftest import person
-from tests.servers import start_gunicorn, stop, wait_for_workers, workers
-from tests.support import need_postgres, postgres_database
+from tests.servers import migrated_app, serving, wait_for_workers, workers
+from tests.support import add_event
 
 BADGES = 40
 KILL_AFTER = 30
@@ -31,39 +27,11 @@ MORE_PLACES = 10  # free on-site places while the doors scan
 NEWCOMERS = 30
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'doors.sqlite3'}"
-    return postgres_database(need_postgres(), "scale_checkin_processes")
-
-
 def _prepare(url: str, tmp_path):
     """The schema, an event with BADGES confirmed registrations and a door token."""
-    from flask_migrate import upgrade
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "x",
-            "MAIL_SERVER": "",
-        }
-    )
+    app = migrated_app(url, tmp_path)
     with app.app_context():
-        upgrade()
-        event = Event(
-            slug="doors",
-            name="Doors",
-            starts_at=datetime(2030, 1, 26, 9, tzinfo=UTC),
-            ends_at=datetime(2030, 1, 26, 17, tzinfo=UTC),
-            timezone="Europe/Oslo",
-            onsite_capacity=BADGES + MORE_PLACES,
-            published=True,
-        )
-        db.session.add(event)
-        db.session.commit()
+        event = add_event("doors", "Doors", onsite_capacity=BADGES + MORE_PLACES)
         codes = {
             (r := services.register(event, person(i)).registration).badge_code: r.id
             for i in range(BADGES)
@@ -103,17 +71,10 @@ def _each_checkin_has_its_scan(checkins: list[Checkin], scans: list[Scan]) -> No
     ), "accepted scans and check-ins disagree"
 
 
-def test_two_instances_accept_each_badge_once_while_registering(database_url, tmp_path):
+def test_two_instances_accept_each_badge_once_while_registering(scratch_url, tmp_path):
     """Scans and late registrations through both instances at once: each badge accepted
     once, every scan stored, and the capacity holds exactly."""
-    app, token, codes = _prepare(database_url, tmp_path)
-    first, first_base = start_gunicorn(database_url, 2, tmp_path / "first.log")
-    try:
-        second, second_base = start_gunicorn(database_url, 2, tmp_path / "second.log")
-    except Exception:
-        stop(first)
-        raise
-    bases = (first_base, second_base)
+    app, token, codes = _prepare(scratch_url, tmp_path)
     # both sides of a badge adjacent, each instance first for every other badge
     jobs = [(code, side) for n, code in enumerate(codes) for side in ((0, 1), (1, 0))[n % 2]]
     barriers = {code: threading.Barrier(2) for code in codes}
@@ -128,13 +89,15 @@ def test_two_instances_accept_each_badge_once_while_registering(database_url, tm
         url = f"{bases[i % 2]}/api/v1/events/doors/registrations"
         return requests.post(url, json=person(1000 + i), timeout=60)
 
-    try:
+    with (
+        serving(scratch_url, 2, tmp_path / "first.log") as (_, first),
+        serving(scratch_url, 2, tmp_path / "second.log") as (_, second),
+    ):
+        bases = (first, second)
         with ThreadPoolExecutor(max_workers=8) as pool, ThreadPoolExecutor(4) as desk:
             registered = desk.map(register, range(NEWCOMERS))
             answers = list(pool.map(one, jobs))
             registered = list(registered)
-    finally:
-        stop(first, second)
     assert [r.status_code for r in registered] == [201] * NEWCOMERS, [r.text for r in registered]
     statuses = Counter(r.json()["status"] for r in registered)
     assert statuses == {"confirmed": MORE_PLACES, "waitlisted": NEWCOMERS - MORE_PLACES}
@@ -149,9 +112,8 @@ def test_two_instances_accept_each_badge_once_while_registering(database_url, tm
     _each_checkin_has_its_scan(checkins, scans)
 
 
-def test_kill_a_worker_during_a_checkin_burst(database_url, tmp_path):
-    app, token, codes = _prepare(database_url, tmp_path)
-    process, base = start_gunicorn(database_url, 2, tmp_path / "gunicorn.log")
+def test_kill_a_worker_during_a_checkin_burst(scratch_url, tmp_path):
+    app, token, codes = _prepare(scratch_url, tmp_path)
     scans = [(code, n) for n in (0, 1) for code in codes]  # every badge twice, at two doors
     answered = threading.Semaphore(0)
     killed: list[int] = []
@@ -173,7 +135,7 @@ def test_kill_a_worker_during_a_checkin_burst(database_url, tmp_path):
         os.kill(victim, signal.SIGKILL)
         killed.append(victim)
 
-    try:
+    with serving(scratch_url, 2, tmp_path / "gunicorn.log") as (process, base):
         thread = threading.Thread(target=killer)
         thread.start()
         with ThreadPoolExecutor(max_workers=8) as pool:
@@ -187,8 +149,6 @@ def test_kill_a_worker_during_a_checkin_burst(database_url, tmp_path):
             for job, outcome in results
             if outcome is None
         }
-    finally:
-        stop(process)
     others = [outcome[0] for _, outcome in results if outcome and outcome[0] != 200]
     assert set(others) <= {503}, others  # no 500: a dead worker is no server error
     assert all(r.status_code == 200 for r in retried.values()), [r.text for r in retried.values()]

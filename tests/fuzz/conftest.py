@@ -8,12 +8,15 @@ health check; each property only asserts what holds however many examples ran be
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from eventmgr.db import db
+from tests.support import add_event
 
 FUZZ = settings(
     max_examples=40,
@@ -67,19 +70,10 @@ def bearer(app, demo):
 @pytest.fixture
 def bare_event(app) -> int:
     """A published event with nothing in it (cheaper than the demo) for the parsers alone."""
-    from datetime import UTC, datetime
-
-    from eventmgr.events.models import Event
-
     with app.app_context():
-        event = Event(
-            slug="fuzz-meeting",
-            name="Fuzz meeting",
+        return add_event(
+            "fuzz-meeting",
+            "Fuzz meeting",
             starts_at=datetime(2023, 1, 26, 8, tzinfo=UTC),
             ends_at=datetime(2023, 1, 26, 18, tzinfo=UTC),
-            timezone="Europe/Oslo",
-            published=True,
-        )
-        db.session.add(event)
-        db.session.commit()
-        return event.id
+        ).id

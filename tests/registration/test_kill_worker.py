@@ -8,17 +8,12 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
-import pytest
 import requests
 from sqlalchemy import func, select
 
-from eventmgr import create_app
 from eventmgr.db import db
-from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
 from eventmgr.registration.models import (
     CONFIRMED,
@@ -28,19 +23,12 @@ from eventmgr.registration.models import (
     RegistrationHistory,
 )
 from tests.registration.conftest import person
-from tests.servers import start_gunicorn, workers
-from tests.support import need_postgres, postgres_database
+from tests.servers import migrated_app, serving, wait_for_workers, workers
+from tests.support import add_event
 
 CAPACITY = 40
 CALLS = 160
 KILL_AFTER = 50
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url_for_kill(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'kill.sqlite3'}"
-    return postgres_database(need_postgres(), "hardening_kill")
 
 
 def _surge(base: str, slug: str, master: int) -> tuple[list[dict], list[int], int]:
@@ -78,47 +66,18 @@ def _surge(base: str, slug: str, master: int) -> tuple[list[dict], list[int], in
     return created, others, killed[0]
 
 
-def test_kill_a_worker_during_a_registration_surge(database_url_for_kill, tmp_path):
-    from flask_migrate import upgrade
-
-    url = database_url_for_kill
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "x",
-            "MAIL_SERVER": "",
-        }
-    )
+def test_kill_a_worker_during_a_registration_surge(scratch_url, tmp_path):
+    app = migrated_app(scratch_url, tmp_path)
     with app.app_context():
-        upgrade()
-        event = Event(
-            slug="surge",
-            name="Surge",
-            starts_at=datetime(2030, 1, 26, 9, tzinfo=UTC),
-            ends_at=datetime(2030, 1, 26, 17, tzinfo=UTC),
-            timezone="Europe/Oslo",
-            onsite_capacity=CAPACITY,
-            published=True,
-        )
-        db.session.add(event)
-        db.session.commit()
-        event_id = event.id
-    process, base = start_gunicorn(url, 2, tmp_path / "gunicorn.log")
-    try:
+        event_id = add_event("surge", "Surge", onsite_capacity=CAPACITY).id
+    with serving(scratch_url, 2, tmp_path / "gunicorn.log") as (process, base):
         created, others, victim = _surge(base, "surge", process.pid)
-        deadline = time.monotonic() + 60
-        while len(workers(process.pid)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert victim not in workers(process.pid) and len(workers(process.pid)) == 2
+        alive = wait_for_workers(process.pid, 2)
+        assert victim not in alive and len(alive) == 2
         after = requests.post(
             f"{base}/api/v1/events/surge/registrations", json=person(9999), timeout=60
         )
         assert after.status_code == 201, after.text  # the surge goes on after the restart
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     assert set(others) <= {503}, others  # no 500: a dead worker is no server error
     assert len(created) > KILL_AFTER
     with app.app_context():

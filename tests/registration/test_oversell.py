@@ -4,20 +4,18 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from eventmgr import create_app
 from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.registration import services
 from eventmgr.registration.models import CONFIRMED, WAITLISTED, Registration
 from tests.registration.conftest import person
-from tests.servers import start_gunicorn
-from tests.support import need_postgres, postgres_database
+from tests.servers import migrated_app, scratch_database, serving
+from tests.support import add_event
 
 SEATS_LEFT = 10
 ALREADY = 20
@@ -27,17 +25,7 @@ CALLERS = 50
 def _prepare(app) -> str:
     """An event with 30 on-site seats of which 20 are taken."""
     with app.app_context():
-        event = Event(
-            slug="last-seats",
-            name="Last seats",
-            starts_at=datetime(2030, 1, 26, 9, tzinfo=UTC),
-            ends_at=datetime(2030, 1, 26, 17, tzinfo=UTC),
-            timezone="Europe/Oslo",
-            onsite_capacity=ALREADY + SEATS_LEFT,
-            published=True,
-        )
-        db.session.add(event)
-        db.session.commit()
+        event = add_event("last-seats", "Last seats", onsite_capacity=ALREADY + SEATS_LEFT)
         for i in range(ALREADY):
             services.register(event, person(1000 + i))
         return event.slug
@@ -71,53 +59,22 @@ def _check(app, slug: str, responses: list[requests.Response]) -> None:
     assert by_status == {CONFIRMED: ALREADY + SEATS_LEFT, WAITLISTED: CALLERS - SEATS_LEFT}
 
 
-def _run(app, database_url: str, tmp_path) -> None:
+def _run(url: str, tmp_path) -> None:
+    app = migrated_app(url, tmp_path)
     slug = _prepare(app)
-    process, base = start_gunicorn(database_url, 4, tmp_path / "gunicorn.log")
-    try:
+    with serving(url, 4, tmp_path / "gunicorn.log") as (_, base):
         responses = _fire(base, slug)
+    try:
+        _check(app, slug, responses)
     finally:
-        process.terminate()
-        process.wait(timeout=20)
-    _check(app, slug, responses)
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_never_oversell_on_sqlite(tmp_path):
-    from flask_migrate import upgrade
-
-    url = f"sqlite:///{tmp_path / 'oversell.sqlite3'}"
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "x",
-            "MAIL_SERVER": "",
-        }
-    )
-    with app.app_context():
-        upgrade()
-    _run(app, url, tmp_path)
+    _run(scratch_database("sqlite", tmp_path, "oversell"), tmp_path)
 
 
 @pytest.mark.postgres
 def test_never_oversell_on_postgresql(tmp_path):
-    from flask_migrate import upgrade
-
-    url = postgres_database(need_postgres(), "test_registration_oversell")
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "x",
-            "MAIL_SERVER": "",
-        }
-    )
-    with app.app_context():
-        upgrade()
-    try:
-        _run(app, url, tmp_path)
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+    _run(scratch_database("postgresql", tmp_path, "test_registration_oversell"), tmp_path)

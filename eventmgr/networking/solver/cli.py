@@ -14,7 +14,6 @@ from typing import BinaryIO
 import click
 
 from .instance import InstanceError, parse_instance
-from .model import solve
 
 
 @click.command("solve")
@@ -39,6 +38,8 @@ def solve_command(instance: BinaryIO, time_limit: float, workers: int) -> None:
         parsed = parse_instance(instance.read())
     except InstanceError as exc:
         raise click.ClickException(str(exc)) from exc
+    from .model import solve  # OR-Tools loads on use: `flask` itself starts without it
+
     solution = solve(parsed, time_limit=time_limit, workers=workers)
     click.echo(json.dumps(solution, indent=2))
 
