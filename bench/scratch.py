@@ -58,7 +58,7 @@ def gunicorn(
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers)]
-            + ["-b", f"127.0.0.1:{port}", "app:app"],
+            + ["-b", f"127.0.0.1:{port}", "--no-control-socket", "app:app"],
             cwd=ROOT,
             env=env,
             stdout=log,

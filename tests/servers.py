@@ -19,6 +19,9 @@ from eventmgr import ROOT, create_app
 from tests.support import free_port, need_postgres, postgres_database
 
 KINDS = ("sqlite", "postgresql")
+# gunicorn 25.1+ opens a control socket at one path per user; the tests run several servers at
+# once, each must keep its own process tree to itself.
+GUNICORN_ARGS = ("--no-control-socket",)
 
 
 def scratch_database(kind: str, workdir: Path, name: str, template: str = "") -> str:
@@ -109,7 +112,7 @@ def start_gunicorn(
     )
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "app:app"],
+        [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", *GUNICORN_ARGS, "app:app"],
         cwd=ROOT,
         env=env,
         stdout=log.open("wb"),
