@@ -51,6 +51,10 @@
   var device = load(KEY.device, null);
   if (!device) { device = "dev-" + randomId().slice(0, 8); save(KEY.device, device); }
   el("device-id").textContent = T.device.replace("{id}", device);
+  // A door name typed (or sent with ?door=, by a form posted before this script ran, or a
+  // bookmark per door) before the page was ready is kept, not overwritten by the stored one.
+  var early = doorInput.value.trim() || new URLSearchParams(location.search).get("door") || "";
+  if (early.trim()) { save(KEY.door, early.trim().slice(0, 80)); }
   doorInput.value = load(KEY.door, "");
 
   el("door-form").addEventListener("submit", function (ev) {

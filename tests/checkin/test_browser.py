@@ -110,6 +110,22 @@ def test_the_camera_reads_a_badge_green_then_amber(camera_page, demo, make_perso
 
 
 @pytest.mark.browser
+def test_a_door_named_in_the_link_is_kept(page, app, demo, make_person):
+    """A bookmark per door (?door=...), and a name typed before the page's script ran, are
+    not overwritten by the (empty) stored name."""
+    someone = make_person()
+    _log_in(page, demo)
+    page.goto(f"/door/{demo['slug']}?door=Side%20door")
+    expect(page.get_by_label("Door name")).to_have_value("Side door")
+    code_input = page.get_by_label("Badge code")
+    code_input.fill(someone["code"])
+    code_input.press("Enter")
+    expect(_result(page, "accepted")).to_have_class("door-result result-green")
+    with app.app_context():
+        assert db.session.scalars(select(Checkin.door)).all() == ["Side door"]
+
+
+@pytest.mark.browser
 def test_a_handheld_scanner_types_the_code_and_enter(page, app, demo, make_person):
     someone = make_person()
     cancelled = make_person(status="cancelled")
