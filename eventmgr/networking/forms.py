@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -125,9 +123,3 @@ class MemberForm(FlaskForm):
     company = StringField(_l("Company"))
     role = StringField(_l("Role"))
     submit = SubmitField(_l("Add the member"))
-
-
-class MemberImportForm(FlaskForm):
-    file = FileField(_l("CSV file (UTF-8)"))
-    content = HiddenField()
-    submit = SubmitField(_l("Check the file"))

@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from eventmgr.access import login_required, public, roles_required
 from eventmgr.accounts.services import find_user, get_or_create_user
+from eventmgr.core.forms import CsvImportForm
 from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.events.services import events_with_role
@@ -28,7 +29,6 @@ from eventmgr.networking.forms import (
     ActionForm,
     FeedbackForm,
     MemberForm,
-    MemberImportForm,
     ProfileForm,
     RequestForm,
 )
@@ -381,14 +381,10 @@ def delegation(slug: str, delegation_id: int):
 @roles_required(Role.DELEGATION_LEAD, Role.ORGANISER)
 def delegation_import(slug: str, delegation_id: int):
     event, found = _delegation(slug, delegation_id)
-    form = MemberImportForm()
+    form = CsvImportForm()
     check = None
-    raw = b""
-    if form.validate_on_submit():
-        raw = form.file.data.read() if form.file.data else (form.content.data or "").encode()
-    if raw:
+    if raw := form.posted_csv():
         check = delegation_services.check_members_csv(event, raw)
-        form.content.data = raw.decode("utf-8-sig", errors="replace")
         if check.clean and request.form.get("commit") == "1":
             for row in check.rows:
                 try:

@@ -21,10 +21,11 @@ from sqlalchemy import select
 
 from eventmgr.access import event_for_slug, roles_required
 from eventmgr.core.csvfile import csv_response
+from eventmgr.core.forms import CsvImportForm
 from eventmgr.db import db
 from eventmgr.jobs.services import enqueue
 from eventmgr.registration import csvio, documents, queries, services
-from eventmgr.registration.forms import ActionForm, ImportForm, OrganiserForm
+from eventmgr.registration.forms import ActionForm, OrganiserForm
 from eventmgr.registration.jobs import IMPORT
 from eventmgr.registration.models import CATEGORIES, MODES, STATUSES, Registration
 from eventmgr.roles import Role
@@ -239,14 +240,10 @@ def export(slug: str):
 @roles_required(Role.ORGANISER)
 def import_csv(slug: str):
     event = _event(slug)
-    form = ImportForm()
+    form = CsvImportForm()
     check = None
-    raw = b""
-    if form.validate_on_submit():
-        raw = form.file.data.read() if form.file.data else (form.content.data or "").encode()
-    if raw:
+    if raw := form.posted_csv():
         check = csvio.check_import(event, raw)
-        form.content.data = raw.decode("utf-8-sig", errors="replace")
         if check.clean and request.form.get("commit") == "1":
             job = enqueue(
                 IMPORT,

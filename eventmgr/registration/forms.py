@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -81,12 +79,6 @@ class ConfirmForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that posts (cancel, promote, resend): CSRF only."""
-
-
-class ImportForm(FlaskForm):
-    file = FileField(_l("CSV file (UTF-8)"))
-    content = HiddenField()
-    submit = SubmitField(_l("Check the file"))
 
 
 STATUS_CHOICES = STATUSES
