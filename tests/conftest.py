@@ -24,6 +24,7 @@ from tests.support import (
     REQUIRE_BROWSER,
     free_port,
     reset_postgres_schema,
+    smtp_server,
     unavailable,
 )
 
@@ -189,24 +190,10 @@ def live_server(live_app) -> Iterator[str]:
 @pytest.fixture
 def smtp(app, live_app) -> Iterator[list]:
     """A real SMTP server (aiosmtpd) that both apps send to; yields the received messages."""
-    from email import message_from_bytes, policy
-
-    from aiosmtpd.controller import Controller
-
-    received: list = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            received.append(message_from_bytes(envelope.content, policy=policy.default))
-            return "250 OK"
-
-    port = free_port()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    for application in (app, live_app):
-        application.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield received
-    controller.stop()
+    with smtp_server() as (port, received):
+        for application in (app, live_app):
+            application.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        yield received
     for application in (app, live_app):
         application.config.update(MAIL_SERVER="")
 

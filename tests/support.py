@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -101,3 +103,36 @@ def pdf_qr_codes(pdf: bytes, dpi: int = 150) -> list[list[str]]:
         found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
         pages.append(sorted(b.text for b in found))
     return pages
+
+
+def log_in(page, email: str, password: str) -> None:
+    """Sign in through the login form, as a person does; back once the dashboard shows."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/dashboard")
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[int, list]]:
+    """A real SMTP server (aiosmtpd) on a free port: yields the port and the list that every
+    received message (an email.message.EmailMessage) is appended to."""
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    received: list = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, received
+    finally:
+        controller.stop()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.support import log_in
+
 MENUS = {
     "admin": {"manage", "door", "delegation", "users", "outbox", "audit", "dashboard", "account"},
     "organiser": {"manage", "dashboard", "account"},
@@ -14,19 +16,11 @@ MENUS = {
 }
 
 
-def _log_in(page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard")
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("role", list(MENUS))
 def test_each_role_sees_its_menu(page, demo, role):
     email, password = demo["logins"][role]
-    _log_in(page, email, password)
+    log_in(page, email, password)
     keys = set(page.locator("#menu a[data-nav]").evaluate_all("els => els.map(e => e.dataset.nav)"))
     assert keys == MENUS[role]
     first_target = page.locator("#menu a[data-nav]").first

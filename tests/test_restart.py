@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import requests
 from sqlalchemy import func, select, update
@@ -25,7 +24,7 @@ from eventmgr.registration.jobs import IMPORT
 from eventmgr.registration.models import CONFIRMED, ON_SITE, Registration
 from tests.registration.conftest import person
 from tests.servers import flask_command, flask_env, serving
-from tests.support import free_port
+from tests.support import smtp_server
 
 ROWS = 400
 
@@ -137,8 +136,6 @@ def test_a_csv_import_killed_midway_is_finished_without_doubles(seeded_url, tmp_
 
 
 def test_mail_queued_by_a_dead_web_process_is_delivered(seeded_url, tmp_path):
-    from aiosmtpd.controller import Controller
-
     app, _ = _demo(seeded_url, tmp_path)
     with app.app_context():
         slug = db.session.scalar(select(Event.slug))
@@ -152,22 +149,10 @@ def test_mail_queued_by_a_dead_web_process_is_delivered(seeded_url, tmp_path):
             )
             assert answer.status_code == 201, answer.text
     # gunicorn is gone; no SMTP server was configured: the mail waits in the outbox
-    received: list = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            received.append(message_from_bytes(envelope.content, policy=policy.default))
-            return "250 OK"
-
-    port = free_port()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server() as (port, received):
         smtp = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
         out = flask_command(seeded_url, "mail", "send", **smtp)
         again = flask_command(seeded_url, "mail", "send", **smtp)
-    finally:
-        controller.stop()
     assert f"sent {queued_before + 3} message(s)" in out
     assert "sent 0 message(s)" in again  # delivered once
     recipients = [m["To"] for m in received]

@@ -13,15 +13,7 @@ from sqlalchemy import select
 from eventmgr.db import db, utcnow
 from eventmgr.jobs.models import Job
 from tests.badges.conftest import ON_SITE, backdate, page_sizes, register, scanned_codes
-
-
-def _log_in(page, demo, role: str = "organiser") -> None:
-    email, password = demo["logins"][role]
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard")
+from tests.support import log_in
 
 
 def _download(page) -> bytes:
@@ -33,7 +25,7 @@ def _download(page) -> bytes:
 
 @pytest.mark.browser
 def test_organiser_exports_a_sheet_then_only_the_new_ones(page, app, demo, people, tmp_path):
-    _log_in(page, demo)
+    log_in(page, *demo["logins"]["organiser"])
     page.goto(f"/manage/events/{people.slug}/registrations")
     page.locator("#badges-link").click()
     expect(page.locator("#badge-counts")).to_contain_text("10 confirmed on-site")

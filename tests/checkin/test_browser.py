@@ -14,7 +14,7 @@ from eventmgr.checkin import services as checkin
 from eventmgr.checkin.models import Checkin, Scan
 from eventmgr.db import db
 from eventmgr.events.models import Event
-from tests.support import BROWSER_ARGS, CHROMIUM
+from tests.support import BROWSER_ARGS, CHROMIUM, log_in
 
 WIDTH, HEIGHT = 640, 480
 
@@ -67,15 +67,6 @@ def camera_page(playwright, live_server, tmp_path):
         browser.close()
 
 
-def _log_in(page, demo, role: str = "door_staff") -> None:
-    email, password = demo["logins"][role]
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard")
-
-
 def _open_scanner(page, demo, door: str = "Main entrance") -> None:
     page.goto("/door")
     page.get_by_role("link", name="Cancer Crosslinks").first.click()
@@ -96,7 +87,7 @@ def _result(page, status: str, reason: str = ""):
 def test_the_camera_reads_a_badge_green_then_amber(camera_page, demo, make_person):
     someone = make_person(organisation="Radiumhospitalet")
     page = camera_page(someone["code"])
-    _log_in(page, demo)
+    log_in(page, *demo["logins"]["door_staff"])
     _open_scanner(page, demo)
     page.get_by_role("button", name="Start camera").click()
     result = _result(page, "accepted")
@@ -114,7 +105,7 @@ def test_a_door_named_in_the_link_is_kept(page, app, demo, make_person):
     """A bookmark per door (?door=...), and a name typed before the page's script ran, are
     not overwritten by the (empty) stored name."""
     someone = make_person()
-    _log_in(page, demo)
+    log_in(page, *demo["logins"]["door_staff"])
     page.goto(f"/door/{demo['slug']}?door=Side%20door")
     expect(page.get_by_label("Door name")).to_have_value("Side door")
     code_input = page.get_by_label("Badge code")
@@ -129,7 +120,7 @@ def test_a_door_named_in_the_link_is_kept(page, app, demo, make_person):
 def test_a_handheld_scanner_types_the_code_and_enter(page, app, demo, make_person):
     someone = make_person()
     cancelled = make_person(status="cancelled")
-    _log_in(page, demo)
+    log_in(page, *demo["logins"]["door_staff"])
     _open_scanner(page, demo, door="North door")
     code_input = page.get_by_label("Badge code")
     code_input.press_sequentially(someone["code"].lower())
@@ -159,7 +150,7 @@ def test_a_handheld_scanner_types_the_code_and_enter(page, app, demo, make_perso
 def test_offline_scans_are_decided_locally_queued_and_uploaded(page, app, demo, make_person):
     first, second = make_person(), make_person(mode="digital")
     already = make_person()
-    _log_in(page, demo)
+    log_in(page, *demo["logins"]["door_staff"])
     _open_scanner(page, demo, door="Offline door")
     # someone else lets `already` in at another door while this page is online
     with app.app_context():
@@ -203,7 +194,7 @@ def test_offline_scans_are_decided_locally_queued_and_uploaded(page, app, demo, 
 @pytest.mark.browser
 def test_search_by_name_and_check_in_by_hand(page, demo, make_person):
     someone = make_person(name="Ingrid Bjørnstad")
-    _log_in(page, demo)
+    log_in(page, *demo["logins"]["door_staff"])
     _open_scanner(page, demo, door="Desk")
     page.get_by_label("Name, email or organisation").fill("bjørn")
     page.get_by_role("button", name="Search").click()
@@ -226,7 +217,7 @@ def test_the_live_page_shows_the_figures(page, app, demo, make_person, login):
         event_id = db.session.scalar(select(Event.id).where(Event.slug == demo["slug"]))
         checkin.scan(event_id, inside["code"], door="Main")
         checkin.scan(event_id, "garbage", door="Main")
-    _log_in(page, demo, "organiser")
+    log_in(page, *demo["logins"]["organiser"])
     page.goto(f"/manage/events/{demo['slug']}/checkin")
     expect(page.locator("#checked-in")).to_have_text("1")
     expect(page.locator("#expected")).to_have_text("2")

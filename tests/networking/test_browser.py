@@ -11,14 +11,7 @@ import pytest
 
 from eventmgr.db import db
 from tests.networking.conftest import PASSWORD, outbox
-
-
-def _log_in(tab, email: str, password: str) -> None:
-    tab.goto("/login")
-    tab.get_by_label("Email").fill(email)
-    tab.get_by_label("Password").fill(password)
-    tab.get_by_role("button", name="Log in").click()
-    tab.locator('[data-nav="logout"]').wait_for()
+from tests.support import log_in
 
 
 @pytest.fixture
@@ -93,7 +86,7 @@ def test_member_requests_investor_accepts_organiser_publishes_both_see_it(
     other = browser.new_context(base_url=live_server, locale="en-GB")
     tab = other.new_page()
     tab.set_default_timeout(10_000)
-    _log_in(tab, investor.email, PASSWORD)
+    log_in(tab, investor.email, PASSWORD)
     tab.goto(f"/events/{slug}/networking")
     row = tab.locator('.request[data-direction="in"]')
     assert "Sortina would like to meet you." in row.inner_text()
@@ -104,7 +97,7 @@ def test_member_requests_investor_accepts_organiser_publishes_both_see_it(
     boss = browser.new_context(base_url=live_server, locale="en-GB")
     org = boss.new_page()
     org.set_default_timeout(20_000)
-    _log_in(org, *demo["logins"]["organiser"])
+    log_in(org, *demo["logins"]["organiser"])
     org.locator('[data-nav="manage"]').click()
     org.locator('[data-manage="networking"]').click()
     org.get_by_role("link", name="Slots").click()

@@ -9,14 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.programme.conftest import SLUG
-
-
-def _log_in(page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard")
+from tests.support import log_in
 
 
 def _fill_item(page, title: str, start: str, end: str, **choices) -> None:
@@ -30,7 +23,7 @@ def _fill_item(page, title: str, start: str, end: str, **choices) -> None:
 
 @pytest.mark.browser
 def test_programme_lead_builds_and_publishes_a_session(page, browser, live_server, demo, symposium):
-    _log_in(page, *demo["logins"]["organiser"])
+    log_in(page, *demo["logins"]["organiser"])
     page.goto("/manage/events")
     page.locator(f"a[href='/manage/events/{SLUG}/programme']").click()
     page.wait_for_url(f"**/manage/events/{SLUG}/programme")

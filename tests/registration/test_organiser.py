@@ -16,15 +16,7 @@ from eventmgr.events.models import Event
 from eventmgr.registration import csvio, services
 from eventmgr.registration.models import Registration
 from tests.registration.conftest import PERSON, person
-
-
-def _log_in(page, demo, role: str = "organiser") -> None:
-    email, password = demo["logins"][role]
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard")
+from tests.support import log_in
 
 
 def _register(live_server, demo, body) -> dict:
@@ -39,7 +31,7 @@ def test_organiser_filters_promotes_and_sees_history(page, demo, live_server, se
     set_capacity(1)
     for i in range(3):
         _register(live_server, demo, person(i, category="researcher" if i else "industry"))
-    _log_in(page, demo)
+    log_in(page, *demo["logins"]["organiser"])
     page.goto("/manage/events")
     page.locator(f"[data-registrations={demo['slug']}]").click()
     counts = page.locator("#registration-counts tr[data-mode=on_site]")
@@ -86,7 +78,7 @@ def test_csv_import_lists_every_bad_row_and_imports_nothing_until_clean(
         "Twice,ase@example.org,student,hybrid,\n",
         encoding="utf-8",
     )
-    _log_in(page, demo)
+    log_in(page, *demo["logins"]["organiser"])
     page.goto(f"/manage/events/{demo['slug']}/registrations/import")
     page.get_by_label("CSV file (UTF-8)").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
