@@ -2,8 +2,9 @@
 the registration domain knowing about networking.
 
 When `anonymised_at` is set, the profile, the person's blocks (made and received) and their
-delegation membership go, and the messages the person wrote are blanked. Requests and
-meetings stay, so the organiser's counts add up; they name no one on the erased side.
+delegation membership go, and the messages the person wrote are blanked. Requests stay, so
+the organiser's counts add up, and name no one on the erased side; an erasure also cancels the
+registration, which withdraws the requests and meetings (networking/cancellation.py).
 """
 
 from __future__ import annotations
