@@ -22,7 +22,7 @@ from eventmgr.networking.models import (
     MeetingRequest,
     Profile,
 )
-from eventmgr.networking.schedule import MyMeeting, meetings_of
+from eventmgr.networking.schedule import MyMeeting, local_iso, meetings_of
 from eventmgr.registration.models import Registration
 from eventmgr.registration.personal_data import personal_data_section
 
@@ -89,8 +89,8 @@ def _meeting(event: Event, mine: MyMeeting) -> dict[str, Any]:
     slot = mine.slot
     return {
         "with": _party(mine.other),
-        "starts_at": event.local(slot.starts_at).isoformat(),
-        "ends_at": event.local(slot.ends_at).isoformat(),
+        "starts_at": local_iso(event, slot.starts_at),
+        "ends_at": local_iso(event, slot.ends_at),
         "timezone": event.timezone,
         "starts_at_utc": _iso(slot.starts_at),
         "ends_at_utc": _iso(slot.ends_at),
