@@ -41,10 +41,11 @@ from sqlalchemy import func, insert, select  # noqa: E402
 from eventmgr import create_app  # noqa: E402
 from eventmgr.accounts.services import get_or_create_user, grant_role, issue_api_token  # noqa: E402
 from eventmgr.checkin.models import Checkin  # noqa: E402
+from eventmgr.core.tokens import hash_secret  # noqa: E402
 from eventmgr.db import db, utcnow  # noqa: E402
 from eventmgr.events.models import Event  # noqa: E402
 from eventmgr.registration.models import Registration  # noqa: E402
-from eventmgr.registration.services import hash_token, new_badge_code, new_token  # noqa: E402
+from eventmgr.registration.services import new_badge_code, new_token  # noqa: E402
 
 SLUG = "door-rush"
 ROUNDS = 10
@@ -80,7 +81,7 @@ def _prepare(url: str, workdir: Path, people: int) -> tuple[object, str, list[st
                 "category": "oncologist",
                 "mode": "on_site",
                 "status": "confirmed",
-                "token_hash": hash_token(new_token()),
+                "token_hash": hash_secret(new_token()),
                 "badge_code": new_badge_code(),
                 "created_at": now,
                 "queued_at": now,

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventmgr import audit
 from eventmgr.accounts.models import ApiToken, RoleAssignment, User
+from eventmgr.core.tokens import hash_secret
 from eventmgr.db import db
 from eventmgr.roles import EVENT_ROLES, Role
 
@@ -92,21 +93,17 @@ def grant_role(user: User, role: str, event_id: int | None = None) -> RoleAssign
     return assignment
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_api_token(user: User) -> str:
     """A new bearer token for the user; the plain token is shown once, only its hash is kept."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=_hash_token(token)))
+    db.session.add(ApiToken(user=user, token_hash=hash_secret(token)))
     return token
 
 
 def user_for_token(token: str) -> User | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(token)))
     if api_token is None or not api_token.user.active:
         return None
     return api_token.user

@@ -12,7 +12,7 @@ from sqlalchemy import and_, bindparam, or_, select
 
 from eventmgr.access import ROLES, Access, event_for_slug
 from eventmgr.accounts.models import ApiToken, RoleAssignment, User
-from eventmgr.accounts.services import TOKEN_PREFIX, _hash_token
+from eventmgr.accounts.services import TOKEN_PREFIX
 from eventmgr.api.auth import BEARER, api_roles
 from eventmgr.checkin import services
 from eventmgr.checkin.models import Checkin
@@ -29,6 +29,7 @@ from eventmgr.checkin.schemas import (
     plain_scan,
     scan_kwargs,
 )
+from eventmgr.core.tokens import hash_secret
 from eventmgr.events.models import Event
 from eventmgr.registration.models import Registration
 from eventmgr.roles import Role
@@ -102,7 +103,7 @@ def fast_scan(view):
                 with services.scan_connection() as conn:
                     params = {
                         "slug": kwargs.get("slug"),
-                        "token_hash": _hash_token(token),
+                        "token_hash": hash_secret(token),
                         "code": services.normalise(data["code"]),
                     }
                     found = conn.first(_DOOR_ACCESS, params)

@@ -33,6 +33,7 @@ from eventmgr.calendar.http import etag_for
 from eventmgr.calendar.ics import CalendarEntry, build_calendar
 from eventmgr.calendar.models import Agenda, StarredItem
 from eventmgr.calendar.providers import extra_agenda_entries
+from eventmgr.core.tokens import hash_secret
 from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.programme import services as programme
@@ -477,15 +478,11 @@ def _derive_token(agenda: Agenda) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def feed_token(agenda: Agenda) -> str:
     """The secret of the agenda's URL, derived again whenever it is shown (never stored)."""
     token = _derive_token(agenda)
-    if _hash(token) != agenda.feed_token_hash:  # a new SECRET_KEY: the old URL stops working
-        agenda.feed_token_hash = _hash(token)
+    if hash_secret(token) != agenda.feed_token_hash:  # a new SECRET_KEY: the old URL stops working
+        agenda.feed_token_hash = hash_secret(token)
         db.session.flush()
     return token
 
@@ -506,7 +503,7 @@ def _new_agenda(event: Event, registration: Registration | None, user_id: int | 
     )
     db.session.add(agenda)
     db.session.flush()
-    agenda.feed_token_hash = _hash(_derive_token(agenda))
+    agenda.feed_token_hash = hash_secret(_derive_token(agenda))
     db.session.flush()
     return agenda
 
@@ -572,7 +569,7 @@ def registration_by_token_hash(event: Event, token_hash: str) -> Registration | 
 def agenda_by_feed_token(token: str) -> Agenda | None:
     if not token or len(token) > 100:
         return None
-    agenda = db.session.scalar(select(Agenda).where(Agenda.feed_token_hash == _hash(token)))
+    agenda = db.session.scalar(select(Agenda).where(Agenda.feed_token_hash == hash_secret(token)))
     if agenda is None or not hmac.compare_digest(_derive_token(agenda), token):
         return None
     if agenda.registration is not None and agenda.registration.anonymised_at is not None:
@@ -619,7 +616,7 @@ def set_starred(agenda: Agenda, item_id: int, starred: bool) -> bool:
 def reset_feed(agenda: Agenda) -> str:
     """A new secret URL; the old one answers 404 from now on."""
     agenda.feed_nonce = secrets.token_hex(16)
-    agenda.feed_token_hash = _hash(_derive_token(agenda))
+    agenda.feed_token_hash = hash_secret(_derive_token(agenda))
     _touch(agenda)
     return feed_token(agenda)
 

@@ -18,6 +18,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import insert, select
 
+from eventmgr.core.tokens import hash_secret
 from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.events.services import create_event
@@ -31,7 +32,7 @@ from eventmgr.registration.models import (
     Registration,
     RegistrationHistory,
 )
-from eventmgr.registration.services import hash_token, new_badge_code, new_token
+from eventmgr.registration.services import new_badge_code, new_token
 
 OSLO = ZoneInfo("Europe/Oslo")
 ROOMS = (
@@ -257,7 +258,7 @@ def _registrations(event: Event, count: int, rng: random.Random) -> None:
                 "language": "nb" if rng.random() < 0.5 else "en",
                 "consent_at": at,
                 "networking_opt_in": rng.random() < 0.4,
-                "token_hash": hash_token(new_token()),
+                "token_hash": hash_secret(new_token()),
                 "badge_code": new_badge_code(),
                 "created_at": at,
                 "updated_at": at,

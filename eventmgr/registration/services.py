@@ -8,7 +8,6 @@ Counting and booking therefore never interleave, across threads or processes.
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import secrets
 from contextlib import nullcontext
@@ -24,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
 from eventmgr import audit
+from eventmgr.core.tokens import hash_secret
 from eventmgr.db import begin_write, commit_keeping_state, db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
@@ -96,10 +96,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def new_badge_code() -> str:
     """26 characters of A-Z2-7 (QR alphanumeric mode) from 128 random bits; no personal data."""
     return base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=")
@@ -110,7 +106,7 @@ def find_by_token(token: str) -> Registration | None:
         return None
     return db.session.scalar(
         select(Registration).where(
-            Registration.token_hash == hash_token(token), Registration.anonymised_at.is_(None)
+            Registration.token_hash == hash_secret(token), Registration.anonymised_at.is_(None)
         )
     )
 
@@ -362,7 +358,7 @@ def fill_freed_places(event: Event, actor: str = SYSTEM) -> list[OutboxMessage]:
 def _rotate(registration: Registration) -> str:
     """Issue a new manage token (only its hash is kept, so a link can only be re-sent new)."""
     token = new_token()
-    registration.token_hash = hash_token(token)
+    registration.token_hash = hash_secret(token)
     return token
 
 
@@ -521,7 +517,7 @@ def register(
         "email_key": values["email"].lower(),
         "mode": mode,
         "status": status,
-        "token_hash": hash_token(token),
+        "token_hash": hash_secret(token),
         "badge_code": new_badge_code(),
         "consent_at": now if data.get("consent") is True else None,
         "created_at": now,
@@ -727,7 +723,7 @@ def _anonymise(registration: Registration, actor: str) -> None:
     registration.job_title = ""
     registration.dietary_needs = ""
     registration.networking_opt_in = False
-    registration.token_hash = hash_token(new_token())
+    registration.token_hash = hash_secret(new_token())
     registration.anonymised_at = utcnow()
     for entry in registration.history:
         entry.changes = {}
