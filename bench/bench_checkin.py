@@ -44,8 +44,8 @@ from eventmgr.checkin.models import Checkin  # noqa: E402
 from eventmgr.core.tokens import hash_secret  # noqa: E402
 from eventmgr.db import db, utcnow  # noqa: E402
 from eventmgr.events.models import Event  # noqa: E402
+from eventmgr.registration.links import new_badge_code, new_token  # noqa: E402
 from eventmgr.registration.models import Registration  # noqa: E402
-from eventmgr.registration.services import new_badge_code, new_token  # noqa: E402
 
 SLUG = "door-rush"
 ROUNDS = 10

@@ -421,6 +421,7 @@ def test_a_full_event_puts_an_api_sign_up_on_the_waiting_list(api, app, demo):
 def test_an_attendee_cannot_take_a_place_past_capacity_from_the_manage_page(app, demo):
     from eventmgr.db import db
     from eventmgr.events.models import Event
+    from eventmgr.registration import links
     from eventmgr.registration import services as registration
 
     with app.app_context():
@@ -434,7 +435,7 @@ def test_an_attendee_cannot_take_a_place_past_capacity_from_the_manage_page(app,
     client.post(f"/r/{token}/mode", data={"mode": "on_site"})
     client.post(f"/r/{token}", data={"name": "Dora", "status": "confirmed", "role": "organiser"})
     with app.app_context():
-        reg = registration.find_by_token(token)
+        reg = links.find_by_token(token)
         assert reg.role == "attendee"
         assert (reg.mode, reg.status) != ("on_site", "confirmed")
 

@@ -12,7 +12,7 @@ from eventmgr.access import event_for_slug
 from eventmgr.api.auth import BEARER, api_public, api_roles
 from eventmgr.db import db
 from eventmgr.extensions import limiter
-from eventmgr.registration import queries, services
+from eventmgr.registration import links, queries, services
 from eventmgr.registration.models import CATEGORIES, MODES, ROLE_MARKERS, STATUSES, Registration
 from eventmgr.registration.views import _registration_limit_exempt, registration_rate_limit
 from eventmgr.roles import Role
@@ -177,11 +177,11 @@ class Registrations(MethodView):
             "id": reg.id,
             "status": reg.status,
             "mode": reg.mode,
-            "manage_url": services.manage_url(token),
-            "calendar_url": services.calendar_url(token),
+            "manage_url": links.manage_url(token),
+            "calendar_url": links.calendar_url(token),
         }
         if reg.confirmed_on_site:
-            body["badge_url"] = services.badge_url(token)
+            body["badge_url"] = links.badge_url(token)
         return body
 
     @api_roles(Role.ORGANISER)

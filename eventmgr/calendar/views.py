@@ -26,8 +26,8 @@ from eventmgr.calendar.http import calendar_response, not_modified_response
 from eventmgr.calendar.links import google_link, outlook_link
 from eventmgr.db import db
 from eventmgr.events.services import may_see
+from eventmgr.registration.links import find_by_token
 from eventmgr.registration.models import CONFIRMED, DIGITAL, Registration
-from eventmgr.registration.services import find_by_token
 
 bp = Blueprint("calendar", __name__)
 

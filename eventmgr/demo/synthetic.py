@@ -22,6 +22,7 @@ from eventmgr.core.tokens import hash_secret
 from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.events.services import create_event
+from eventmgr.registration.links import new_badge_code, new_token
 from eventmgr.registration.models import (
     CANCELLED,
     CATEGORIES,
@@ -32,7 +33,6 @@ from eventmgr.registration.models import (
     Registration,
     RegistrationHistory,
 )
-from eventmgr.registration.services import new_badge_code, new_token
 
 OSLO = ZoneInfo("Europe/Oslo")
 ROOMS = (

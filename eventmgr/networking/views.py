@@ -35,6 +35,7 @@ from eventmgr.networking.forms import (
 from eventmgr.networking.services import NetworkingError
 from eventmgr.networking.suggest import suggestions
 from eventmgr.registration import services as registration_services
+from eventmgr.registration.links import find_by_token
 from eventmgr.registration.models import Registration
 from eventmgr.roles import Role
 
@@ -296,7 +297,7 @@ def feedback(slug: str, meeting_id: int):
 @public
 def from_manage_link(token: str):
     """Networking needs an account: from the manage link, make one and mail its password link."""
-    registration = registration_services.find_by_token(token)
+    registration = find_by_token(token)
     if registration is None:
         abort(404)
     form = ActionForm()

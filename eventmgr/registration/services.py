@@ -7,16 +7,11 @@ Counting and booking therefore never interleave, across threads or processes.
 
 from __future__ import annotations
 
-import base64
 import re
-import secrets
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_request_context, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +22,9 @@ from eventmgr.core.tokens import hash_secret
 from eventmgr.db import begin_write, commit_keeping_state, db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
-from eventmgr.mail.services import deliver_now, deliver_pending, queue_mail, smtp_configured
+from eventmgr.mail.services import deliver_now, deliver_pending, smtp_configured
+from eventmgr.registration.links import new_badge_code, new_token
+from eventmgr.registration.mails import mail, render_mail
 from eventmgr.registration.models import (
     CANCELLED,
     CATEGORIES,
@@ -41,7 +38,6 @@ from eventmgr.registration.models import (
     Registration,
     RegistrationHistory,
 )
-from eventmgr.urls import external_url
 
 # Control characters other than tab and line breaks: never typed, and PostgreSQL refuses NUL.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -89,38 +85,6 @@ class Outcome:
 
 
 # --------------------------------------------------------------------------- tokens and codes
-
-
-def new_token() -> str:
-    """43 characters, 256 bits: the manage link is the only key a registrant has."""
-    return secrets.token_urlsafe(32)
-
-
-def new_badge_code() -> str:
-    """26 characters of A-Z2-7 (QR alphanumeric mode) from 128 random bits; no personal data."""
-    return base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=")
-
-
-def find_by_token(token: str) -> Registration | None:
-    if not token or len(token) > 100:
-        return None
-    return db.session.scalar(
-        select(Registration).where(
-            Registration.token_hash == hash_secret(token), Registration.anonymised_at.is_(None)
-        )
-    )
-
-
-def manage_url(token: str) -> str:
-    return external_url("registration.manage", token=token)
-
-
-def badge_url(token: str) -> str:
-    return external_url("registration.badge", token=token)
-
-
-def calendar_url(token: str) -> str:
-    return external_url("registration.calendar", token=token)
 
 
 # --------------------------------------------------------------------------- validation
@@ -339,7 +303,7 @@ def promote_waiting(event: Event, mode: str, actor: str = SYSTEM) -> list[Outbox
             break
         nxt.status = CONFIRMED
         _record(nxt, actor, "promoted", {"status": [WAITLISTED, CONFIRMED]})
-        messages.append(_mail(nxt, "promoted"))
+        messages.append(mail(nxt, "promoted"))
         db.session.flush()
         if free is not None:
             free -= 1
@@ -360,97 +324,6 @@ def _rotate(registration: Registration) -> str:
     token = new_token()
     registration.token_hash = hash_secret(token)
     return token
-
-
-SUBJECTS = {
-    "confirmation": lambda r: _("Your registration for %(event)s", event=r.event.name),
-    "existing": lambda r: _("Your registration for %(event)s", event=r.event.name),
-    "promoted": lambda r: _("A place is yours: %(event)s", event=r.event.name),
-    "cancelled": lambda r: _("Registration cancelled: %(event)s", event=r.event.name),
-}
-
-
-def _mail(registration: Registration, kind: str, token: str | None = None) -> OutboxMessage:
-    """A message in the registrant's language; with a fresh token it carries the personal links
-    (without one it points to the link sent before: only a hash of it is kept)."""
-    return queue_mail(*_render_mail(registration, kind, token))
-
-
-class _MailFields:
-    """What a registration mail may show of its registration. Rendered texts are kept per
-    event, language, kind, mode and status, with slots for the name and the token; a template
-    that reads any other field fails loudly instead of mailing someone else's value."""
-
-    __slots__ = ("event", "language", "mode", "name", "status")
-
-    def __init__(self, registration: Registration, name: str):
-        self.event = registration.event
-        self.language = registration.language or "en"
-        self.mode = registration.mode
-        self.status = registration.status
-        self.name = name
-
-    @property
-    def confirmed_on_site(self) -> bool:
-        return self.status == CONFIRMED and self.mode == ON_SITE
-
-    def __getattr__(self, name: str):
-        raise RuntimeError(f"registration mails are cached without {name!r}: add it to _MailFields")
-
-
-_SLOT = secrets.token_hex(12)  # per process: nobody can type it into a name to fill a slot
-_NAME_SLOT, _TOKEN_SLOT = f"name{_SLOT}", f"token{_SLOT}"
-_EVENT_FIELDS = tuple(attr.key for attr in Event.__mapper__.column_attrs)
-_RENDERED: dict[tuple, tuple[str, str]] = {}
-
-
-def _render_mail(
-    registration: Registration, kind: str, token: str | None = None
-) -> tuple[str, str, str]:
-    """(recipient, subject, body) of a registration mail. Rendering (templates, translations,
-    dates) costs more than the rest of a sign-up, so each text is rendered once and filled in."""
-    fields = _MailFields(registration, _NAME_SLOT)
-    event = fields.event
-    key = (
-        kind,
-        fields.language,
-        fields.mode,
-        fields.status,
-        token is not None,
-        current_app.config["BASE_URL"],
-        tuple(getattr(event, name) for name in _EVENT_FIELDS),
-    )
-    rendered = _RENDERED.get(key)
-    if rendered is None:
-        if len(_RENDERED) > 2000:
-            _RENDERED.clear()
-        rendered = _RENDERED[key] = _render_mail_template(fields, kind, token is not None)
-    subject, body = rendered
-    if token is not None:
-        body = body.replace(_TOKEN_SLOT, token)
-    return registration.email, subject, body.replace(_NAME_SLOT, registration.name)
-
-
-def _render_mail_template(fields: _MailFields, kind: str, with_links: bool) -> tuple[str, str]:
-    outside = not has_request_context()
-    request_context = (
-        current_app.test_request_context(base_url=current_app.config["BASE_URL"])
-        if outside
-        else nullcontext()
-    )
-    token = _TOKEN_SLOT if with_links else None
-    with request_context, force_locale(fields.language):
-        body = render_template(
-            "mail/registration.txt",
-            kind=kind,
-            registration=fields,
-            event=fields.event,
-            manage_url=manage_url(token) if token else None,
-            calendar_url=calendar_url(token) if token else None,
-            badge_url=badge_url(token) if token and fields.confirmed_on_site else None,
-        )
-        subject = SUBJECTS[kind](fields)
-    return subject, body
 
 
 def _commit_and_deliver(messages: list[OutboxMessage]) -> None:
@@ -483,7 +356,7 @@ def send_existing_link(registration: Registration) -> None:
     """Someone registered again: the address gets its (new) manage link, nobody else sees it."""
     begin_write(db.session)
     registration = _reload(registration)
-    message = _mail(registration, "existing", token=_rotate(registration))
+    message = mail(registration, "existing", token=_rotate(registration))
     _record(registration, ATTENDEE, "link_resent", {})
     _commit_and_deliver([message])
 
@@ -560,7 +433,7 @@ def register(
             target=("Registration", row["id"]),
             details=changes,
         )
-    recipient, subject, body = _render_mail(registration, "confirmation", token)
+    recipient, subject, body = render_mail(registration, "confirmation", token)
     message_id = conn.execute(
         _INSERT_MAIL,
         {"recipient": recipient, "subject": subject, "body": body, "created_at": now},
@@ -671,7 +544,7 @@ def cancel(registration: Registration, actor: str) -> Registration:
     db.session.flush()
     messages = promote_waiting(event, registration.mode) if was == CONFIRMED else []
     if registration.anonymised_at is None:
-        messages.append(_mail(registration, "cancelled"))
+        messages.append(mail(registration, "cancelled"))
     _commit_and_deliver(messages)
     return registration
 
@@ -693,7 +566,7 @@ def promote(registration: Registration, actor: str) -> Registration:
         )
     registration.status = CONFIRMED
     _record(registration, actor, "promoted", {"status": [WAITLISTED, CONFIRMED]})
-    _commit_and_deliver([_mail(registration, "promoted")])
+    _commit_and_deliver([mail(registration, "promoted")])
     return registration
 
 
@@ -701,7 +574,7 @@ def resend(registration: Registration, actor: str) -> None:
     """Send the confirmation again, with a new manage link (the old one stops working)."""
     token = _rotate(registration)
     _record(registration, actor, "confirmation_resent", {})
-    _commit_and_deliver([_mail(registration, "confirmation", token)])
+    _commit_and_deliver([mail(registration, "confirmation", token)])
 
 
 def erase(registration: Registration, actor: str, cancel_first: bool = True) -> None:

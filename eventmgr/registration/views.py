@@ -24,6 +24,7 @@ from eventmgr.db import db
 from eventmgr.extensions import limiter
 from eventmgr.registration import documents, services
 from eventmgr.registration.forms import ConfirmForm, DetailsForm, ModeForm, RegisterForm
+from eventmgr.registration.links import find_by_token
 from eventmgr.registration.models import CANCELLED, ON_SITE, Registration
 
 bp = Blueprint("registration", __name__)
@@ -99,7 +100,7 @@ def registered(slug: str):
 
 
 def _by_token(token: str) -> Registration:
-    registration = services.find_by_token(token)
+    registration = find_by_token(token)
     if registration is None:
         abort(404)
     return registration

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import DONE, FAILED, Job
-from eventmgr.registration import services
+from eventmgr.registration import links, services
 from eventmgr.registration.models import Registration
 from tests.support import pdf_qr_codes
 
@@ -68,7 +68,7 @@ def people(app, demo) -> People:
     register(app, slug, "Digital Dagny", mode="digital", role="speaker")
     token, _code = register(app, slug, "Cancelled Carl")
     with app.test_request_context():
-        services.cancel(services.find_by_token(token), "test")
+        services.cancel(links.find_by_token(token), "test")
         event = db.session.scalar(select(Event).where(Event.slug == slug))
         event.onsite_capacity = len(ON_SITE)
         db.session.commit()

@@ -246,7 +246,7 @@ def test_the_agenda_speaks_the_registrants_language(app, client, demo_event, lan
     token = demo_event.register("kari@example.org")
     with app.app_context():
         from eventmgr.db import db
-        from eventmgr.registration.services import find_by_token
+        from eventmgr.registration.links import find_by_token
 
         find_by_token(token).language = lang
         db.session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from eventmgr.db import db
 from eventmgr.jobs.models import Job
+from eventmgr.registration import links
 from eventmgr.registration import services as registration
 from eventmgr.registration.models import Registration
 from tests.fuzz.conftest import FUZZ, count, hostile_text
@@ -80,7 +81,7 @@ def test_the_own_badge_takes_any_format_name(app, client, demo, fmt):
 
             event = db.session.scalar(select(Event).where(Event.slug == demo["slug"]))
             outcome = registration.register(event, person(1), actor="fuzz", public=False)
-            app.config["_FUZZ_BADGE"] = registration.badge_url(outcome.token)
+            app.config["_FUZZ_BADGE"] = links.badge_url(outcome.token)
     url = app.config["_FUZZ_BADGE"].split("127.0.0.1", 1)[-1]
     response = client.get(url, query_string={} if fmt is None else {"format": fmt})
     assert response.status_code in (200, 400), (fmt, response.status_code)  # 400: unknown format

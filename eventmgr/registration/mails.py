@@ -1,0 +1,108 @@
+"""What a registration mail says (confirmation, existing link, promotion, cancellation), in the
+registrant's language. Rendering costs more than the rest of a sign-up, so each text is
+rendered once per kind, language, mode, status and event, and the name and link filled in."""
+
+from __future__ import annotations
+
+import secrets
+from contextlib import nullcontext
+
+from flask import current_app, has_request_context, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from eventmgr.events.models import Event
+from eventmgr.mail.models import OutboxMessage
+from eventmgr.mail.services import queue_mail
+from eventmgr.registration.links import badge_url, calendar_url, manage_url
+from eventmgr.registration.models import CONFIRMED, ON_SITE, Registration
+
+SUBJECTS = {
+    "confirmation": lambda r: _("Your registration for %(event)s", event=r.event.name),
+    "existing": lambda r: _("Your registration for %(event)s", event=r.event.name),
+    "promoted": lambda r: _("A place is yours: %(event)s", event=r.event.name),
+    "cancelled": lambda r: _("Registration cancelled: %(event)s", event=r.event.name),
+}
+
+
+def mail(registration: Registration, kind: str, token: str | None = None) -> OutboxMessage:
+    """A message in the registrant's language; with a fresh token it carries the personal links
+    (without one it points to the link sent before: only a hash of it is kept)."""
+    return queue_mail(*render_mail(registration, kind, token))
+
+
+class _MailFields:
+    """What a registration mail may show of its registration. Rendered texts are kept per
+    event, language, kind, mode and status, with slots for the name and the token; a template
+    that reads any other field fails loudly instead of mailing someone else's value."""
+
+    __slots__ = ("event", "language", "mode", "name", "status")
+
+    def __init__(self, registration: Registration, name: str):
+        self.event = registration.event
+        self.language = registration.language or "en"
+        self.mode = registration.mode
+        self.status = registration.status
+        self.name = name
+
+    @property
+    def confirmed_on_site(self) -> bool:
+        return self.status == CONFIRMED and self.mode == ON_SITE
+
+    def __getattr__(self, name: str):
+        raise RuntimeError(f"registration mails are cached without {name!r}: add it to _MailFields")
+
+
+_SLOT = secrets.token_hex(12)  # per process: nobody can type it into a name to fill a slot
+_NAME_SLOT, _TOKEN_SLOT = f"name{_SLOT}", f"token{_SLOT}"
+_EVENT_FIELDS = tuple(attr.key for attr in Event.__mapper__.column_attrs)
+_RENDERED: dict[tuple, tuple[str, str]] = {}
+
+
+def render_mail(
+    registration: Registration, kind: str, token: str | None = None
+) -> tuple[str, str, str]:
+    """(recipient, subject, body) of a registration mail. Rendering (templates, translations,
+    dates) costs more than the rest of a sign-up, so each text is rendered once and filled in."""
+    fields = _MailFields(registration, _NAME_SLOT)
+    event = fields.event
+    key = (
+        kind,
+        fields.language,
+        fields.mode,
+        fields.status,
+        token is not None,
+        current_app.config["BASE_URL"],
+        tuple(getattr(event, name) for name in _EVENT_FIELDS),
+    )
+    rendered = _RENDERED.get(key)
+    if rendered is None:
+        if len(_RENDERED) > 2000:
+            _RENDERED.clear()
+        rendered = _RENDERED[key] = _render_mail_template(fields, kind, token is not None)
+    subject, body = rendered
+    if token is not None:
+        body = body.replace(_TOKEN_SLOT, token)
+    return registration.email, subject, body.replace(_NAME_SLOT, registration.name)
+
+
+def _render_mail_template(fields: _MailFields, kind: str, with_links: bool) -> tuple[str, str]:
+    outside = not has_request_context()
+    request_context = (
+        current_app.test_request_context(base_url=current_app.config["BASE_URL"])
+        if outside
+        else nullcontext()
+    )
+    token = _TOKEN_SLOT if with_links else None
+    with request_context, force_locale(fields.language):
+        body = render_template(
+            "mail/registration.txt",
+            kind=kind,
+            registration=fields,
+            event=fields.event,
+            manage_url=manage_url(token) if token else None,
+            calendar_url=calendar_url(token) if token else None,
+            badge_url=badge_url(token) if token and fields.confirmed_on_site else None,
+        )
+        subject = SUBJECTS[kind](fields)
+    return subject, body
