@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 
 from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
+from eventmgr.networking.mails import notify
 from eventmgr.networking.models import (
     ACCEPTED,
     REQUEST_STATUSES,
@@ -30,7 +31,7 @@ from eventmgr.networking.models import (
     MeetingTable,
     Profile,
 )
-from eventmgr.networking.services import NetworkingError, notify, settings_for, takes_part
+from eventmgr.networking.services import NetworkingError, settings_for, takes_part
 from eventmgr.networking.solver.instance import parse_instance
 from eventmgr.registration.models import Registration
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from eventmgr.db import begin_write, db, utcnow
 from eventmgr.events.models import Event
-from eventmgr.mail.models import OutboxMessage
-from eventmgr.mail.services import deliver_after_commit, queue_mail
+from eventmgr.networking.mails import notify
 from eventmgr.networking.models import (
     ACCEPTED,
     CANCELLED,
@@ -34,7 +32,6 @@ from eventmgr.networking.models import (
 )
 from eventmgr.registration.models import CANCELLED as REG_CANCELLED
 from eventmgr.registration.models import Registration
-from eventmgr.urls import external_url
 
 TEXT_LIMITS = {
     "organisation": 200,
@@ -319,74 +316,6 @@ def blocks_of(registration: Registration) -> list[Registration]:
             .where(Block.blocker_id == registration.id)
         )
     )
-
-
-# --------------------------------------------------------------------------- mail
-
-
-def _notify(registration: Registration, subject: str, body: str) -> OutboxMessage:
-    message = queue_mail(registration.email, subject, body)
-    deliver_after_commit(message)
-    return message
-
-
-def notify(registration: Registration, kind: str, **values: Any) -> OutboxMessage:
-    """One message in the recipient's language; the view sends it after its commit."""
-    event = registration.event
-    link = external_url("networking.home", slug=event.slug)
-    with force_locale(registration.language or "en"):
-        subject, text = _message(kind, event, values)
-        greeting = _("Hello %(name)s,", name=registration.name)
-        footer = _("Your networking page: %(link)s", link=link)
-        return _notify(registration, subject, f"{greeting}\n\n{text}\n\n{footer}\n")
-
-
-def _message(kind: str, event: Event, values: dict[str, Any]) -> tuple[str, str]:
-    name = values.get("name", "")
-    if kind == "requested":
-        subject = _("Meeting request from %(name)s", name=name)
-        text = _(
-            "%(name)s asks for a meeting at %(event)s. Accept or decline it on your "
-            "networking page.",
-            name=name,
-            event=event.name,
-        )
-        if values.get("message"):
-            text += "\n\n" + values["message"]
-    elif kind == "accepted":
-        subject = _("%(name)s accepted your meeting request", name=name)
-        text = _("The organiser places the meeting at a table and time; you get an email then.")
-    elif kind == "declined":
-        subject = _("%(name)s declined your meeting request", name=name)
-        text = _("You may ask someone else from the suggestions.")
-    elif kind == "expired":
-        subject = _("Your meeting request to %(name)s expired", name=name)
-        text = _("It was not answered in time.")
-    elif kind == "cancelled":
-        subject = _("%(name)s withdrew a meeting request", name=name)
-        text = _("There is nothing you need to do.")
-    elif kind == "left":
-        subject = _("Your meeting with %(name)s is off", name=name)
-        text = _(
-            "%(name)s has cancelled their registration for %(event)s, so the meeting (or the "
-            "request for it) is withdrawn. You may ask someone else from the suggestions.",
-            name=name,
-            event=event.name,
-        )
-    elif kind == "scheduled":
-        subject = _("Your meeting with %(name)s", name=name)
-        text = _(
-            "Your meeting with %(name)s is at %(time)s, table %(table)s.",
-            name=name,
-            time=values["time"],
-            table=values["table"],
-        )
-    elif kind == "unscheduled":
-        subject = _("Your meeting with %(name)s is off the schedule", name=name)
-        text = _("The meeting could not be kept in the new schedule.")
-    else:  # pragma: no cover - a programming error
-        raise ValueError(kind)
-    return subject, text
 
 
 # --------------------------------------------------------------------------- requests
