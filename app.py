@@ -1,5 +1,5 @@
 """Entry point for `flask --app app ...` and `gunicorn app:app`."""
 
-from eventmgr import create_app
+from eventmgr.app import create_app
 
 app = create_app()

@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_programme import QueryCounter, build  # noqa: E402
 from figures import report  # noqa: E402
 
-from eventmgr import create_app  # noqa: E402
-from eventmgr.db import db  # noqa: E402
+from eventmgr.app import create_app  # noqa: E402
+from eventmgr.platform.db import db  # noqa: E402
 
 ITEMS = 200
 FULL_GOAL_MS = 30.0

@@ -38,12 +38,12 @@ from figures import report  # noqa: E402
 from scratch import cpu_seconds, fresh_database, gunicorn  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from eventmgr import create_app  # noqa: E402
 from eventmgr.accounts.services import get_or_create_user, grant_role, issue_api_token  # noqa: E402
+from eventmgr.app import create_app  # noqa: E402
 from eventmgr.checkin.models import Checkin  # noqa: E402
-from eventmgr.core.tokens import hash_secret  # noqa: E402
-from eventmgr.db import db, utcnow  # noqa: E402
 from eventmgr.events.models import Event  # noqa: E402
+from eventmgr.platform.db import db, utcnow  # noqa: E402
+from eventmgr.platform.tokens import hash_secret  # noqa: E402
 from eventmgr.registration.links import new_badge_code, new_token  # noqa: E402
 from eventmgr.registration.models import Registration  # noqa: E402
 

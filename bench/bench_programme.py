@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from figures import report  # noqa: E402
 from sqlalchemy import event as sa_event  # noqa: E402
 
-from eventmgr import create_app  # noqa: E402
-from eventmgr.db import db  # noqa: E402
+from eventmgr.app import create_app  # noqa: E402
+from eventmgr.platform.db import db  # noqa: E402
 
 OSLO = ZoneInfo("Europe/Oslo")
 SPEAKERS = 60

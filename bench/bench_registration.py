@@ -32,11 +32,12 @@ from figures import report  # noqa: E402
 from scratch import cpu_seconds, fresh_database, gunicorn  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from eventmgr import create_app  # noqa: E402
-from eventmgr.db import db  # noqa: E402
+from eventmgr.app import create_app  # noqa: E402
+from eventmgr.demo.seed import demo_categories  # noqa: E402
 from eventmgr.demo.synthetic import seed_synthetic  # noqa: E402
 from eventmgr.events.models import Event  # noqa: E402
 from eventmgr.events.services import update_event  # noqa: E402
+from eventmgr.platform.db import db  # noqa: E402
 from eventmgr.registration.models import Registration  # noqa: E402
 
 CATEGORIES = ("oncologist", "haematologist", "researcher", "industry", "student")
@@ -76,6 +77,7 @@ def _prepare(url: str, workdir: Path, capacity: int, existing: int) -> tuple[obj
                 timezone="Europe/Oslo",
                 venue="Auditorium",
                 published=True,
+                categories=demo_categories(),
             )
         )
         db.session.commit()

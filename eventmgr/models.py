@@ -3,7 +3,7 @@
 from eventmgr.accounts.models import ApiToken, RoleAssignment, User
 from eventmgr.audit.models import AuditEntry
 from eventmgr.calendar.models import Agenda, StarredItem
-from eventmgr.checkin.models import Checkin, RevokedBadgeCode, Scan
+from eventmgr.checkin.models import Checkin, Scan
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import Job
 from eventmgr.mail.models import OutboxMessage
@@ -19,7 +19,7 @@ from eventmgr.networking.models import (
     Profile,
 )
 from eventmgr.programme.models import Person, ProgrammeItem, ProgrammeVersion, Room
-from eventmgr.registration.models import Registration, RegistrationHistory
+from eventmgr.registration.models import Registration, RegistrationHistory, RevokedBadgeCode
 
 __all__ = [
     "Agenda",

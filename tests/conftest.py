@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from eventmgr import ROOT, create_app
-from eventmgr.db import db
-from eventmgr.extensions import limiter
+from eventmgr.app import create_app
+from eventmgr.platform.config import ROOT
+from eventmgr.platform.db import db
+from eventmgr.platform.extensions import limiter
 from tests.servers import KINDS, DemoTemplates, scratch_database
 from tests.support import (
     BROWSER_ARGS,

@@ -27,7 +27,6 @@ def hostile_world(app, demo) -> World:
     from eventmgr.badges.jobs import EXPORT_JOB, params_for
     from eventmgr.badges.services import DEFAULT_FORMAT, BadgeFilter
     from eventmgr.calendar import services as calendar
-    from eventmgr.db import db
     from eventmgr.events.models import Event
     from eventmgr.jobs import services as jobs
     from eventmgr.mail.models import OutboxMessage
@@ -40,6 +39,7 @@ def hostile_world(app, demo) -> World:
         MeetingTable,
         Profile,
     )
+    from eventmgr.platform.db import db
     from eventmgr.programme import services as programme
     from eventmgr.programme.models import Person, ProgrammeItem, Room
     from eventmgr.registration import services as registration

@@ -15,7 +15,8 @@ from pathlib import Path
 import requests
 from flask import Flask
 
-from eventmgr import ROOT, create_app
+from eventmgr.app import create_app
+from eventmgr.platform.config import ROOT
 from tests.support import free_port, need_postgres, postgres_database
 
 KINDS = ("sqlite", "postgresql")

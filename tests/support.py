@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, text
 
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
@@ -64,9 +64,23 @@ def postgres_database(base_url: str, name: str, template: str = "") -> str:
     return base_url.rsplit("/", 1)[0] + "/" + name
 
 
+CATEGORIES = [
+    {"key": key, "label": {"en": key.capitalize(), "nb": nb}}
+    for key, nb in (
+        ("oncologist", "Onkolog"),
+        ("researcher", "Forsker"),
+        ("industry", "Industri"),
+        ("investor", "Investor"),
+        ("student", "Student"),
+        ("other", "Annet"),
+    )
+]
+"""Attendee categories for the events tests make (each event has its own)."""
+
+
 def add_event(slug: str, name: str, **fields) -> Event:
-    """A published one-day event (26 January 2030 in Oslo unless `fields` say otherwise),
-    committed; inside an app context."""
+    """A published one-day event (26 January 2030 in Oslo unless `fields` say otherwise) with
+    the test CATEGORIES, committed; inside an app context."""
     event = Event(
         slug=slug,
         name=name,
@@ -75,6 +89,7 @@ def add_event(slug: str, name: str, **fields) -> Event:
             "ends_at": datetime(2030, 1, 26, 17, tzinfo=UTC),
             "timezone": "Europe/Oslo",
             "published": True,
+            "categories": CATEGORIES,
         }
         | fields,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventmgr.access import PUBLIC, ROLES
+from eventmgr.platform.access import PUBLIC, ROLES
 
 WRONG_ROLE_ORDER = ("attendee", "door_staff", "delegation_lead", "organiser")
 SAMPLE_ARGS = {
@@ -69,7 +69,7 @@ def test_anonymous_visitors_are_refused_everywhere(app, client, demo):
 @pytest.mark.parametrize("api", [False, True], ids=["pages", "api"])
 def test_wrong_roles_are_refused_everywhere(app, demo, api):
     from eventmgr.accounts.services import find_user, issue_api_token
-    from eventmgr.db import db
+    from eventmgr.platform.db import db
 
     tokens = {}
     with app.app_context():
@@ -102,8 +102,8 @@ def test_event_roles_hold_for_their_own_event_only(app, client, demo):
     """An organiser of the demo event may not edit another event."""
     from datetime import UTC, datetime
 
-    from eventmgr.db import db
     from eventmgr.events.services import create_event
+    from eventmgr.platform.db import db
 
     with app.app_context():
         create_event(

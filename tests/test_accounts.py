@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from eventmgr import create_app
+from eventmgr.app import create_app
 
 
 def test_login_and_logout(client, demo):

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from eventmgr.accounts.services import find_user, issue_api_token
-from eventmgr.db import db
+from eventmgr.platform.db import db
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8"))  # bounded: CI runs it
 # What every answer must do: never a 5xx, and match the document (status, content type, body).

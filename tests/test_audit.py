@@ -7,7 +7,7 @@ import io
 
 from sqlalchemy import select
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 from eventmgr.registration.models import Registration
 from tests.registration.conftest import PERSON
 

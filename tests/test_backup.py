@@ -11,15 +11,16 @@ import sys
 import pytest
 from sqlalchemy import MetaData, create_engine, make_url, select, text
 
-from eventmgr import ROOT, create_app
 from eventmgr.accounts.models import User
 from eventmgr.accounts.services import issue_api_token
+from eventmgr.app import create_app
 from eventmgr.calendar.services import agenda_for_registration, set_starred
 from eventmgr.checkin.services import scan
-from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import Job
 from eventmgr.networking.services import block
+from eventmgr.platform.config import ROOT
+from eventmgr.platform.db import db
 from eventmgr.programme.models import ProgrammeItem
 from eventmgr.registration.models import CONFIRMED, Registration
 from eventmgr.registration.services import reissue_badge

@@ -8,11 +8,11 @@ import sys
 
 from sqlalchemy import func, select
 
-from eventmgr import ROOT
 from eventmgr.accounts.models import ApiToken, User
-from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.mail.services import queue_mail
+from eventmgr.platform.config import ROOT
+from eventmgr.platform.db import db
 
 
 def test_seed_demo_is_idempotent(app):

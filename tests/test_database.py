@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import select, text
 
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(app):
@@ -40,7 +40,7 @@ def test_times_are_stored_in_utc_and_come_back_aware(app):
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
-    from eventmgr.config import from_environment
+    from eventmgr.platform.config import from_environment
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
     first = from_environment(tmp_path)["SECRET_KEY"]
@@ -51,7 +51,7 @@ def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
 
 
 def test_database_url_defaults_to_sqlite_and_accepts_postgres_urls(tmp_path, monkeypatch):
-    from eventmgr.config import database_url
+    from eventmgr.platform.config import database_url
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert database_url(tmp_path).startswith("sqlite:///")

@@ -14,8 +14,8 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from eventmgr import create_app
-from eventmgr.db import db
+from eventmgr.app import create_app
+from eventmgr.platform.db import db
 from tests.support import free_port, need_postgres, postgres_database
 
 

@@ -7,7 +7,7 @@ import sys
 
 from babel.messages.pofile import read_po
 
-from eventmgr import ROOT
+from eventmgr.platform.config import ROOT
 
 PO = ROOT / "eventmgr" / "translations" / "nb" / "LC_MESSAGES" / "messages.po"
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from eventmgr.accounts.services import find_user
-from eventmgr.db import db, utcnow
 from eventmgr.jobs import services as jobs
 from eventmgr.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
+from eventmgr.platform.db import db, utcnow
 
 
 @jobs.handler("test.count")

@@ -13,8 +13,8 @@ from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, Table, insert, select, types
 
-from eventmgr import create_app
-from eventmgr.db import db
+from eventmgr.app import create_app
+from eventmgr.platform.db import db
 from tests.support import need_postgres, postgres_database
 
 ROWS = 3

@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from eventmgr import create_app
-from eventmgr.db import db
+from eventmgr.app import create_app
+from eventmgr.platform.db import db
 from tests.support import need_postgres, postgres_database
 
 

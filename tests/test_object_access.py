@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from eventmgr.access import ROLES
+from eventmgr.platform.access import ROLES
 
 A_NAME = "Alice Leakcheck"
 A_EMAIL = "attendee@example.org"  # the demo attendee: registered, networking, meetings
@@ -72,7 +72,6 @@ def _build(app, demo) -> Objects:
     from eventmgr.badges.jobs import EXPORT_JOB, params_for
     from eventmgr.badges.services import DEFAULT_FORMAT, BadgeFilter
     from eventmgr.calendar import services as calendar
-    from eventmgr.db import db
     from eventmgr.events.models import Event
     from eventmgr.events.services import create_event
     from eventmgr.jobs import services as jobs
@@ -86,9 +85,10 @@ def _build(app, demo) -> Objects:
         MeetingSlot,
         MeetingTable,
     )
+    from eventmgr.platform.db import db
+    from eventmgr.platform.roles import Role
     from eventmgr.programme.models import Person, ProgrammeItem, Room
     from eventmgr.registration import services as registration
-    from eventmgr.roles import Role
 
     objects = Objects()
     with app.app_context():
@@ -185,9 +185,9 @@ def _build(app, demo) -> Objects:
 
 def _fingerprint(app, objects: Objects) -> dict:
     """What an attack could change of A's objects and of the event."""
-    from eventmgr.db import db
     from eventmgr.jobs.models import Job
     from eventmgr.networking.models import Block, Meeting, MeetingRequest, Profile
+    from eventmgr.platform.db import db
     from eventmgr.registration.models import Registration
 
     with app.app_context():
@@ -362,8 +362,8 @@ def test_the_owner_still_gets_their_own(app, demo):
 
 def _full(app, slug: str) -> None:
     """On-site places all taken."""
-    from eventmgr.db import db
     from eventmgr.events.models import Event
+    from eventmgr.platform.db import db
     from eventmgr.registration import services as registration
 
     with app.app_context():
@@ -388,7 +388,7 @@ def _sign_up(email: str, **extra) -> dict:
     [("status", "confirmed"), ("role", "organiser"), ("role", "speaker"), ("badge_code", "X")],
 )
 def test_public_sign_up_cannot_set_what_it_does_not_own(api, app, demo, field, value):
-    from eventmgr.db import db
+    from eventmgr.platform.db import db
     from eventmgr.registration.models import Registration
 
     _full(app, demo["slug"])
@@ -419,8 +419,8 @@ def test_a_full_event_puts_an_api_sign_up_on_the_waiting_list(api, app, demo):
 
 
 def test_an_attendee_cannot_take_a_place_past_capacity_from_the_manage_page(app, demo):
-    from eventmgr.db import db
     from eventmgr.events.models import Event
+    from eventmgr.platform.db import db
     from eventmgr.registration import links
     from eventmgr.registration import services as registration
 

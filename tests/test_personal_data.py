@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 from tests.networking.conftest import _make as make_participant
 from tests.registration.conftest import PERSON
 
@@ -27,9 +27,9 @@ MESSAGE = "Shall we talk about the trial?"
 
 
 def _event():
-    from eventmgr.access import event_for_slug
+    from eventmgr.events.web import find_event
 
-    return event_for_slug(SLUG)
+    return find_event(SLUG)
 
 
 def _register_kari(app) -> tuple[str, int]:

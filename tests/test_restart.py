@@ -13,13 +13,14 @@ from datetime import timedelta
 import requests
 from sqlalchemy import func, select, update
 
-from eventmgr import ROOT, create_app
+from eventmgr.app import create_app
 from eventmgr.badges.jobs import params_for
 from eventmgr.badges.services import EXPORT_JOB, BadgeFilter
-from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import DONE, RUNNING, Job
 from eventmgr.mail.models import OutboxMessage
+from eventmgr.platform.config import ROOT
+from eventmgr.platform.db import db, utcnow
 from eventmgr.registration.jobs import IMPORT
 from eventmgr.registration.models import CONFIRMED, ON_SITE, Registration
 from tests.registration.conftest import person

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 from eventmgr.programme.models import ProgrammeItem, ProgrammeVersion
 from eventmgr.registration.models import (
     CONFIRMED,

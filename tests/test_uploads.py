@@ -8,7 +8,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 from eventmgr.programme.models import Person
 from eventmgr.registration.models import Registration
 

@@ -8,8 +8,8 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eventmgr.db import UTCDateTime, db, utcnow
-from eventmgr.roles import Role
+from eventmgr.platform.db import UTCDateTime, db, utcnow
+from eventmgr.platform.roles import Role
 
 
 class User(UserMixin, db.Model):
@@ -31,13 +31,21 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # flask-login asks this
         return self.active
 
-    def has_role(self, role: Role | str, event_id: int | None = None) -> bool:
-        """True for a global role, or an event role held for that event (any event if None)."""
+    def has_role(
+        self, role: Role | str, event_id: int | None = None, *, event_slug: str | None = None
+    ) -> bool:
+        """True for a global role, or an event role held for that event, named by id or by
+        slug (for any event when neither is given)."""
         role = Role(role)
         for assignment in self.roles:
             if assignment.role != role:
                 continue
-            if event_id is None or assignment.event_id in (None, event_id):
+            if assignment.event_id is None:
+                return True
+            if event_slug is not None:
+                if assignment.event.slug == event_slug:
+                    return True
+            elif event_id is None or assignment.event_id == event_id:
                 return True
         return False
 
@@ -63,6 +71,8 @@ class RoleAssignment(db.Model):
     )
 
     user: Mapped[User] = relationship(back_populates="roles")
+    # By name: the events domain stands above accounts; the role only needs the event's slug.
+    event = relationship("Event", lazy="joined", viewonly=True)
 
 
 class ApiToken(db.Model):

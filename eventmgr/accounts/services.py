@@ -5,23 +5,27 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventmgr import audit
 from eventmgr.accounts.models import ApiToken, RoleAssignment, User
-from eventmgr.core.tokens import hash_secret
-from eventmgr.db import db
-from eventmgr.roles import EVENT_ROLES, Role
+from eventmgr.mail.services import queue_mail
+from eventmgr.platform.db import commit, db
+from eventmgr.platform.errors import RuleError
+from eventmgr.platform.roles import EVENT_ROLES, Role
+from eventmgr.platform.tokens import hash_secret
+from eventmgr.platform.urls import external_url
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "em_"
 
 
-class AccountError(ValueError):
-    """A request about accounts that breaks a rule; the message says which."""
+class AccountError(RuleError):
+    """A request about accounts that breaks a rule; `fields` names what is wrong."""
 
 
 def normalise_email(email: str) -> str:
@@ -34,7 +38,9 @@ def find_user(email: str) -> User | None:
 
 def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(
+            {"password": f"The password must have at least {MIN_PASSWORD_LENGTH} characters."}
+        )
     user.password_hash = generate_password_hash(password)
 
 
@@ -74,9 +80,11 @@ def grant_role(user: User, role: str, event_id: int | None = None) -> RoleAssign
     try:
         role = Role(role)
     except ValueError as exc:
-        raise AccountError(f"Unknown role {role!r}.") from exc
+        raise AccountError({"role": f"Unknown role {role!r}."}) from exc
     if role in EVENT_ROLES and event_id is None:
-        raise AccountError(f"The role {role.value} is given for one event: name the event.")
+        raise AccountError(
+            {"event": f"The role {role.value} is given for one event: name the event."}
+        )
     if role not in EVENT_ROLES:
         event_id = None
     for assignment in user.roles:
@@ -135,3 +143,37 @@ def user_for_reset_token(token: str) -> User | None:
     if user is None or data.get("p") != _password_fingerprint(user) or not user.active:
         return None
     return user
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """A signed-in user's new password, given the current one."""
+    if not check_password(user, current):
+        raise AccountError({"current_password": _("The current password is wrong.")})
+    set_password(user, new)
+    commit()
+
+
+def send_reset_link(email: str) -> None:
+    """Mail a reset link when the address has an active account; the caller says the same
+    either way, so nobody learns which addresses have accounts."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    link = external_url("accounts.reset", token=password_reset_token(user))
+    body = render_template("mail/password_reset.txt", user=user, link=link)
+    queue_mail(user.email, _("Reset your password"), body)
+    commit()
+
+
+def reset_password(user: User, new: str) -> None:
+    set_password(user, new)
+    commit()
+
+
+def set_locale(user: User, lang: str) -> None:
+    """The language the user chose, kept for their next visit."""
+    user.locale = lang
+    commit()

@@ -8,13 +8,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from eventmgr.access import login_required, public
 from eventmgr.accounts import services
 from eventmgr.accounts.forms import LoginForm, PasswordChangeForm, ResetForm, ResetRequestForm
-from eventmgr.db import db
-from eventmgr.extensions import limiter
-from eventmgr.mail.services import deliver_now, queue_mail
-from eventmgr.urls import external_url
+from eventmgr.platform.access import login_required, public
+from eventmgr.platform.extensions import limiter
+from eventmgr.platform.web import run_rule
 
 bp = Blueprint("accounts", __name__)
 
@@ -25,7 +23,7 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("core.dashboard")
+    return url_for("pages.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,7 +45,7 @@ def login():
 def logout():
     logout_user()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("pages.home"))
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -55,12 +53,14 @@ def logout():
 def account():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if not services.check_password(current_user, form.current_password.data):
-            form.current_password.errors.append(_("The current password is wrong."))
-        else:
-            services.set_password(current_user, form.new_password.data)
-            db.session.commit()
-            flash(_("Your password is changed."), "success")
+        changed, _done = run_rule(
+            lambda: services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            ),
+            _("Your password is changed."),
+            form,
+        )
+        if changed:
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form)
 
@@ -71,16 +71,7 @@ def account():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user is not None and user.active:
-            link = external_url("accounts.reset", token=services.password_reset_token(user))
-            message = queue_mail(
-                user.email,
-                _("Reset your password"),
-                render_template("mail/password_reset.txt", user=user, link=link),
-            )
-            db.session.commit()
-            deliver_now(message)
+        services.send_reset_link(form.email.data)
         flash(_("If that address has an account, a reset link is on its way."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_request.html", form=form)
@@ -95,8 +86,11 @@ def reset(token: str):
         return redirect(url_for("accounts.reset_request"))
     form = ResetForm()
     if form.validate_on_submit():
-        services.set_password(user, form.new_password.data)
-        db.session.commit()
-        flash(_("Your password is set. You can log in now."), "success")
-        return redirect(url_for("accounts.login"))
+        done, _result = run_rule(
+            lambda: services.reset_password(user, form.new_password.data),
+            _("Your password is set. You can log in now."),
+            form,
+        )
+        if done:
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)

@@ -7,9 +7,9 @@ from functools import wraps
 
 from flask import abort, g, request
 
-from eventmgr.access import PUBLIC, ROLES, Access, user_may
 from eventmgr.accounts.services import user_for_token
-from eventmgr.roles import Role
+from eventmgr.platform.access import PUBLIC, ROLES, Access, user_may
+from eventmgr.platform.roles import Role
 
 BEARER = [{"bearerAuth": []}]
 

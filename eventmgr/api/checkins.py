@@ -6,11 +6,10 @@ from functools import wraps
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import ValidationError
 from sqlalchemy import and_, bindparam, or_, select
 
-from eventmgr.access import ROLES, Access, event_for_slug
 from eventmgr.accounts.models import ApiToken, RoleAssignment, User
 from eventmgr.accounts.services import TOKEN_PREFIX
 from eventmgr.api.auth import BEARER, api_roles
@@ -29,10 +28,12 @@ from eventmgr.checkin.schemas import (
     plain_scan,
     scan_kwargs,
 )
-from eventmgr.core.tokens import hash_secret
 from eventmgr.events.models import Event
+from eventmgr.events.web import event_or_404
+from eventmgr.platform.access import ROLES, Access
+from eventmgr.platform.roles import Role
+from eventmgr.platform.tokens import hash_secret
 from eventmgr.registration.models import Registration
-from eventmgr.roles import Role
 
 blp = Blueprint("checkins_api", __name__, description="Check-in at the door")
 
@@ -40,10 +41,7 @@ DOOR = (Role.DOOR_STAFF, Role.ORGANISER)
 
 
 def _event_id(slug: str) -> int:
-    event = event_for_slug(slug)
-    if event is None:
-        abort(404, message=f"No event {slug!r}.")
-    return event.id
+    return event_or_404(slug).id
 
 
 _RA = RoleAssignment.__table__.c

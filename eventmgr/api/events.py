@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
-from eventmgr.access import event_for_slug
 from eventmgr.api.auth import BEARER, api_public, api_roles
-from eventmgr.db import db
 from eventmgr.events import services
-from eventmgr.mail.services import deliver_pending
-from eventmgr.roles import Role
+from eventmgr.events.web import event_or_404
+from eventmgr.platform.roles import Role
+from eventmgr.platform.web import api_rule
 
 blp = Blueprint("events_api", __name__, description="Events")
 
@@ -20,6 +19,25 @@ blp = Blueprint("events_api", __name__, description="Events")
 def _timezone(value: str) -> None:
     if not services.valid_timezone(value):
         raise ValidationError(f"Unknown time zone {value!r}; use an IANA name such as Europe/Oslo.")
+
+
+class LabelSchema(Schema):
+    """A text in English and Bokmål; a missing language shows the other."""
+
+    class Meta:
+        unknown = RAISE
+
+    en = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    nb = fields.String(validate=validate.Length(min=1, max=100))
+
+
+class CategorySchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+    key = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    label = fields.Nested(LabelSchema, required=True)
 
 
 class EventSchema(Schema):
@@ -47,6 +65,12 @@ class EventSchema(Schema):
     digital_capacity = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0))
     stream_url = fields.URL(allow_none=True, validate=validate.Length(max=500))
     published = fields.Boolean(load_default=False)
+    categories = fields.List(
+        fields.Nested(CategorySchema),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={"description": "Attendee categories, in the order the form offers them."},
+    )
 
     @validates_schema
     def _ends_after_start(self, data: dict, **kwargs) -> None:
@@ -77,25 +101,7 @@ class EventUpdateSchema(EventSchema):
         exclude = ("slug",)
 
     published = fields.Boolean()
-
-
-def _visible_event(slug: str):
-    event = event_for_slug(slug)
-    if not services.may_see(event, g.api_user):
-        abort(404, message=f"No event {slug!r}.")
-    return event
-
-
-def _apply(action, *args):
-    try:
-        result = action(*args)
-    except services.EventError as exc:
-        db.session.rollback()
-        status = 409 if exc.conflict else 422
-        abort(status, message=str(exc), messages={"json": exc.fields})
-    db.session.commit()
-    deliver_pending()
-    return result
+    categories = fields.List(fields.Nested(CategorySchema), validate=validate.Length(max=50))
 
 
 @blp.route("/events")
@@ -112,7 +118,7 @@ class Events(MethodView):
     @blp.response(201, EventSchema)
     def post(self, data: dict):
         """Create an event (organisers and administrators); the caller becomes its organiser."""
-        return _apply(services.create_event, data, g.api_user)
+        return api_rule(lambda: services.create_event(data, g.api_user))
 
 
 @blp.route("/events/<slug>")
@@ -121,7 +127,7 @@ class EventItem(MethodView):
     @blp.response(200, EventSchema)
     def get(self, slug: str):
         """One event."""
-        return _visible_event(slug)
+        return event_or_404(slug)
 
     @api_roles(Role.ORGANISER)
     @blp.doc(security=BEARER)
@@ -129,7 +135,5 @@ class EventItem(MethodView):
     @blp.response(200, EventSchema)
     def patch(self, data: dict, slug: str):
         """Change some fields of an event (its organisers and administrators)."""
-        event = event_for_slug(slug)
-        if event is None:
-            abort(404, message=f"No event {slug!r}.")
-        return _apply(services.update_event, event, data)
+        event = event_or_404(slug)
+        return api_rule(lambda: services.update_event(event, data))

@@ -3,31 +3,31 @@ organiser's settings, slots, tables and schedule.
 
 A participant's token is a user token (`flask users token EMAIL`, or any account): the caller
 is the event registration with the account's address, and must have opted in to networking.
+The networking rules commit their own work; a refusal is answered by platform.web.api_rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import NoReturn, TypeVar
 
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields
 
-from eventmgr.access import AUTHENTICATED, Access, event_for_slug
 from eventmgr.api.auth import BEARER, api_roles, token_user
-from eventmgr.db import db
-from eventmgr.mail.services import deliver_pending
+from eventmgr.events.models import Event
+from eventmgr.events.web import event_or_404
 from eventmgr.networking import schedule, services
-from eventmgr.networking.services import NetworkingError
 from eventmgr.networking.suggest import suggestions
-from eventmgr.roles import Role
+from eventmgr.platform.access import AUTHENTICATED, Access
+from eventmgr.platform.roles import Role
+from eventmgr.platform.web import api_rule
+from eventmgr.registration.models import Registration
 
 blp = Blueprint("networking_api", __name__, description="Networking")
 BASE = "/events/<slug>/networking"
-T = TypeVar("T")
 
 
 def api_login(view: Callable) -> Callable:
@@ -45,42 +45,10 @@ def api_login(view: Callable) -> Callable:
     return wrapper
 
 
-def _event(slug: str):
-    event = event_for_slug(slug)
-    if event is None:
-        abort(404, message=f"No event {slug!r}.")
-    return event
-
-
-def _fail(exc: NetworkingError) -> NoReturn:
-    db.session.rollback()
-    message = "Some fields are invalid." if exc.status == 422 else exc.message
-    abort(exc.status, message=message, messages={"json": exc.fields})
-
-
-def _checked(rule: Callable[[], T]) -> T:
-    """The rule's result; its refusal (NetworkingError) is the API's error answer instead."""
-    try:
-        return rule()
-    except NetworkingError as exc:
-        _fail(exc)
-
-
-def _me(slug: str):
-    event = _event(slug)
-    return event, _checked(lambda: services.participant_of(g.api_user, event))
-
-
-def _commit() -> None:
-    db.session.commit()
-    deliver_pending()
-
-
-def _apply(rule: Callable[[], T]) -> T:
-    """Run a rule that changes something, and commit it with the mail it queued."""
-    result = _checked(rule)
-    _commit()
-    return result
+def _me(slug: str) -> tuple[Event, Registration]:
+    """The event and the caller's opted-in registration, or the API's refusal."""
+    event = event_or_404(slug)
+    return event, api_rule(lambda: services.participant_of(g.api_user, event))
 
 
 # --------------------------------------------------------------------------- schemas
@@ -275,9 +243,7 @@ class MyProfile(MethodView):
     def get(self, slug: str):
         """The caller's own profile."""
         _event_, me = _me(slug)
-        profile = services.profile_of(me)
-        db.session.commit()
-        return _profile(profile)
+        return _profile(services.profile_of(me))
 
     @api_login
     @blp.doc(security=BEARER)
@@ -287,8 +253,7 @@ class MyProfile(MethodView):
         """Change one's profile; interest tags from the event's list, slots by id."""
         event, me = _me(slug)
         profile = services.profile_of(me)
-        _apply(lambda: services.update_profile(profile, event, data))
-        return _profile(profile)
+        return _profile(api_rule(lambda: services.update_profile(profile, event, data)))
 
 
 @blp.route(BASE + "/profiles")
@@ -310,7 +275,7 @@ class ProfileItem(MethodView):
     def get(self, slug: str, profile_id: int):
         """One opted-in participant's profile."""
         event, me = _me(slug)
-        return _profile(_checked(lambda: services.visible_profile(event, me, profile_id)))
+        return _profile(api_rule(lambda: services.visible_profile(event, me, profile_id)))
 
 
 @blp.route(BASE + "/suggestions")
@@ -321,12 +286,10 @@ class Suggestions(MethodView):
     def get(self, slug: str):
         """Ranked suggestions with the reason; never one's own organisation or delegation."""
         event, me = _me(slug)
-        out = [
+        return [
             {"profile": _profile(s.profile), "score": s.score, "why": s.why}
             for s in suggestions(event, me)
         ]
-        db.session.commit()
-        return out
 
 
 @blp.route(BASE + "/requests")
@@ -337,9 +300,7 @@ class Requests(MethodView):
     def get(self, slug: str):
         """The caller's requests, sent and received (expired ones marked)."""
         event, me = _me(slug)
-        rows = [_request(r) for r in services.requests_of(event, me)]
-        _commit()
-        return rows
+        return [_request(r) for r in services.requests_of(event, me)]
 
     @api_login
     @blp.doc(security=BEARER)
@@ -349,7 +310,7 @@ class Requests(MethodView):
         """Ask for a meeting (caps, blocks and one open request per pair apply)."""
         event, me = _me(slug)
         return _request(
-            _apply(lambda: services.create_request(event, me, data["to"], data.get("message")))
+            api_rule(lambda: services.create_request(event, me, data["to"], data.get("message")))
         )
 
 
@@ -363,7 +324,7 @@ def _answer_route(answer: str, rule: Callable, summary: str) -> None:
         @blp.response(200, RequestOut)
         def post(self, slug: str, request_id: int):
             event, me = _me(slug)
-            return _request(_apply(lambda: rule(event, me, request_id)))
+            return _request(api_rule(lambda: rule(event, me, request_id)))
 
     Answer.post.__doc__ = summary  # the operation's summary, as a docstring would give it
     endpoint = f"Request{answer.title()}"
@@ -397,7 +358,7 @@ class Blocks(MethodView):
             other = services.visible_profile(event, me, data["profile_id"])
             (services.unblock if data["undo"] else services.block)(me, other.registration)
 
-        _apply(change)
+        api_rule(change)
 
 
 def _meeting(event, item) -> dict:
@@ -438,7 +399,7 @@ class MeetingFeedback(MethodView):
             schedule.record_feedback(event, me, meeting_id, data["happened"], data["rating"])
             return schedule.my_meeting(event, me, meeting_id)
 
-        return _meeting(event, _apply(record))
+        return _meeting(event, api_rule(record))
 
 
 # --------------------------------------------------------------------------- organisers
@@ -451,16 +412,15 @@ class Settings(MethodView):
     @blp.response(200, SettingsIO)
     def get(self, slug: str):
         """Request expiry, caps, interest tags."""
-        settings = services.settings_for(_event(slug))
-        db.session.commit()
-        return settings
+        return services.settings_for(event_or_404(slug))
 
     @api_roles(Role.ORGANISER)
     @blp.doc(security=BEARER)
     @blp.arguments(SettingsIO)
     @blp.response(200, SettingsIO)
     def patch(self, data: dict, slug: str):
-        return _apply(lambda: services.update_settings(_event(slug), data))
+        event = event_or_404(slug)
+        return api_rule(lambda: services.update_settings(event, data))
 
 
 def _slot(event, s) -> dict:
@@ -478,7 +438,7 @@ class Slots(MethodView):
     @blp.response(200, SlotOut(many=True))
     def get(self, slug: str):
         """The meeting slots, in time order (event's zone)."""
-        event = _event(slug)
+        event = event_or_404(slug)
         return [_slot(event, s) for s in schedule.slots_of(event)]
 
     @api_roles(Role.ORGANISER)
@@ -487,8 +447,10 @@ class Slots(MethodView):
     @blp.response(201, SlotOut(many=True))
     def post(self, data: dict, slug: str):
         """Add back-to-back slots of `minutes` from `start` to `end`."""
-        event = _event(slug)
-        _apply(lambda: schedule.generate_slots(event, data["start"], data["end"], data["minutes"]))
+        event = event_or_404(slug)
+        api_rule(
+            lambda: schedule.generate_slots(event, data["start"], data["end"], data["minutes"])
+        )
         return [_slot(event, s) for s in schedule.slots_of(event)]
 
 
@@ -499,8 +461,8 @@ class SlotItem(MethodView):
     @blp.response(204)
     def delete(self, slug: str, slot_id: int):
         """Delete a slot; meetings in it go back to unscheduled."""
-        event = _event(slug)
-        _apply(lambda: schedule.delete_slot(event, schedule.slot_for(event, slot_id)))
+        event = event_or_404(slug)
+        api_rule(lambda: schedule.delete_slot(event, schedule.slot_for(event, slot_id)))
 
 
 @blp.route(BASE + "/tables")
@@ -510,14 +472,15 @@ class Tables(MethodView):
     @blp.response(200, TableIO(many=True))
     def get(self, slug: str):
         """Tables: number, seats, the slot ids they are free in (null: every slot)."""
-        return schedule.tables_of(_event(slug))
+        return schedule.tables_of(event_or_404(slug))
 
     @api_roles(Role.ORGANISER)
     @blp.doc(security=BEARER)
     @blp.arguments(TableIO)
     @blp.response(201, TableIO)
     def post(self, data: dict, slug: str):
-        return _apply(lambda: schedule.save_table(_event(slug), data))
+        event = event_or_404(slug)
+        return api_rule(lambda: schedule.save_table(event, data))
 
 
 @blp.route(BASE + "/tables/<int:table_id>")
@@ -528,15 +491,17 @@ class TableItem(MethodView):
     @blp.response(200, TableIO)
     def put(self, data: dict, slug: str, table_id: int):
         """Replace a table's number, seats and free slots."""
-        event = _event(slug)
-        return _apply(lambda: schedule.save_table(event, data, schedule.table_for(event, table_id)))
+        event = event_or_404(slug)
+        return api_rule(
+            lambda: schedule.save_table(event, data, schedule.table_for(event, table_id))
+        )
 
     @api_roles(Role.ORGANISER)
     @blp.doc(security=BEARER)
     @blp.response(204)
     def delete(self, slug: str, table_id: int):
-        event = _event(slug)
-        _apply(lambda: schedule.delete_table(event, schedule.table_for(event, table_id)))
+        event = event_or_404(slug)
+        api_rule(lambda: schedule.delete_table(event, schedule.table_for(event, table_id)))
 
 
 def _schedule(event) -> dict:
@@ -573,10 +538,7 @@ class Schedule(MethodView):
     @blp.response(200, ScheduleOut)
     def get(self, slug: str):
         """The draft schedule, unscheduled requests with the reason, request counts."""
-        event = _event(slug)
-        body = _schedule(event)
-        _commit()
-        return body
+        return _schedule(event_or_404(slug))
 
     @api_roles(Role.ORGANISER)
     @blp.doc(security=BEARER)
@@ -584,8 +546,8 @@ class Schedule(MethodView):
     @blp.response(200, ScheduleOut)
     def post(self, data: dict, slug: str):
         """Solve with CP-SAT (published meetings stay fixed unless released) and store."""
-        event = _event(slug)
-        _apply(lambda: schedule.run_schedule(event, data["auto_match"], data["time_limit"]))
+        event = event_or_404(slug)
+        api_rule(lambda: schedule.run_schedule(event, data["auto_match"], data["time_limit"]))
         return _schedule(event)
 
 
@@ -596,9 +558,8 @@ class SchedulePublish(MethodView):
     @blp.response(200, ScheduleOut)
     def post(self, slug: str):
         """Publish; only people whose meeting is new, moved or dropped are emailed."""
-        event = _event(slug)
+        event = event_or_404(slug)
         schedule.publish(event)
-        _commit()
         return _schedule(event)
 
 
@@ -609,8 +570,8 @@ class MeetingRelease(MethodView):
     @blp.response(200, ScheduleOut)
     def post(self, slug: str, meeting_id: int):
         """Let the next schedule move a published meeting."""
-        event = _event(slug)
-        _apply(lambda: schedule.release(event, meeting_id))
+        event = event_or_404(slug)
+        api_rule(lambda: schedule.release(event, meeting_id))
         return _schedule(event)
 
 
@@ -621,6 +582,4 @@ class InstanceView(MethodView):
     @blp.response(200)
     def get(self, slug: str):
         """The current instance in the shared meeting-instance format."""
-        body = schedule.build_instance(_event(slug))
-        db.session.rollback()
-        return body
+        return schedule.build_instance(event_or_404(slug))

@@ -7,23 +7,18 @@ publishing with clashes needs "confirm": true).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from flask import g, jsonify, url_for
+from flask import jsonify, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
 
-from eventmgr.access import event_for_slug
 from eventmgr.api.auth import BEARER, api_public, api_roles
-from eventmgr.db import db
-from eventmgr.events.services import may_see
+from eventmgr.events.web import event_or_404
+from eventmgr.platform.db import rollback
+from eventmgr.platform.roles import Role
+from eventmgr.platform.web import api_rule
 from eventmgr.programme import services
 from eventmgr.programme.models import Delivery, Kind
-from eventmgr.roles import Role
-
-T = TypeVar("T")
 
 blp = Blueprint("programme_api", __name__, description="Programme")
 
@@ -147,13 +142,6 @@ class RoomPatchSchema(RoomSchema):
 # ---------------------------------------------------------------- helpers
 
 
-def _event(slug: str):
-    event = event_for_slug(slug)
-    if event is None:
-        abort(404, message=f"No event {slug!r}.")
-    return event
-
-
 def _person_ref(person) -> dict:
     return {
         "id": person.id,
@@ -189,21 +177,6 @@ def _result(event, item) -> dict:
     return {"item": item_dict(event, item), "clashes": [c.as_dict() for c in clashes]}
 
 
-def _refuse(exc: services.ProgrammeError):
-    db.session.rollback()
-    abort(422, message=str(exc), messages={"json": exc.fields})
-
-
-def _saved(change: Callable[[], T]) -> T:
-    """Run a programme change and commit it; a refused change answers 422 and stores nothing."""
-    try:
-        result = change()
-    except services.ProgrammeError as exc:
-        _refuse(exc)
-    db.session.commit()
-    return result
-
-
 def _found(value, what: str, ident: int):
     if value is None:
         abort(404, message=f"No {what} {ident} in this event.")
@@ -223,9 +196,7 @@ class Programme(MethodView):
         Built as plain JSON here (the schema documents it): dumping 200 items field by field
         through marshmallow took two thirds of the request.
         """
-        event = event_for_slug(slug)
-        if not may_see(event, g.api_user):
-            abort(404, message=f"No event {slug!r}.")
+        event = event_or_404(slug)
         return jsonify(published_json(event, services.public_programme(event)))
 
 
@@ -286,7 +257,7 @@ class Draft(MethodView):
     @blp.response(200, DraftSchema)
     def get(self, slug: str):
         """The draft programme and every clash in it."""
-        event = _event(slug)
+        event = event_or_404(slug)
         items = services.items_of(event)
         clashes = services.find_clashes(event, items)
         return {
@@ -303,17 +274,16 @@ class Publish(MethodView):
     @blp.response(201, VersionSchema)
     def post(self, data: dict, slug: str):
         """Publish the draft as the next version; with clashes, send "confirm": true."""
-        event = _event(slug)
+        event = event_or_404(slug)
         try:
             version = services.publish(event, confirm=data["confirm"])
         except services.ClashesNeedConfirmation as exc:
-            db.session.rollback()
+            rollback()
             abort(
                 409,
                 message="; ".join(c.message for c in exc.clashes),
                 messages={"json": exc.fields},
             )
-        db.session.commit()
         return {
             "version": version.number,
             "published_at": version.published_at.astimezone(event.tz),
@@ -332,8 +302,8 @@ class Items(MethodView):
     @blp.response(201, ItemResultSchema)
     def post(self, data: dict, slug: str):
         """Add an item; the answer lists the clashes it is part of."""
-        event = _event(slug)
-        item = _saved(lambda: services.create_item(event, data))
+        event = event_or_404(slug)
+        item = api_rule(lambda: services.create_item(event, data))
         return _result(event, item)
 
 
@@ -344,7 +314,7 @@ class ItemResource(MethodView):
     @blp.response(200, ItemResultSchema)
     def get(self, slug: str, item_id: int):
         """One draft item and its clashes."""
-        event = _event(slug)
+        event = event_or_404(slug)
         return _result(event, _found(services.item_of(event, item_id), "item", item_id))
 
     @api_roles(Role.ORGANISER)
@@ -353,9 +323,9 @@ class ItemResource(MethodView):
     @blp.response(200, ItemResultSchema)
     def patch(self, data: dict, slug: str, item_id: int):
         """Change some fields (moving is changing starts_at, ends_at or room_id)."""
-        event = _event(slug)
+        event = event_or_404(slug)
         item = _found(services.item_of(event, item_id), "item", item_id)
-        _saved(lambda: services.update_item(event, item, data))
+        api_rule(lambda: services.update_item(event, item, data))
         return _result(event, item)
 
     @api_roles(Role.ORGANISER)
@@ -363,9 +333,8 @@ class ItemResource(MethodView):
     @blp.response(204)
     def delete(self, slug: str, item_id: int):
         """Delete an item (a session's talks go with it)."""
-        event = _event(slug)
+        event = event_or_404(slug)
         services.delete_item(_found(services.item_of(event, item_id), "item", item_id))
-        db.session.commit()
 
 
 # ---------------------------------------------------------------- people
@@ -390,7 +359,7 @@ class People(MethodView):
     @blp.response(200, PersonSchema(many=True))
     def get(self, slug: str):
         """Every speaker and moderator of the event."""
-        return [_person_dict(p) for p in services.people_of(_event(slug))]
+        return [_person_dict(p) for p in services.people_of(event_or_404(slug))]
 
     @api_roles(Role.ORGANISER)
     @blp.doc(security=BEARER)
@@ -398,8 +367,8 @@ class People(MethodView):
     @blp.response(201, PersonSchema)
     def post(self, data: dict, slug: str):
         """Add a speaker or moderator (photos are uploaded on the person's page)."""
-        event = _event(slug)
-        person = _saved(lambda: services.save_person(event, data))
+        event = event_or_404(slug)
+        person = api_rule(lambda: services.save_person(event, data))
         return _person_dict(person)
 
 
@@ -410,9 +379,9 @@ class PersonResource(MethodView):
     @blp.arguments(PersonPatchSchema(partial=True))
     @blp.response(200, PersonSchema)
     def patch(self, data: dict, slug: str, person_id: int):
-        event = _event(slug)
+        event = event_or_404(slug)
         person = _found(services.person_of(event, person_id), "person", person_id)
-        _saved(lambda: services.save_person(event, data, person))
+        api_rule(lambda: services.save_person(event, data, person))
         return _person_dict(person)
 
     @api_roles(Role.ORGANISER)
@@ -420,9 +389,8 @@ class PersonResource(MethodView):
     @blp.response(204)
     def delete(self, slug: str, person_id: int):
         """Delete a person; they are taken off every item."""
-        event = _event(slug)
+        event = event_or_404(slug)
         services.delete_person(_found(services.person_of(event, person_id), "person", person_id))
-        db.session.commit()
 
 
 # ---------------------------------------------------------------- rooms
@@ -438,15 +406,15 @@ class Rooms(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, RoomSchema(many=True))
     def get(self, slug: str):
-        return [_room_dict(r) for r in services.rooms_of(_event(slug))]
+        return [_room_dict(r) for r in services.rooms_of(event_or_404(slug))]
 
     @api_roles(Role.ORGANISER)
     @blp.doc(security=BEARER)
     @blp.arguments(RoomSchema)
     @blp.response(201, RoomSchema)
     def post(self, data: dict, slug: str):
-        event = _event(slug)
-        room = _saved(lambda: services.save_room(event, data))
+        event = event_or_404(slug)
+        room = api_rule(lambda: services.save_room(event, data))
         return _room_dict(room)
 
 
@@ -457,9 +425,9 @@ class RoomResource(MethodView):
     @blp.arguments(RoomPatchSchema(partial=True))
     @blp.response(200, RoomSchema)
     def patch(self, data: dict, slug: str, room_id: int):
-        event = _event(slug)
+        event = event_or_404(slug)
         room = _found(services.room_of(event, room_id), "room", room_id)
-        _saved(lambda: services.save_room(event, data, room))
+        api_rule(lambda: services.save_room(event, data, room))
         return _room_dict(room)
 
     @api_roles(Role.ORGANISER)
@@ -467,6 +435,5 @@ class RoomResource(MethodView):
     @blp.response(204)
     def delete(self, slug: str, room_id: int):
         """Delete a room; its items keep their times and lose their room."""
-        event = _event(slug)
+        event = event_or_404(slug)
         services.delete_room(_found(services.room_of(event, room_id), "room", room_id))
-        db.session.commit()

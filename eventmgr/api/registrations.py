@@ -6,16 +6,15 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
-from sqlalchemy import select
 
-from eventmgr.access import event_for_slug
 from eventmgr.api.auth import BEARER, api_public, api_roles
-from eventmgr.db import db
-from eventmgr.extensions import limiter
+from eventmgr.events.web import event_or_404
+from eventmgr.platform.extensions import limiter
+from eventmgr.platform.roles import Role
+from eventmgr.platform.web import api_rule
 from eventmgr.registration import links, queries, services
-from eventmgr.registration.models import CATEGORIES, MODES, ROLE_MARKERS, STATUSES, Registration
+from eventmgr.registration.models import MODES, ROLE_MARKERS, STATUSES, Registration
 from eventmgr.registration.views import _registration_limit_exempt, registration_rate_limit
-from eventmgr.roles import Role
 
 blp = Blueprint("registrations_api", __name__, description="Registrations")
 
@@ -30,7 +29,9 @@ class RegistrationIn(Schema):
     email = fields.Raw(metadata={"type": "string", "format": "email"})
     organisation = fields.Raw(metadata={"type": "string", "maxLength": 200})
     job_title = fields.Raw(metadata={"type": "string", "maxLength": 200})
-    category = fields.Raw(metadata={"type": "string", "enum": list(CATEGORIES)})
+    category = fields.Raw(
+        metadata={"type": "string", "description": "A key of the event's categories."}
+    )
     mode = fields.Raw(metadata={"type": "string", "enum": list(MODES)})
     dietary_needs = fields.Raw(metadata={"type": "string", "maxLength": 500})
     language = fields.Raw(metadata={"type": "string", "enum": ["en", "nb"]})
@@ -92,7 +93,7 @@ class ListArgs(Schema):
     q = fields.String(load_default="")
     mode = fields.String(validate=validate.OneOf(MODES))
     status = fields.String(validate=validate.OneOf(STATUSES))
-    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    category = fields.String(metadata={"description": "A key of the event's categories."})
     checked_in = fields.Boolean(metadata={"description": "Only people checked in (or not)."})
     sort = fields.String(load_default="created", validate=validate.OneOf(list(queries.SORTS)))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
@@ -107,41 +108,11 @@ class RegistrationPage(Schema):
     counts = fields.Dict(keys=fields.String(), values=fields.Dict())
 
 
-def _open_event(slug: str):
-    event = event_for_slug(slug)
-    if event is None or not (event.published or _organiser(slug)):
-        abort(404, message=f"No event {slug!r}.")
-    return event
-
-
-def _organiser(slug: str) -> bool:
-    user = g.get("api_user")
-    return bool(user and user.has_role(Role.ORGANISER, event_for_slug(slug).id))
-
-
-def _event(slug: str):
-    event = event_for_slug(slug)
-    if event is None:
-        abort(404, message=f"No event {slug!r}.")
-    return event
-
-
 def _registration(slug: str, registration_id: int) -> Registration:
-    event = _event(slug)
-    registration = db.session.scalar(
-        select(Registration).where(
-            Registration.id == registration_id, Registration.event_id == event.id
-        )
-    )
+    registration = services.registration_of(event_or_404(slug), registration_id)
     if registration is None:
         abort(404, message=f"No registration {registration_id} for this event.")
     return registration
-
-
-def _fail(exc: services.RegistrationError):
-    db.session.rollback()
-    message = "Some fields are invalid." if exc.status == 422 else next(iter(exc.fields.values()))
-    abort(exc.status, message=message, messages={"json": exc.fields})
 
 
 def _actor() -> str:
@@ -157,12 +128,12 @@ class Registrations(MethodView):
     def post(self, data: dict, slug: str):
         """Register for a published event (no login). The three URLs carry a personal token;
         an address registered already gets 409, and its manage link by email."""
-        event = event_for_slug(slug)
-        if event is None or not event.published:
+        event = event_or_404(slug)
+        if not services.open_for_registration(event):
             abort(404, message=f"No event {slug!r} open for registration.")
         when_full = data.pop("when_full")
         try:
-            outcome = services.register(event, data, when_full=when_full)
+            outcome = api_rule(lambda: services.register(event, data, when_full=when_full))
         except services.AlreadyRegistered:
             abort(
                 409,
@@ -170,8 +141,6 @@ class Registrations(MethodView):
                 "its manage link has been sent to it.",
                 messages={"json": {"email": "Already registered for this event."}},
             )
-        except services.RegistrationError as exc:
-            _fail(exc)
         reg, token = outcome.registration, outcome.token
         body = {
             "id": reg.id,
@@ -190,7 +159,13 @@ class Registrations(MethodView):
     @blp.response(200, RegistrationPage)
     def get(self, args: dict, slug: str):
         """Registrations of the event, filtered and paged, with counts per mode and status."""
-        event = _event(slug)
+        event = event_or_404(slug)
+        if args.get("category") not in (None, *event.category_keys):
+            abort(
+                422,
+                message="Some fields are invalid.",
+                messages={"query": {"category": "Not one of the event's categories."}},
+            )
         page = queries.search(event, **args)
         return {
             "items": page.items,
@@ -219,14 +194,12 @@ class RegistrationItem(MethodView):
         registration = _registration(slug, registration_id)
         mode = data.pop("mode", None)
         join_waitlist = data.pop("join_waitlist", False)
-        try:
-            services.update_details(registration, data, _actor())
-            if mode:
-                registration = services.switch_mode(
-                    registration, mode, _actor(), join_waitlist
-                ).registration
-        except services.RegistrationError as exc:
-            _fail(exc)
+        api_rule(lambda: services.update_details(registration, data, _actor()))
+        if mode:
+            outcome = api_rule(
+                lambda: services.switch_mode(registration, mode, _actor(), join_waitlist)
+            )
+            registration = outcome.registration
         return registration
 
 
@@ -247,7 +220,5 @@ class RegistrationPromote(MethodView):
     @blp.response(200, RegistrationOut)
     def post(self, slug: str, registration_id: int):
         """Confirm someone from the waiting list out of turn (only if a place is free)."""
-        try:
-            return services.promote(_registration(slug, registration_id), _actor())
-        except services.RegistrationError as exc:
-            _fail(exc)
+        registration = _registration(slug, registration_id)
+        return api_rule(lambda: services.promote(registration, _actor()))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from eventmgr.db import UTCDateTime, db, utcnow
+from eventmgr.platform.db import UTCDateTime, db, utcnow
 
 
 class AuditEntry(db.Model):

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 
 from eventmgr.audit.models import AuditEntry
-from eventmgr.db import db
+from eventmgr.platform.db import db
 
 
 def _current_actor() -> tuple[int | None, str]:

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from eventmgr.badges import services
 from eventmgr.badges.pdf import FORMATS, ROLES
 from eventmgr.badges.services import BadgeError, BadgeFilter
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 
 badges = AppGroup("badges", help="Badge PDFs.")
 

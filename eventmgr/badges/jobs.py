@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 
 from eventmgr.badges import services
 from eventmgr.badges.services import EXPORT_JOB, BadgeError, BadgeFilter
-from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import Job
 from eventmgr.jobs.services import JobFailed, Result, handler
+from eventmgr.platform.db import db
 
 
 def _moment(value: str | None) -> datetime | None:

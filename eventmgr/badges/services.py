@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from eventmgr.badges.pdf import FORMATS, ROLES, BadgeCard, render_badges
-from eventmgr.db import db
 from eventmgr.events.models import Event
-from eventmgr.i18n import local_date
 from eventmgr.jobs.models import DONE, Job
+from eventmgr.platform.db import db
+from eventmgr.platform.i18n import local_date
 from eventmgr.registration.models import CONFIRMED, ON_SITE, Registration
 
 EXPORT_JOB = "badges.export"

@@ -1,25 +1,29 @@
-"""The organiser's badge page: choose a format and who, then the PDF is made as a job."""
+"""The organiser's badge page (choose a format and who, then the PDF is made as a job) and a
+registrant's own badge, from their manage link."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from eventmgr.access import event_for_slug, roles_required
 from eventmgr.badges import services
 from eventmgr.badges.forms import LAST_RUN, SINCE, ExportForm
 from eventmgr.badges.jobs import params_for
 from eventmgr.badges.services import EXPORT_JOB, BadgeError, BadgeFilter
-from eventmgr.db import db
+from eventmgr.events.web import event_or_404
 from eventmgr.jobs.models import Job
 from eventmgr.jobs.services import enqueue
-from eventmgr.roles import Role
+from eventmgr.platform.access import public, roles_required
+from eventmgr.platform.db import db
+from eventmgr.platform.roles import Role
+from eventmgr.registration.links import find_by_token
+from eventmgr.registration.services import registration_of
 
-bp = Blueprint("badges", __name__, url_prefix="/manage/events/<slug>/badges")
+bp = Blueprint("badges", __name__)
 
 
 @bp.app_context_processor
@@ -30,13 +34,6 @@ def _badge_formats() -> dict:
         return [SelectChoice(fmt, str(label)) for fmt, label in services.FORMAT_LABELS.items()]
 
     return {"badge_format_choices": badge_format_choices}
-
-
-def _event(slug: str):
-    event = event_for_slug(slug)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _filter(form: ExportForm, event, last_run: Job | None) -> BadgeFilter:
@@ -60,10 +57,10 @@ def _filter(form: ExportForm, event, last_run: Job | None) -> BadgeFilter:
     return BadgeFilter(role=role)
 
 
-@bp.route("", methods=["GET", "POST"])
+@bp.route("/manage/events/<slug>/badges", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def index(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     form = ExportForm()
     last_run = services.last_print_run(event)
     status = 200
@@ -107,3 +104,35 @@ def index(slug: str):
         runs=runs,
         format_labels=services.FORMAT_LABELS,
     ), status
+
+
+@bp.route("/r/<token>/badge.pdf")
+@public
+def registrant_badge(token: str):
+    """A confirmed on-site registrant's own badge, from their manage link."""
+    registration = find_by_token(token)
+    if registration is None or not registration.confirmed_on_site:
+        abort(404)
+    try:
+        fmt = services.check_format(request.args.get("format"))
+    except BadgeError as exc:
+        return render_template("badges/format_error.html", token=token, message=str(exc)), 400
+    return Response(
+        services.badge_pdf(registration, fmt),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="badge-{fmt}.pdf"'},
+    )
+
+
+@bp.route("/manage/events/<slug>/registrations/<int:registration_id>/badge.pdf")
+@roles_required(Role.ORGANISER)
+def registration_badge(slug: str, registration_id: int):
+    """One registration's badge, for the organiser (a reprint at the desk)."""
+    registration = registration_of(event_or_404(slug), registration_id)
+    if registration is None or not registration.confirmed_on_site:
+        abort(404)
+    return Response(
+        services.badge_pdf(registration),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="badge-{registration.id}.pdf"'},
+    )

@@ -32,13 +32,13 @@ from sqlalchemy.exc import IntegrityError
 from eventmgr.calendar.http import etag_for
 from eventmgr.calendar.ics import CalendarEntry, build_calendar
 from eventmgr.calendar.models import Agenda, StarredItem
-from eventmgr.calendar.providers import extra_agenda_entries
-from eventmgr.core.tokens import hash_secret
-from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
+from eventmgr.platform import signals
+from eventmgr.platform.db import commit, db, utcnow
+from eventmgr.platform.errors import RuleError
+from eventmgr.platform.tokens import hash_secret
 from eventmgr.programme import services as programme
-from eventmgr.programme.forms import KIND_LABELS
-from eventmgr.programme.models import ProgrammeVersion
+from eventmgr.programme.models import KIND_LABELS, ProgrammeVersion
 from eventmgr.registration.models import CONFIRMED, DIGITAL, Registration
 
 REMOVED_KEPT = timedelta(days=30)
@@ -93,26 +93,6 @@ def _still_shown(state: ItemState, event: Event, now: datetime) -> bool:
     return now < max(state.removed_at + REMOVED_KEPT, event.ends_at)
 
 
-def _fingerprint(item: programme.PublicItem) -> tuple:
-    """What a calendar shows of an item: a change here raises its SEQUENCE."""
-    people = tuple(
-        tuple((p["name"], p.get("title"), p.get("affiliation")) for p in group)
-        for group in (item.speakers, item.moderators)
-    )
-    return (
-        item.kind,
-        item.title,
-        item.abstract,
-        item.theme,
-        item.starts_at,
-        item.ends_at,
-        item.room,
-        item.delivery,
-        item.cancelled,
-        people,
-    )
-
-
 _HISTORIES: dict[tuple, History] = {}
 
 
@@ -150,19 +130,17 @@ def _derive(event: Event, latest: ProgrammeVersion) -> History:
     older = [programme.programme_from_snapshot(v.snapshot, v) for v in db.session.scalars(query)]
     versions = [*older, programme.public_programme(event, latest)]
     states: dict[int, ItemState] = {}
-    prints: dict[int, tuple] = {}
     for published in versions:
         at = published.version.published_at
         for item in published.items:
-            mark = _fingerprint(item)
             state = states.get(item.id)
             if state is None:
                 states[item.id] = ItemState(item, 0, at)
-            elif state.removed_at is not None or prints[item.id] != mark:
+            elif state.removed_at is not None or item.change_since(state.item) is not None:
+                # what a calendar shows changed: its SEQUENCE goes up
                 states[item.id] = ItemState(item, state.sequence + 1, at)
             else:
                 states[item.id] = replace(state, item=item)
-            prints[item.id] = mark
         for item_id, state in states.items():
             if state.removed_at is None and item_id not in published.by_id:
                 states[item_id] = ItemState(state.item, state.sequence + 1, at, removed_at=at)
@@ -278,7 +256,7 @@ def event_entry(event: Event, on_site: bool = True) -> CalendarEntry:
         summary=event.name,
         description=event.description or "",
         location=where,
-        url=current_app.config["BASE_URL"] + url_for("events.event_home", slug=event.slug),
+        url=current_app.config["BASE_URL"] + url_for("pages.event_home", slug=event.slug),
     )
 
 
@@ -519,9 +497,11 @@ def _get_or_create(event: Event, registration: Registration | None, user_id: int
         return agenda
     try:
         with db.session.begin_nested():
-            return _new_agenda(event, registration, user_id)
+            agenda = _new_agenda(event, registration, user_id)
     except IntegrityError:  # created by a parallel request a moment ago
         return db.session.scalar(select(Agenda).where(owner))
+    commit()
+    return agenda
 
 
 def agenda_for_registration(registration: Registration) -> Agenda:
@@ -553,6 +533,7 @@ def agenda_for_user(event: Event, user) -> Agenda:
             db.session.add(StarredItem(agenda_id=agenda.id, item_id=item_id))
         db.session.delete(loose)
         _touch(agenda)
+        commit()
     return agenda
 
 
@@ -582,8 +563,11 @@ def starred_ids(agenda: Agenda) -> list[int]:
     return list(db.session.scalars(query.order_by(StarredItem.item_id)))
 
 
-class NotInProgramme(LookupError):
+class NotInProgramme(RuleError):
     """The item is not in the published programme."""
+
+    def __init__(self) -> None:
+        super().__init__({"item": _("This item is not in the published programme.")}, 409)
 
 
 def _touch(agenda: Agenda) -> None:
@@ -601,7 +585,7 @@ def set_starred(agenda: Agenda, item_id: int, starred: bool) -> bool:
         event = db.session.get(Event, agenda.event_id)
         state = history_of(event).states.get(item_id)
         if state is None or state.removed_at is not None:
-            raise NotInProgramme(item_id)
+            raise NotInProgramme()
         db.session.add(StarredItem(agenda_id=agenda.id, item_id=item_id))
     else:
         db.session.execute(
@@ -610,6 +594,7 @@ def set_starred(agenda: Agenda, item_id: int, starred: bool) -> bool:
             )
         )
     _touch(agenda)
+    commit()
     return True
 
 
@@ -618,6 +603,7 @@ def reset_feed(agenda: Agenda) -> str:
     agenda.feed_nonce = secrets.token_hex(16)
     agenda.feed_token_hash = hash_secret(_derive_token(agenda))
     _touch(agenda)
+    commit()
     return feed_token(agenda)
 
 
@@ -641,13 +627,19 @@ def agenda_items(agenda: Agenda) -> list[ItemState]:
     return sorted(shown, key=lambda s: s.item.starts_at)
 
 
+def _contributed_entries(registration: Registration) -> list[CalendarEntry]:
+    """What other domains add to a person's agenda (networking: their meetings)."""
+    answers = signals.collect(signals.agenda_entries_requested, registration)
+    return [entry for entries in answers for entry in entries]
+
+
 def agenda_feed(agenda: Agenda) -> Feed:
     """Starred items plus what other domains add (networking meetings), at the secret URL."""
     event = db.session.get(Event, agenda.event_id)
     registration = agenda.registration
     history = history_of(event)
     mine = agenda_items(agenda)
-    extra = extra_agenda_entries(registration) if registration is not None else []
+    extra = _contributed_entries(registration) if registration is not None else []
     stream = event.stream_url if streams_for(agenda) and event.stream_url else None
     key = (
         *_common_key(event, history),

@@ -18,14 +18,13 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from eventmgr.access import event_for_slug, public
 from eventmgr.calendar import services, visitor
 from eventmgr.calendar.http import calendar_response, not_modified_response
 from eventmgr.calendar.links import google_link, outlook_link
-from eventmgr.db import db
-from eventmgr.events.services import may_see
+from eventmgr.events.web import event_or_404
+from eventmgr.platform.access import public
+from eventmgr.platform.web import run_rule
 from eventmgr.registration.links import find_by_token
 from eventmgr.registration.models import CONFIRMED, DIGITAL, Registration
 
@@ -40,13 +39,6 @@ def _private(response: Response) -> Response:
     if request.path.startswith("/r/"):
         response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _visible(slug: str):
-    event = event_for_slug(slug)
-    if not may_see(event, current_user):
-        abort(404)
-    return event
 
 
 def _respond(feed: services.Feed | None) -> Response:
@@ -69,19 +61,19 @@ def programme_ics(slug: str):
         not_modified = not_modified_response(*cheap)
         if not_modified is not None:
             return not_modified
-    return _respond(services.programme_feed(_visible(slug), *filters))
+    return _respond(services.programme_feed(event_or_404(slug), *filters))
 
 
 @bp.route("/events/<slug>/items/<int:item_id>.ics")
 @public
 def item_ics(slug: str, item_id: int):
-    return _respond(services.item_feed(_visible(slug), item_id))
+    return _respond(services.item_feed(event_or_404(slug), item_id))
 
 
 @bp.route("/events/<slug>/speakers/<int:person_id>.ics")
 @public
 def person_ics(slug: str, person_id: int):
-    return _respond(services.person_feed(_visible(slug), person_id))
+    return _respond(services.person_feed(event_or_404(slug), person_id))
 
 
 @bp.route("/agenda/<token>.ics")
@@ -110,14 +102,8 @@ def _safe_next(target: str | None, fallback: str) -> str:
 
 def _star(agenda, item_id: int) -> None:
     wanted = request.form.get("starred") == "1"
-    try:
-        changed = services.set_starred(agenda, item_id, wanted)
-    except services.NotInProgramme:
-        db.session.rollback()
-        flash(_("This item is not in the published programme."), "error")
-        return
-    db.session.commit()
-    if changed:
+    done, changed = run_rule(lambda: services.set_starred(agenda, item_id, wanted))
+    if done and changed:
         flash(_("Added to my programme.") if wanted else _("Removed from my programme."), "success")
 
 
@@ -125,7 +111,7 @@ def _star(agenda, item_id: int) -> None:
 @public
 def star(slug: str, item_id: int):
     """Star or unstar (`starred=1|0`) for whoever this browser is (see visitor.py)."""
-    event = _visible(slug)
+    event = event_or_404(slug)
     who = visitor.visitor_for(event)
     if who is None:
         flash(_("Log in, or open the personal link from your registration email, first."), "info")
@@ -153,12 +139,11 @@ def _panel(event, agenda, star_url, reset_action: str, next_url: str) -> dict:
 @bp.route("/events/<slug>/my-programme")
 @public
 def my_programme(slug: str):
-    event = _visible(slug)
+    event = event_or_404(slug)
     who = visitor.visitor_for(event)
     panel = None
     if who is not None:
         agenda = who.agenda()
-        db.session.commit()
         here = url_for("calendar.my_programme", slug=slug)
         panel = _panel(
             event,
@@ -176,12 +161,11 @@ def my_programme(slug: str):
 @bp.route("/events/<slug>/my-programme/reset", methods=["POST"])
 @public
 def reset(slug: str):
-    event = _visible(slug)
+    event = event_or_404(slug)
     who = visitor.visitor_for(event)
     if who is None:
         abort(404)
     services.reset_feed(who.agenda())
-    db.session.commit()
     flash(_("Your subscription address is new; the old one no longer works."), "success")
     return redirect(url_for("calendar.my_programme", slug=slug) + "#subscribe")
 
@@ -218,7 +202,6 @@ def manage_star(token: str, item_id: int):
 def manage_reset(token: str):
     registration = _by_token(token)
     services.reset_feed(services.agenda_for_registration(registration))
-    db.session.commit()
     flash(_("Your subscription address is new; the old one no longer works."), "success")
     return redirect(url_for("registration.manage", token=token) + "#my-programme")
 
@@ -230,7 +213,6 @@ def manage_reset(token: str):
 def agenda_panel(registration: Registration, token: str) -> dict:
     """The "my programme" box of the manage page (the agenda is made on first view)."""
     agenda = services.agenda_for_registration(registration)
-    db.session.commit()
     return _panel(
         registration.event,
         agenda,
@@ -252,15 +234,3 @@ def event_calendar_links(event, registration: Registration | None = None, mode: 
     if digital and event.stream_url:
         entry = replace(entry, location=event.stream_url)
     return {"google": google_link(entry), "outlook": outlook_link(entry)}
-
-
-def item_calendar_links(event, item_id: int) -> dict | None:
-    """The item page's "add to calendar": .ics, Google, Outlook."""
-    entry = services.entry_for(event, item_id)
-    if entry is None:
-        return None
-    return {
-        "ics": url_for("calendar.item_ics", slug=event.slug, item_id=item_id),
-        "google": google_link(entry),
-        "outlook": outlook_link(entry),
-    }

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from eventmgr.calendar import services
 from eventmgr.calendar.models import Agenda
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 from eventmgr.registration.models import Registration
 
 SESSION_KEY = "agenda_links"

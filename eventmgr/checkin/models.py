@@ -1,4 +1,4 @@
-"""Scans at the door, check-ins and revoked badge codes.
+"""Scans at the door and check-ins (revoked badge codes are the registration's).
 
 Every scan is stored, accepted or refused. A registration is checked in at most once: the
 unique constraint on `checkins.registration_id` decides it in the database, so several doors
@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from eventmgr.db import UTCDateTime, db, utcnow
+from eventmgr.platform.db import UTCDateTime, db, utcnow
 
 ACCEPTED = "accepted"
 REFUSED = "refused"
@@ -80,18 +80,3 @@ class Checkin(db.Model):
     device: Mapped[str] = mapped_column(String(80), default="")
     manual: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class RevokedBadgeCode(db.Model):
-    """A badge code replaced by a new badge (lost, name corrected): refused as `revoked`."""
-
-    __tablename__ = "revoked_badge_codes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
-    )
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(32), unique=True)
-    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    reason: Mapped[str] = mapped_column(String(200), default="")

@@ -19,7 +19,7 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 
 
 class Prepared:

@@ -33,13 +33,12 @@ from eventmgr.checkin.models import (
     WAITLISTED,
     WRONG_EVENT,
     Checkin,
-    RevokedBadgeCode,
     Scan,
 )
 from eventmgr.checkin.prepared import DoorConnection, door_connection
-from eventmgr.db import begin_write, db, utcnow
+from eventmgr.platform.db import begin_write, commit, db, rollback, utcnow
 from eventmgr.registration import models as reg
-from eventmgr.registration.models import Registration
+from eventmgr.registration.models import Registration, RevokedBadgeCode
 
 CODE_PATTERN = re.compile(r"[A-Z2-7]{26}")
 MAX_FIELD = 80
@@ -386,7 +385,7 @@ def _store(
     )
     if stored_scan is None:  # the same nonce seen before: its answer, nothing new stored
         if in_session:
-            db.session.rollback()
+            rollback()
             conn = SessionConnection()
         else:
             conn.rollback()
@@ -399,7 +398,7 @@ def _store(
                 target=("Registration", registration_id),
                 details={"status": answer.status, "reason": answer.reason or "", "door": door},
             )
-        db.session.commit()
+        commit()
     else:
         conn.commit()
     return answer

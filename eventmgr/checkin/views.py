@@ -4,29 +4,23 @@ check-in figures."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from eventmgr.access import event_for_slug, roles_required, user_may
-from eventmgr.api import api_error
 from eventmgr.checkin import services
 from eventmgr.checkin.schemas import BatchIn, ManualIn, ScanIn, scan_kwargs
-from eventmgr.core.csvfile import csv_response
 from eventmgr.events.services import events_with_role
-from eventmgr.roles import Role
+from eventmgr.events.web import event_or_404
+from eventmgr.platform.access import roles_required, user_may
+from eventmgr.platform.csvfile import csv_response
+from eventmgr.platform.errors import api_error
+from eventmgr.platform.roles import Role
 
 bp = Blueprint("checkin", __name__)
 
 DOOR = (Role.DOOR_STAFF, Role.ORGANISER)
-
-
-def _event(slug: str):
-    event = event_for_slug(slug)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _body(schema):
@@ -55,7 +49,7 @@ def door():
 @bp.route("/door/<slug>")
 @roles_required(*DOOR)
 def scanner(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     return render_template(
         "checkin/scanner.html",
         event=event,
@@ -95,7 +89,7 @@ def _scanner_texts() -> dict[str, str]:
 @bp.route("/door/<slug>/scan", methods=["POST"])
 @roles_required(*DOOR)
 def scan(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     data, error = _body(ScanIn)
     if error:
         return error
@@ -105,7 +99,7 @@ def scan(slug: str):
 @bp.route("/door/<slug>/manual", methods=["POST"])
 @roles_required(*DOOR)
 def manual(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     data, error = _body(ManualIn)
     if error:
         return error
@@ -118,7 +112,7 @@ def manual(slug: str):
 @bp.route("/door/<slug>/batch", methods=["POST"])
 @roles_required(*DOOR)
 def batch(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     data, error = _body(BatchIn)
     if error:
         return error
@@ -128,7 +122,7 @@ def batch(slug: str):
 @bp.route("/door/<slug>/snapshot")
 @roles_required(*DOOR)
 def snapshot(slug: str):
-    response = jsonify(services.snapshot(_event(slug).id))
+    response = jsonify(services.snapshot(event_or_404(slug).id))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -137,20 +131,20 @@ def snapshot(slug: str):
 @roles_required(*DOOR)
 def search(slug: str):
     q = request.args.get("q", "")[:200]
-    return jsonify({"items": services.search(_event(slug).id, q)})
+    return jsonify({"items": services.search(event_or_404(slug).id, q)})
 
 
 @bp.route("/manage/events/<slug>/checkin")
 @roles_required(Role.ORGANISER)
 def live(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     return render_template("checkin/live.html", event=event, reasons=services.REASON_ORDER)
 
 
 @bp.route("/manage/events/<slug>/checkin/stats.json")
 @roles_required(Role.ORGANISER)
 def live_stats(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     figures = services.stats(event.id)
     missing = [
         {"id": r.id, "name": r.name, "organisation": r.organisation, "role": r.role}
@@ -164,7 +158,7 @@ def live_stats(slug: str):
 @bp.route("/manage/events/<slug>/checkin/not-arrived.csv")
 @roles_required(Role.ORGANISER)
 def not_arrived_csv(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     return csv_response(
         f"{slug}-not-arrived.csv", services.MISSING_COLUMNS, services.not_arrived_rows(event.id)
     )

@@ -13,10 +13,14 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from eventmgr.accounts.services import get_or_create_user, grant_role
-from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.events.services import create_event
-from eventmgr.roles import Role
+from eventmgr.networking import services as networking
+from eventmgr.networking.demo import seed_networking
+from eventmgr.platform.db import commit, db
+from eventmgr.platform.roles import Role
+from eventmgr.programme import services as programme
+from eventmgr.programme.transfer import import_json
 
 DEMO_FILE = Path(__file__).with_name("cancer_crosslinks_2023.json")
 
@@ -30,9 +34,32 @@ DEMO_ACCOUNTS = (
 )
 
 
+# The demo's attendee categories in Bokmål (the file names them in English).
+CATEGORIES_NB = {
+    "oncologist": "Onkolog",
+    "haematologist": "Hematolog",
+    "researcher": "Forsker",
+    "industry": "Industri",
+    "health authority": "Helsemyndighet",
+    "student": "Student",
+    "investor": "Investor",
+    "incubator or cluster": "Inkubator eller klynge",
+    "press": "Presse",
+    "other": "Annet",
+}
+
+
 @cache
 def demo_data() -> dict:
     return json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+def demo_categories() -> list[dict]:
+    """Cancer Crosslinks' attendee categories as event data, labelled in both languages."""
+    return [
+        {"key": key, "label": {"en": key[:1].upper() + key[1:], "nb": CATEGORIES_NB[key]}}
+        for key in demo_data()["attendee_categories"]
+    ]
 
 
 def _event_fields(data: dict) -> dict:
@@ -56,6 +83,7 @@ def _event_fields(data: dict) -> dict:
         "digital_capacity": None,
         "stream_url": f"https://stream.example.org/{info['slug']}",
         "published": True,
+        "categories": demo_categories(),
     }
 
 
@@ -70,16 +98,14 @@ def seed_demo() -> tuple[Event, list[tuple[Role, str, str]]]:
         user = get_or_create_user(email, name=name, password=password)
         grant_role(user, role, event.id)
         logins.append((role, email, password))
+    commit()
+    networking.update_settings(event, {"interest_tags": demo_data()["interest_tags"]})
     _seed_programme(event)
-    db.session.commit()
     return event, logins
 
 
 def _seed_programme(event: Event) -> None:
     """Import and publish the demo programme once; an event that has one is left alone."""
-    from eventmgr.programme import services as programme
-    from eventmgr.programme.transfer import import_json
-
     if programme.latest_version(event) is not None or programme.items_of(event):
         return
     import_json(event, DEMO_FILE.read_text(encoding="utf-8"))
@@ -91,8 +117,6 @@ def _seed_programme(event: Event) -> None:
 def seed_demo_command() -> None:
     """Load the demo event (Cancer Crosslinks 2023) and one demo account per role."""
     event, logins = seed_demo()
-    from eventmgr.networking.demo import seed_networking
-
     seed_networking(event)  # only here: tests that use seed_demo() keep a plain event
     click.echo(f"Demo event: {event.name} (/events/{event.slug})")
     click.echo("Demo logins (role, email, password):")

@@ -18,14 +18,14 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import insert, select
 
-from eventmgr.core.tokens import hash_secret
-from eventmgr.db import db, utcnow
+from eventmgr.demo.seed import demo_categories
 from eventmgr.events.models import Event
 from eventmgr.events.services import create_event
+from eventmgr.platform.db import commit, db, rollback, utcnow
+from eventmgr.platform.tokens import hash_secret
 from eventmgr.registration.links import new_badge_code, new_token
 from eventmgr.registration.models import (
     CANCELLED,
-    CATEGORIES,
     CONFIRMED,
     DIGITAL,
     ON_SITE,
@@ -127,11 +127,12 @@ def seed_synthetic(attendees: int, slug: str = DEFAULT_SLUG, seed: int = 2026) -
             "digital_capacity": None,
             "stream_url": f"https://stream.example.org/{slug}",
             "published": True,
+            "categories": demo_categories(),
         }
     )
     _programme(event, rng)
     _registrations(event, attendees, rng)
-    db.session.commit()
+    commit()
     return event
 
 
@@ -221,7 +222,7 @@ def _session(event: Event, room, start: datetime, people: list, rng: random.Rand
 
 def _registrations(event: Event, count: int, rng: random.Random) -> None:
     """Rows inserted in bulk, in the order people registered; statuses follow the rules."""
-    categories = [c for c in CATEGORIES if c in CATEGORY_WEIGHTS]
+    categories = [c for c in event.category_keys if c in CATEGORY_WEIGHTS]
     weights = [CATEGORY_WEIGHTS[c] for c in categories]
     capacity = event.onsite_capacity
     confirmed_on_site = 0
@@ -304,7 +305,7 @@ def seed_synthetic_command(attendees: int, slug: str, seed: int) -> None:
     try:
         event = seed_synthetic(attendees, slug, seed)
     except SyntheticError as exc:
-        db.session.rollback()
+        rollback()
         raise click.ClickException(str(exc)) from None
     click.echo(
         f"Generated {event.name}: /events/{event.slug}, {attendees} registrations, "

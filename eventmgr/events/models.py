@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, String, Text
+from flask_babel import get_locale
+from sqlalchemy import JSON, CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from eventmgr.db import UTCDateTime, db, utcnow
+from eventmgr.platform.db import UTCDateTime, db, utcnow
 
 
 class Event(db.Model):
@@ -32,6 +34,8 @@ class Event(db.Model):
     digital_capacity: Mapped[int | None] = mapped_column()
     stream_url: Mapped[str | None] = mapped_column(String(500))
     published: Mapped[bool] = mapped_column(default=False)
+    # Attendee categories, in order: [{"key": "oncologist", "label": {"en": ..., "nb": ...}}]
+    categories: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -42,3 +46,16 @@ class Event(db.Model):
     def local(self, moment: datetime) -> datetime:
         """A stored UTC instant as wall-clock time at the event."""
         return moment.astimezone(self.tz)
+
+    @property
+    def category_keys(self) -> tuple[str, ...]:
+        return tuple(c["key"] for c in self.categories or ())
+
+    def category_label(self, key: str) -> str:
+        """A category as the reader's language names it (a key no longer offered, as is)."""
+        lang = str(get_locale() or "en")
+        for category in self.categories or ():
+            if category["key"] == key:
+                labels = category.get("label") or {}
+                return labels.get(lang) or labels.get("en") or key
+        return key

@@ -12,9 +12,11 @@ from sqlalchemy import or_, select
 from eventmgr import audit
 from eventmgr.accounts.models import User
 from eventmgr.accounts.services import grant_role
-from eventmgr.db import db
 from eventmgr.events.models import Event
-from eventmgr.roles import Role
+from eventmgr.platform import signals
+from eventmgr.platform.db import commit, db
+from eventmgr.platform.errors import RuleError
+from eventmgr.platform.roles import Role
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EDITABLE = (
@@ -29,16 +31,12 @@ EDITABLE = (
     "digital_capacity",
     "stream_url",
     "published",
+    "categories",
 )
 
 
-class EventError(ValueError):
+class EventError(RuleError):
     """Event data that breaks a rule; `fields` maps each field to what is wrong with it."""
-
-    def __init__(self, fields: dict[str, str], conflict: bool = False):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
-        self.fields = fields
-        self.conflict = conflict
 
 
 def valid_timezone(name: str) -> bool:
@@ -84,6 +82,9 @@ def _check(event: Event) -> None:
         value = getattr(event, name)
         if value is not None and value < 0:
             errors[name] = "A capacity cannot be negative."
+    keys = [c.get("key") for c in event.categories or ()]
+    if len(set(keys)) != len(keys):
+        errors["categories"] = "Each category needs a key of its own."
     if errors:
         raise EventError(errors)
 
@@ -97,21 +98,20 @@ def _slug_taken(slug: str, exclude_id: int | None = None) -> bool:
 
 def create_event(data: dict[str, Any], creator: User | None = None) -> Event:
     """Create an event; its creator becomes one of its organisers."""
-    event = Event(slug=data.get("slug", ""), timezone=data.get("timezone") or "UTC")
+    event = Event(slug=data.get("slug", ""), timezone=data.get("timezone") or "UTC", categories=[])
     for name in EDITABLE:
         if name in data:
             setattr(event, name, data[name])
     event.published = bool(data.get("published", False))
     _check(event)
     if _slug_taken(event.slug):
-        raise EventError(
-            {"slug": f"An event with the slug {event.slug!r} exists already."}, conflict=True
-        )
+        raise EventError({"slug": f"An event with the slug {event.slug!r} exists already."}, 409)
     db.session.add(event)
     db.session.flush()
     if creator is not None and not creator.is_admin:
         grant_role(creator, Role.ORGANISER, event.id)
     audit.record("event.created", event=event, target=event, details={"slug": event.slug})
+    commit()
     return event
 
 
@@ -136,22 +136,15 @@ def update_event(event: Event, data: dict[str, Any]) -> Event:
     }
     if changed:
         audit.record("event.updated", event=event, target=event, details=changed)
-    if any(before[n] != getattr(event, n) for n in ("onsite_capacity", "digital_capacity")):
-        _fill_freed_places(event)
+    commit()
+    if changed.keys() & {"onsite_capacity", "digital_capacity"}:
+        signals.event_capacity_changed.send(event)
     return event
 
 
 def _plain(value: Any) -> Any:
     """A JSON-friendly value for the audit log."""
     return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _fill_freed_places(event: Event) -> None:
-    """A capacity change takes effect at once: people waiting get the new places."""
-    from eventmgr.mail.services import deliver_after_commit
-    from eventmgr.registration.services import fill_freed_places
-
-    deliver_after_commit(*fill_freed_places(event, actor="organiser (capacity change)"))
 
 
 def visible_events(user: User | None) -> list[Event]:
@@ -163,14 +156,6 @@ def visible_events(user: User | None) -> list[Event]:
         own = user.event_ids_for(Role.ORGANISER)
         query = query.where(or_(Event.published.is_(True), Event.id.in_(own)))
     return list(db.session.scalars(query))
-
-
-def may_see(event: Event | None, user: User | None) -> bool:
-    if event is None:
-        return False
-    if event.published:
-        return True
-    return bool(user and user.is_authenticated and user.has_role(Role.ORGANISER, event.id))
 
 
 def events_with_role(user: User, role: Role) -> list[Event]:

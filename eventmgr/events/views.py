@@ -1,30 +1,19 @@
-"""The public event page and the organiser's event pages."""
+"""The organiser's event pages: the list of their events, a new event, an event's settings."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventmgr.access import event_for_slug, public, roles_required
-from eventmgr.db import db
 from eventmgr.events import services
 from eventmgr.events.forms import EventForm
-from eventmgr.mail.services import deliver_pending
-from eventmgr.roles import Role
+from eventmgr.events.web import event_or_404
+from eventmgr.platform.access import roles_required
+from eventmgr.platform.roles import Role
+from eventmgr.platform.web import run_rule
 
 bp = Blueprint("events", __name__)
-
-
-@bp.route("/events/<slug>")
-@public
-def event_home(slug: str):
-    event = event_for_slug(slug)
-    if not services.may_see(event, current_user):
-        abort(404)
-    from eventmgr.programme.services import public_programme
-
-    return render_template("events/home.html", event=event, programme=public_programme(event))
 
 
 @bp.route("/manage/events")
@@ -46,9 +35,7 @@ def manage_new():
 @bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def manage_edit(slug: str):
-    event = event_for_slug(slug)
-    if event is None:
-        abort(404)
+    event = event_or_404(slug)
     form = EventForm(obj=event)
     if not form.is_submitted():
         form.starts_at.data = event.local(event.starts_at).replace(tzinfo=None)
@@ -61,17 +48,14 @@ def manage_edit(slug: str):
 def _save(form: EventForm, event):
     """Create or update through the service; its errors land on the form's fields."""
     data = form.event_data()
-    try:
-        if event is None:
-            event = services.create_event(data, current_user)
-        else:
-            services.update_event(event, data)
-    except services.EventError as exc:
-        db.session.rollback()
-        for name, message in exc.fields.items():
-            getattr(form, name).errors.append(message)
+    if event is None:
+        saved, _event = run_rule(
+            lambda: services.create_event(data, current_user), _("The event is saved."), form
+        )
+    else:
+        saved, _event = run_rule(
+            lambda: services.update_event(event, data), _("The event is saved."), form
+        )
+    if not saved:
         return render_template("manage/event_form.html", form=form, event=event), 422
-    db.session.commit()
-    deliver_pending()
-    flash(_("The event is saved."), "success")
     return redirect(url_for("events.manage_list"))

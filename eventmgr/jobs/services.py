@@ -18,8 +18,8 @@ from flask import Flask, current_app, g
 from sqlalchemy import or_, select, update
 
 from eventmgr.accounts.models import User
-from eventmgr.db import begin_write, db, utcnow
 from eventmgr.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
+from eventmgr.platform.db import begin_write, commit, db, rollback, utcnow
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(seconds=60)
@@ -66,7 +66,7 @@ def enqueue(kind: str, params: dict[str, Any], *, owner=None, event=None, total:
         total=total,
     )
     db.session.add(job)
-    db.session.commit()
+    commit()
     if current_app.config.get("JOBS_IN_PROCESS", True):
         start_thread(current_app._get_current_object())
     return job
@@ -119,7 +119,7 @@ def claim_next() -> Job | None:
             .where(or_(Job.status == QUEUED, (Job.status == RUNNING) & (Job.heartbeat_at < stale)))
             .values(status=RUNNING, heartbeat_at=utcnow(), attempts=Job.attempts + 1)
         )
-        db.session.commit()
+        commit()
         if claimed.rowcount == 1:
             return db.session.get(Job, job_id)
     return None
@@ -138,15 +138,15 @@ def run(job: Job) -> None:
     try:
         result = fn(job, lambda done, total: _progress(job.id, done, total))
     except JobFailed as exc:
-        db.session.rollback()
+        rollback()
         _finish(db.session.get(Job, job.id), FAILED, str(exc))
         return
     except Exception:
         log.exception("job %s (%s) failed", job.id, job.kind)
-        db.session.rollback()
+        rollback()
         _finish(db.session.get(Job, job.id), FAILED, "The job failed; the log has the details.")
         return
-    db.session.commit()  # the handler's own work, before the job's end state
+    commit()  # the handler's own work, before the job's end state
     _finish(db.session.get(Job, job.id), DONE, result.message, result)
 
 
@@ -172,7 +172,7 @@ def _finish(job: Job, status: str, message: str, result: Result | None = None) -
     job.finished_at = utcnow()
     if status == DONE:
         job.done = job.total = max(job.total, job.done)
-    db.session.commit()
+    commit()
 
 
 def job_for(job_id: int, user) -> Job | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, jsonify, render_template
 from flask_login import current_user
 
-from eventmgr.access import login_required
 from eventmgr.jobs.models import DONE
 from eventmgr.jobs.services import job_for
+from eventmgr.platform.access import login_required
 
 bp = Blueprint("jobs", __name__)
 

@@ -1,4 +1,9 @@
-"""Queue mail in the outbox and deliver it through SMTP when a server is configured."""
+"""Queue mail in the outbox and deliver it through SMTP when a server is configured.
+
+The one way to send mail: `queue_mail` in the transaction of the change it tells about; the
+message is delivered once that transaction commits (platform.db.commit), and never when it
+rolls back. Without an SMTP server it waits in the outbox for `flask mail send`.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,33 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import select
 
-from eventmgr.db import db, utcnow
 from eventmgr.mail.models import OutboxMessage
+from eventmgr.platform.db import after_commit, after_commit_batch, commit, db, utcnow
 
 log = logging.getLogger(__name__)
 
 
 def queue_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
-    """Store a message; it is sent after the caller commits (see deliver_after_commit)."""
+    """Store a message; it is delivered once the caller's transaction commits."""
     message = OutboxMessage(recipient=recipient, subject=subject, body=body)
     db.session.add(message)
+    if smtp_configured():  # else it waits in the outbox for `flask mail send`
+        after_commit_batch(_deliver_batch, message)
     return message
+
+
+def _deliver_batch(messages: list[OutboxMessage]) -> None:
+    deliver_now(*messages)
+
+
+def queued_row(message_id: int) -> None:
+    """A message the caller inserted itself (the registration hot path inserts with Core):
+    delivered after the commit like any other."""
+    if smtp_configured():  # else nothing to do: it waits in the outbox
+        after_commit(lambda: deliver_now(db.session.get(OutboxMessage, message_id)))
 
 
 def smtp_configured() -> bool:
@@ -65,7 +83,7 @@ def send_messages(messages: list[OutboxMessage]) -> int:
         for message in messages:
             message.attempts += 1
             message.last_error = str(exc)[:1000]
-        db.session.commit()
+        commit()
         log.warning("SMTP connection failed: %s", exc)
         return 0
     with smtp:
@@ -79,7 +97,7 @@ def send_messages(messages: list[OutboxMessage]) -> int:
             message.sent_at = utcnow()
             message.last_error = None
             sent += 1
-    db.session.commit()
+    commit()
     return sent
 
 
@@ -95,16 +113,7 @@ def send_queued(limit: int = 500) -> int:
 
 
 def deliver_now(*messages: OutboxMessage) -> int:
-    """Send freshly committed messages at once when SMTP is configured."""
-    return send_messages([m for m in messages if m.sent_at is None])
-
-
-def deliver_after_commit(*messages: OutboxMessage) -> None:
-    """Remember messages queued deep inside a service; the view sends them after its commit."""
-    g.setdefault("_mail_after_commit", []).extend(messages)
-
-
-def deliver_pending() -> int:
-    """Send what deliver_after_commit remembered in this request (after the commit)."""
-    pending = g.pop("_mail_after_commit", [])
-    return deliver_now(*pending) if pending else 0
+    """Send committed messages at once when SMTP is configured (else they wait)."""
+    if not smtp_configured():
+        return 0
+    return send_messages([m for m in messages if m is not None and m.sent_at is None])

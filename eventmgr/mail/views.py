@@ -1,12 +1,13 @@
 """The administrator's outbox: every email the system queued or sent."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from sqlalchemy import func, select
 
-from eventmgr.access import roles_required
-from eventmgr.db import db
 from eventmgr.mail.models import OutboxMessage
-from eventmgr.roles import Role
+from eventmgr.platform.access import roles_required
+from eventmgr.platform.db import db
+from eventmgr.platform.roles import Role
+from eventmgr.platform.web import page_arg
 
 bp = Blueprint("mail", __name__)
 PAGE_SIZE = 50
@@ -15,7 +16,7 @@ PAGE_SIZE = 50
 @bp.route("/admin/outbox")
 @roles_required(Role.ADMIN)
 def outbox():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     messages = db.session.scalars(
         select(OutboxMessage)
         .order_by(OutboxMessage.id.desc())

@@ -10,12 +10,11 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from eventmgr.access import roles_required
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.events.web import event_or_404
 from eventmgr.networking import delegations as delegation_services
 from eventmgr.networking import documents, schedule, services
-from eventmgr.networking.blueprint import act, bp, commit, event_or_404, run
+from eventmgr.networking.blueprint import act, bp, run
 from eventmgr.networking.forms import (
     ActionForm,
     DelegationForm,
@@ -24,7 +23,8 @@ from eventmgr.networking.forms import (
     SlotsForm,
     TableForm,
 )
-from eventmgr.roles import Role
+from eventmgr.platform.access import roles_required
+from eventmgr.platform.roles import Role
 
 PREFIX = "/manage/events/<slug>/networking"
 
@@ -36,7 +36,6 @@ def admin(slug: str):
     event = event_or_404(slug)
     settings = services.settings_for(event)
     services.expire_due(event)
-    commit()
     form = SettingsForm(obj=settings)
     if request.method == "GET":
         form.interest_tags.data = "\n".join(settings.interest_tags)
@@ -231,7 +230,6 @@ def admin_table_signs(slug: str):
 def admin_instance(slug: str):
     event = event_or_404(slug)
     body = json.dumps(schedule.build_instance(event), ensure_ascii=False, indent=2)
-    db.session.rollback()
     return Response(
         body,
         mimetype="application/json",

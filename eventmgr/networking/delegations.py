@@ -2,7 +2,8 @@
 
 Members are registered through the registration rules (capacity and the waiting list hold),
 on site, marked "delegation", opted in to networking; each gets an account and a link to
-choose a password, so they can sign in to their networking pages.
+choose a password, so they can sign in to their networking pages. Each rule commits its own
+work; the invitation goes out once it has.
 """
 
 from __future__ import annotations
@@ -16,17 +17,20 @@ from sqlalchemy import select
 
 from eventmgr.accounts.models import User
 from eventmgr.accounts.services import get_or_create_user, grant_role, password_reset_token
-from eventmgr.core.csvfile import CsvCheck
-from eventmgr.db import db
 from eventmgr.events.models import Event
-from eventmgr.mail.services import deliver_after_commit, queue_mail
+from eventmgr.mail.services import queue_mail
 from eventmgr.networking.models import Delegation, DelegationMember
 from eventmgr.networking.services import NetworkingError
+from eventmgr.platform.csvfile import CsvCheck
+from eventmgr.platform.db import commit, db
+from eventmgr.platform.roles import Role
+from eventmgr.platform.urls import external_url
 from eventmgr.registration import services as registration
-from eventmgr.roles import Role
-from eventmgr.urls import external_url
+from eventmgr.registration.models import Registration
 
 MEMBER_COLUMNS = ("name", "email", "company", "role")
+# The registration rules' names for a member's company and role, as the member form names them.
+MEMBER_FIELDS = {"organisation": "company", "job_title": "role"}
 
 
 def delegations_of(event: Event) -> list[Delegation]:
@@ -57,8 +61,9 @@ def led_by(user: User, event: Event) -> list[Delegation]:
     return [d for d in delegations_of(event) if d.lead_user_id == user.id]
 
 
-def invite(user: User, event: Event, why: str) -> None:
-    """A link to choose a password (the password-reset link), in an invitation."""
+def _invite(user: User, event: Event, why: str) -> None:
+    """A link to choose a password (the password-reset link), in an invitation queued in the
+    caller's unit of work."""
     link = external_url("accounts.reset", token=password_reset_token(user))
     with force_locale(user.locale or "en"):
         body = render_template(
@@ -69,22 +74,35 @@ def invite(user: User, event: Event, why: str) -> None:
             why=why,
             page=external_url("networking.home", slug=event.slug),
         )
-        message = queue_mail(user.email, _("You are invited: %(event)s", event=event.name), body)
-    deliver_after_commit(message)
+        queue_mail(user.email, _("You are invited: %(event)s", event=event.name), body)
+
+
+def invite_to_networking(attendee: Registration) -> User:
+    """From the manage link: networking needs an account, so the person gets one (opted in to
+    networking if they were not), with an invitation to choose its password."""
+    user = get_or_create_user(attendee.email, name=attendee.name)
+    if not attendee.networking_opt_in:
+        registration.update_details(attendee, {"networking_opt_in": True}, registration.ATTENDEE)
+    db.session.flush()
+    event = attendee.event
+    _invite(user, event, _("Sign in to take part in networking at %(event)s.", event=event.name))
+    commit()
+    return user
 
 
 def _clean_person(data: dict[str, Any]) -> dict[str, str]:
-    values = registration.clean(
+    """Name, email, company and role, by the registration rules (no category is checked here)."""
+    return registration.clean(
         {
             "name": data.get("name"),
             "email": data.get("email"),
             "organisation": data.get("company") or "",
             "job_title": data.get("role") or "",
         },
-        require_consent=False,
+        categories=(),
+        public=False,
         partial=True,
     )
-    return values
 
 
 def create_delegation(event: Event, data: dict[str, Any]) -> Delegation:
@@ -111,20 +129,22 @@ def create_delegation(event: Event, data: dict[str, Any]) -> Delegation:
     delegation = Delegation(event_id=event.id, name=name, home_organisation=home, lead=user)
     db.session.add(delegation)
     db.session.flush()
-    invite(user, event, _("You lead the delegation %(name)s.", name=name))
+    _invite(user, event, _("You lead the delegation %(name)s.", name=name))
+    commit()
     return delegation
 
 
 def add_member(delegation: Delegation, data: dict[str, Any], actor: str) -> DelegationMember:
     """Register the member (on site, marked Delegation, opted in) and give them an account.
 
-    Someone registered already is marked and linked instead of registered twice.
+    Someone registered already is marked and linked instead of registered twice. A wrong
+    field is named as the member form names it (company, role).
     """
     event = db.session.get(Event, delegation.event_id)
     try:
         values = _clean_person(data)
     except registration.RegistrationError as exc:
-        raise NetworkingError(exc.fields) from None
+        raise NetworkingError({MEMBER_FIELDS.get(k, k): v for k, v in exc.fields.items()}) from None
     delegation_id = delegation.id
     found = registration.existing(event.id, values["email"])
     if found is not None:
@@ -139,7 +159,8 @@ def add_member(delegation: Delegation, data: dict[str, Any], actor: str) -> Dele
             event,
             values
             | {
-                "category": "industry",
+                # founders of companies; an event without that category files them under none
+                "category": "industry" if "industry" in event.category_keys else "",
                 "mode": "on_site",
                 "role": "delegation",
                 "networking_opt_in": True,
@@ -158,7 +179,8 @@ def add_member(delegation: Delegation, data: dict[str, Any], actor: str) -> Dele
     db.session.add(member)
     user = get_or_create_user(values["email"], name=values["name"])
     db.session.flush()
-    invite(user, event, _("You are a member of the delegation %(name)s.", name=delegation.name))
+    _invite(user, event, _("You are a member of the delegation %(name)s.", name=delegation.name))
+    commit()
     return member
 
 

@@ -1,6 +1,7 @@
 """The demo's networking session: GU Ventures' delegation, Oslo hosts and investors, requests,
 slots 16:15-18:15 by 15 minutes, tables, and a published schedule. Loaded once by
-`flask seed-demo`; the demo attendee and the delegation lead can sign in and see it."""
+`flask seed-demo`; the demo attendee and the delegation lead can sign in and see it. Each step
+is a networking or registration rule, committed as it goes; the seeding ends committed."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from eventmgr.accounts.services import find_user
-from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.networking import schedule, services
 from eventmgr.networking.models import ACCEPTED, Delegation, DelegationMember
+from eventmgr.platform.db import commit, db
 from eventmgr.registration import services as registration
 
 ACTOR = "system (demo)"
@@ -106,6 +107,7 @@ HOSTS = [
         "interests": ["incubation", "technology transfer", "early-stage investment"],
     },
 ]
+LEAD_INTERESTS = ["incubation", "internationalisation", "technology transfer"]
 REQUESTS = [  # (from, to, message, accepted)
     ("sara.rhost@example.org", "attendee@example.org", "We would like to present Sortina.", False),
     ("gustav.johansson@example.org", "ingrid.berg@example.org", "Our blood test.", True),
@@ -137,10 +139,22 @@ def _register(event: Event, data: dict, role: str):
     ).registration
 
 
+def _add_interest_tags(event: Event) -> None:
+    """The profiles' interests must be among the event's tags: the ones the event lacks are
+    added after those it has."""
+    used = [tag for _pitch, _stage, tags in STARTUP_PITCHES.values() for tag in tags]
+    used += LEAD_INTERESTS + [tag for host in HOSTS for tag in host["interests"]]
+    tags = list(services.settings_for(event).interest_tags)
+    missing = [tag for tag in dict.fromkeys(used) if tag not in tags]
+    if missing:
+        services.update_settings(event, {"interest_tags": tags + missing})
+
+
 def seed_networking(event: Event) -> None:
     """Once per event: an event that has a delegation already is left alone."""
     if db.session.scalar(select(Delegation).where(Delegation.event_id == event.id)):
         return
+    _add_interest_tags(event)
     lead_user = find_user("anders.waas@example.org")
     people = {}
     lead = _register(
@@ -214,7 +228,7 @@ def seed_networking(event: Event) -> None:
             "kind": "other",
             "pitch": "Incubator of the University of Gothenburg, visiting with four companies.",
             "seeks": "introductions to Oslo investors and clinical partners",
-            "interests": ["incubation", "internationalisation", "technology transfer"],
+            "interests": LEAD_INTERESTS,
         },
     )
     for host in HOSTS:
@@ -240,9 +254,9 @@ def seed_networking(event: Event) -> None:
         schedule.save_table(event, {"number": number, "seats": 4, "free_slots": free})
     for sender, recipient, message, accepted in REQUESTS:
         req = services.create_request(event, people[sender], people[recipient].id, message)
-        if accepted:
+        if accepted:  # agreed beforehand: no answer mail
             req.status = ACCEPTED
-    db.session.flush()
+            commit()
     schedule.run_schedule(event, time_limit=5.0)
     schedule.publish(event)
-    db.session.commit()
+    commit()

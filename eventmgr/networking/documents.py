@@ -13,9 +13,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from eventmgr.calendar.ics import Attendee, CalendarEntry, build_calendar
 from eventmgr.events.models import Event
-from eventmgr.i18n import local_time
 from eventmgr.networking.models import MeetingTable
 from eventmgr.networking.schedule import MyMeeting, meetings_of
+from eventmgr.platform.i18n import local_time
 from eventmgr.registration.models import Registration
 
 

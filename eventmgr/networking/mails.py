@@ -1,5 +1,6 @@
 """What networking emails say (a request, its answer, expiry, withdrawal, a cancelled
-registration, the schedule), each in the recipient's language; sent after the change commits."""
+registration, the schedule), each in the recipient's language; queued in the change's
+transaction and delivered once it commits."""
 
 from __future__ import annotations
 
@@ -10,26 +11,21 @@ from flask_babel import gettext as _
 
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
-from eventmgr.mail.services import deliver_after_commit, queue_mail
+from eventmgr.mail.services import queue_mail
+from eventmgr.platform.urls import external_url
 from eventmgr.registration.models import Registration
-from eventmgr.urls import external_url
-
-
-def _notify(registration: Registration, subject: str, body: str) -> OutboxMessage:
-    message = queue_mail(registration.email, subject, body)
-    deliver_after_commit(message)
-    return message
 
 
 def notify(registration: Registration, kind: str, **values: Any) -> OutboxMessage:
-    """One message in the recipient's language; the view sends it after its commit."""
+    """One message in the recipient's language, delivered once the caller's rule commits."""
     event = registration.event
     link = external_url("networking.home", slug=event.slug)
     with force_locale(registration.language or "en"):
         subject, text = _message(kind, event, values)
         greeting = _("Hello %(name)s,", name=registration.name)
         footer = _("Your networking page: %(link)s", link=link)
-        return _notify(registration, subject, f"{greeting}\n\n{text}\n\n{footer}\n")
+        body = f"{greeting}\n\n{text}\n\n{footer}\n"
+        return queue_mail(registration.email, subject, body)
 
 
 def _message(kind: str, event: Event, values: dict[str, Any]) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eventmgr.db import UTCDateTime, db, utcnow
+from eventmgr.platform.db import UTCDateTime, db, utcnow
 
 PENDING = "pending"
 ACCEPTED = "accepted"

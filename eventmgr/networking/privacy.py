@@ -1,19 +1,19 @@
-"""A registration's networking data in its download, and erased with the registration, without
-the registration domain knowing about networking.
+"""A registration's networking data: its section of the person's data download, and its
+erasure with the registration (listeners.py answers the registration domain's signals with
+these, so that domain knows nothing of networking).
 
-When `anonymised_at` is set, the profile, the person's blocks (made and received) and their
-delegation membership go, and the messages the person wrote are blanked. Requests stay, so
-the organiser's counts add up, and name no one on the erased side; an erasure also cancels the
-registration, which withdraws the requests and meetings (networking/cancellation.py).
+An erasure deletes the profile, the person's blocks (made and received) and their delegation
+membership, and blanks the messages the person wrote. Requests stay, so the organiser's counts
+add up, and name no one on the erased side; an erasure also cancels the registration, which
+withdraws the requests and meetings (services.withdraw_everything_of).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, event, or_, select, update
+from sqlalchemy import delete, or_, select, update
 
-from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.networking.models import (
     Block,
@@ -23,11 +23,10 @@ from eventmgr.networking.models import (
     Profile,
 )
 from eventmgr.networking.schedule import MyMeeting, local_iso, meetings_of
+from eventmgr.platform.db import db
 from eventmgr.registration.models import Registration
-from eventmgr.registration.personal_data import personal_data_section
 
 
-@personal_data_section("networking")
 def networking_section(registration: Registration) -> dict[str, Any]:
     """Profile, requests both ways (with the other party), meetings, blocks, delegation."""
     requests = _requests(registration)
@@ -128,11 +127,9 @@ def _delegation(registration: Registration) -> dict[str, str] | None:
     }
 
 
-@event.listens_for(Registration.anonymised_at, "set")
-def _erase_networking(target: Registration, value, _old, _initiator) -> None:
-    if value is None or target.id is None:
-        return
-    person = target.id
+def erase(registration: Registration) -> None:
+    """The person's networking data goes, in the erasing transaction (the caller commits)."""
+    person = registration.id
     db.session.execute(delete(Profile).where(Profile.registration_id == person))
     db.session.execute(
         delete(Block).where(or_(Block.blocker_id == person, Block.blocked_id == person))

@@ -4,6 +4,9 @@ The schedule is built as an instance in the shared format (shared/formats/meetin
 checked by solver/instance.py and solved by the CP-SAT solver; ids are "s<slot id>",
 "t<table id>", "p<registration id>", "r<request id>" and, in auto-match mode, "a<id>_<id>" for
 suggested pairs. Published meetings are `fixed` until the organiser releases them.
+
+Each rule that changes data (slots, tables, solving, publishing, releasing, feedback) commits
+its own work, with the mail it queued.
 """
 
 from __future__ import annotations
@@ -13,11 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask_babel import format_datetime
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.networking.mails import notify
 from eventmgr.networking.models import (
@@ -33,6 +35,8 @@ from eventmgr.networking.models import (
 )
 from eventmgr.networking.services import NetworkingError, settings_for, takes_part
 from eventmgr.networking.solver.instance import parse_instance
+from eventmgr.networking.suggest import pair_scores
+from eventmgr.platform.db import commit, db, utcnow
 from eventmgr.registration.models import Registration
 
 AUTO_MIN_SCORE = 30
@@ -80,7 +84,7 @@ def generate_slots(event: Event, start: datetime, end: datetime, minutes: int) -
         at += step
     if added == 0:
         raise NetworkingError({"end": _("No new slot fits between the start and the end.")})
-    db.session.flush()
+    commit()
     return added
 
 
@@ -131,24 +135,28 @@ def save_table(
         table = MeetingTable(event_id=event.id)
         db.session.add(table)
     table.number, table.seats, table.free_slots = number, seats, free
-    db.session.flush()
+    commit()
     return table
 
 
 def delete_slot(event: Event, slot: MeetingSlot) -> None:
+    """Delete a slot; the meetings in it go back to unscheduled."""
     for meeting in meetings_in(event):
         if meeting.slot_id == slot.id:
             meeting.slot_id = meeting.table_id = None
             meeting.locked = False
     db.session.delete(slot)
+    commit()
 
 
 def delete_table(event: Event, table: MeetingTable) -> None:
+    """Delete a table; the meetings at it go back to unscheduled."""
     for meeting in meetings_in(event):
         if meeting.table_id == table.id:
             meeting.slot_id = meeting.table_id = None
             meeting.locked = False
     db.session.delete(table)
+    commit()
 
 
 # --------------------------------------------------------------------------- the instance
@@ -206,8 +214,6 @@ def build_instance(event: Event, auto_match: bool = False) -> dict:
         taken.add(key)
         pairs.append((f"r{req.id}", [req.from_id, req.to_id], 100))
     if auto_match:
-        from eventmgr.networking.suggest import pair_scores
-
         blocked = _blocked_pairs(event)
         scores = pair_scores(event, list(profiles.values()))
         for (a, b), score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -328,7 +334,7 @@ def run_schedule(event: Event, auto_match: bool = False, time_limit: float = 10.
     settings.solve_objective = solution["objective"]
     settings.solve_bound = solution["bound"]
     settings.solved_at = utcnow()
-    db.session.flush()
+    commit()
     return solution
 
 
@@ -341,6 +347,7 @@ def slot_label(event: Event, slot: MeetingSlot) -> str:
 
 def publish(event: Event) -> int:
     """Publish the draft; mail only the people whose meeting is new, moved or dropped."""
+    settings = settings_for(event)
     mailed = 0
     for meeting in meetings_in(event):
         req = meeting.request
@@ -366,14 +373,12 @@ def publish(event: Event) -> int:
                 label = slot_label(event, slot)
             notify(person, "scheduled", name=other.name, time=label, table=table.number)
             mailed += 1
-    settings_for(event).published_at = utcnow()
-    db.session.flush()
+    settings.published_at = utcnow()
+    commit()
     return mailed
 
 
 def _person_locale(person: Registration):
-    from flask_babel import force_locale
-
     return force_locale(person.language or "en")
 
 
@@ -383,6 +388,7 @@ def release(event: Event, meeting_id: int) -> Meeting:
     if meeting is None or meeting.event_id != event.id:
         raise NetworkingError({"meeting": _("No such meeting.")}, 404)
     meeting.locked = False
+    commit()
     return meeting
 
 
@@ -459,6 +465,7 @@ def record_feedback(
         raise NetworkingError({"rating": _("Give a rating from 1 to 5.")})
     setattr(item.meeting, f"happened_{item.side}", happened)
     setattr(item.meeting, f"rating_{item.side}", rating if happened else None)
+    commit()
     return item.meeting
 
 

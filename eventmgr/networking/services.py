@@ -3,6 +3,10 @@
 A participant is a registration of the event that opted in to networking. The pages and the
 API find it from the signed-in account (the registration with the account's email), so a person
 needs an account for networking; the manage link offers to create one.
+
+Each public rule that changes data commits its own work (platform/db.py), the mail it queued
+going out after the commit; the private helpers (`_expire_due`, `_withdraw`) leave the commit
+to the rule that calls them.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from eventmgr.db import begin_write, db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.networking.mails import notify
 from eventmgr.networking.models import (
@@ -27,11 +30,15 @@ from eventmgr.networking.models import (
     Block,
     DelegationMember,
     MeetingRequest,
+    MeetingSlot,
     NetworkingSettings,
     Profile,
 )
+from eventmgr.platform.db import begin_write, commit, db, utcnow
+from eventmgr.platform.errors import RuleError
 from eventmgr.registration.models import CANCELLED as REG_CANCELLED
 from eventmgr.registration.models import Registration
+from eventmgr.registration.services import lock_event
 
 TEXT_LIMITS = {
     "organisation": 200,
@@ -44,30 +51,18 @@ TEXT_LIMITS = {
 MESSAGE_LIMIT = 1000
 
 
-class NetworkingError(ValueError):
-    """An action that breaks a rule; `fields` names what is wrong, `status` the HTTP answer."""
-
-    def __init__(self, fields: dict[str, str], status: int = 422):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
-        self.fields = fields
-        self.status = status
-
-    @property
-    def message(self) -> str:
-        return next(iter(self.fields.values()))
+class NetworkingError(RuleError):
+    """A networking action that breaks a rule: `fields` names what is wrong, `status` the HTTP
+    answer (422 unless given)."""
 
 
 # --------------------------------------------------------------------------- settings
 
 
-def default_tags() -> list[str]:
-    from eventmgr.demo.seed import demo_data
-
-    return list(demo_data()["interest_tags"])
-
-
 def settings_for(event: Event) -> NetworkingSettings:
-    """The event's rules, created with defaults on first use."""
+    """The event's rules, created with the defaults (and committed) on first use: no interest
+    tags until the organiser gives some. A rule that needs them calls this before it starts its
+    own unit of work, so that this commit never splits one."""
     found = db.session.get(NetworkingSettings, event.id)
     if found is None:
         found = NetworkingSettings(
@@ -75,14 +70,16 @@ def settings_for(event: Event) -> NetworkingSettings:
             request_expiry_hours=48,
             max_open_requests=10,
             max_meetings=6,
-            interest_tags=default_tags(),
+            interest_tags=[],
         )
         db.session.add(found)
-        db.session.flush()
+        commit()
     return found
 
 
 def update_settings(event: Event, data: dict[str, Any]) -> NetworkingSettings:
+    """Change the expiry, the caps or the interest tags; a wrong value is named and nothing
+    changes."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     for name, low in (("request_expiry_hours", 1), ("max_open_requests", 0), ("max_meetings", 0)):
@@ -104,6 +101,7 @@ def update_settings(event: Event, data: dict[str, Any]) -> NetworkingSettings:
     settings = settings_for(event)
     for name, value in values.items():
         setattr(settings, name, value)
+    commit()
     return settings
 
 
@@ -147,12 +145,9 @@ def participant_of(user: Any, event: Event) -> Registration:
     return registration
 
 
-def opt_in(registration: Registration) -> None:
-    registration.networking_opt_in = True
-
-
 def profile_of(registration: Registration) -> Profile:
-    """The participant's profile, started from the registration's details when missing."""
+    """The participant's profile, started from the registration's details (and committed) when
+    missing."""
     profile = db.session.scalar(select(Profile).where(Profile.registration_id == registration.id))
     if profile is None:
         profile = Profile(
@@ -170,7 +165,7 @@ def profile_of(registration: Registration) -> Profile:
             unavailable_slots=[],
         )
         db.session.add(profile)
-        db.session.flush()
+        commit()
     return profile
 
 
@@ -192,8 +187,6 @@ def _text(data: dict, name: str, errors: dict[str, str]) -> str | None:
 
 def update_profile(profile: Profile, event: Event, data: dict[str, Any]) -> Profile:
     """Check every field first; a wrong one is named and nothing changes."""
-    from eventmgr.networking.schedule import slots_of
-
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     for name in TEXT_LIMITS:
@@ -225,7 +218,9 @@ def update_profile(profile: Profile, event: Event, data: dict[str, Any]) -> Prof
             else:
                 values["interests"] = [t for t in tags if t in given]
     if "unavailable_slots" in data:
-        known = {s.id for s in slots_of(event)}
+        known = set(
+            db.session.scalars(select(MeetingSlot.id).where(MeetingSlot.event_id == event.id))
+        )
         given = data["unavailable_slots"]
         if not isinstance(given, list) or not all(
             isinstance(s, int) and not isinstance(s, bool) for s in given
@@ -239,6 +234,7 @@ def update_profile(profile: Profile, event: Event, data: dict[str, Any]) -> Prof
         raise NetworkingError(errors)
     for name, value in values.items():
         setattr(profile, name, value)
+    commit()
     return profile
 
 
@@ -298,6 +294,7 @@ def block(blocker: Registration, blocked: Registration) -> None:
     for req in _between(blocker.id, blocked.id, (PENDING,)):
         req.status = CANCELLED
         req.decided_at = utcnow()
+    commit()
 
 
 def unblock(blocker: Registration, blocked: Registration) -> None:
@@ -306,6 +303,7 @@ def unblock(blocker: Registration, blocked: Registration) -> None:
     )
     if found is not None:
         db.session.delete(found)
+    commit()
 
 
 def blocks_of(registration: Registration) -> list[Registration]:
@@ -336,7 +334,16 @@ def _between(a: int, b: int, statuses: tuple[str, ...]) -> list[MeetingRequest]:
 
 
 def expire_due(event: Event) -> int:
-    """Mark pending requests past their time expired and tell their senders."""
+    """Mark pending requests past their time expired and tell their senders; returns how many
+    (committed when there were any)."""
+    expired = _expire_due(event)
+    if expired:
+        commit()
+    return expired
+
+
+def _expire_due(event: Event) -> int:
+    """`expire_due` inside a rule's unit of work: the rule commits."""
     now = utcnow()
     due = db.session.scalars(
         select(MeetingRequest).where(
@@ -375,8 +382,6 @@ def meeting_count(registration_id: int) -> int:
 def _serialise(event: Event) -> None:
     """Counting then writing (caps) must not interleave: take the event's write lock, as the
     registration rules do (BEGIN IMMEDIATE on SQLite, SELECT ... FOR UPDATE on PostgreSQL)."""
-    from eventmgr.registration.services import lock_event
-
     begin_write(db.session)
     lock_event(event.id)
 
@@ -385,8 +390,9 @@ def create_request(
     event: Event, sender: Registration, recipient_id: Any, message: Any
 ) -> MeetingRequest:
     """Ask for a meeting; refused with the reason when a rule says no."""
+    settings = settings_for(event)
     _serialise(event)
-    expire_due(event)
+    _expire_due(event)
     if not isinstance(message, str):
         message = "" if message is None else None
     if message is None:
@@ -405,7 +411,6 @@ def create_request(
         raise NetworkingError({"to": _("Meetings between you two are blocked.")}, 403)
     if _between(sender.id, recipient.id, (PENDING, ACCEPTED)):
         raise NetworkingError({"to": _("There is already a request between you two.")}, 409)
-    settings = settings_for(event)
     if open_request_count(sender.id) >= settings.max_open_requests:
         raise NetworkingError(
             {
@@ -432,6 +437,7 @@ def create_request(
     db.session.add(req)
     db.session.flush()
     notify(recipient, "requested", name=sender.name, message=message)
+    commit()
     return req
 
 
@@ -444,7 +450,7 @@ def request_for(event: Event, registration: Registration, request_id: int) -> Me
 
 
 def _answerable(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
-    expire_due(event)
+    _expire_due(event)
     req = request_for(event, registration, request_id)
     if req.to_id != registration.id:
         raise NetworkingError({"request": _("Only the person asked can answer.")}, 403)
@@ -456,9 +462,10 @@ def _answerable(event: Event, registration: Registration, request_id: int) -> Me
 
 
 def accept(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
+    """The person asked accepts, unless either side has reached the meeting cap."""
+    cap = settings_for(event).max_meetings
     _serialise(event)
     req = _answerable(event, registration, request_id)
-    cap = settings_for(event).max_meetings
     for person in (req.recipient, req.sender):
         if meeting_count(person.id) >= cap:
             raise NetworkingError(
@@ -474,6 +481,7 @@ def accept(event: Event, registration: Registration, request_id: int) -> Meeting
     req.status = ACCEPTED
     req.decided_at = utcnow()
     notify(req.sender, "accepted", name=req.recipient.name)
+    commit()
     return req
 
 
@@ -482,6 +490,7 @@ def decline(event: Event, registration: Registration, request_id: int) -> Meetin
     req.status = DECLINED
     req.decided_at = utcnow()
     notify(req.sender, "declined", name=req.recipient.name)
+    commit()
     return req
 
 
@@ -494,6 +503,7 @@ def cancel_request(event: Event, registration: Registration, request_id: int) ->
         raise NetworkingError({"request": _("This request cannot be withdrawn.")}, 409)
     _withdraw(req)
     notify(req.other(registration.id), "cancelled", name=registration.name)
+    commit()
     return req
 
 
@@ -521,10 +531,12 @@ def withdraw_everything_of(registration: Registration) -> int:
     for req in reqs:
         _withdraw(req)
         notify(req.other(registration.id), "left", name=registration.name)
+    commit()
     return len(reqs)
 
 
 def requests_of(event: Event, registration: Registration) -> list[MeetingRequest]:
+    """The person's requests, sent and received, newest first (the overdue expired first)."""
     expire_due(event)
     return list(
         db.session.scalars(

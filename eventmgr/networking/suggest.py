@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.networking.models import (
     ACCEPTED,
@@ -26,6 +25,7 @@ from eventmgr.networking.models import (
     Profile,
 )
 from eventmgr.networking.services import blocked_ids, profile_of, visible_profiles
+from eventmgr.platform.db import db
 from eventmgr.registration.models import Registration
 
 WORD = re.compile(r"[a-zæøåäöüé0-9][a-zæøåäöüé0-9-]+")

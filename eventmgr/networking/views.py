@@ -10,21 +10,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from eventmgr.access import login_required, public, roles_required
-from eventmgr.accounts.services import find_user, get_or_create_user
-from eventmgr.core.forms import CsvImportForm
-from eventmgr.db import db, utcnow
+from eventmgr.accounts.services import find_user
 from eventmgr.events.models import Event
 from eventmgr.events.services import events_with_role
-from eventmgr.networking import (
-    agenda,  # noqa: F401 - registers the agenda provider
-    documents,
-    privacy,  # noqa: F401 - erasure takes the networking data along
-    schedule,
-    services,
-)
+from eventmgr.events.web import event_or_404
 from eventmgr.networking import delegations as delegation_services
-from eventmgr.networking.blueprint import act, bp, commit, event_or_404
+from eventmgr.networking import documents, schedule, services
+from eventmgr.networking.blueprint import act, bp, run
 from eventmgr.networking.forms import (
     ActionForm,
     FeedbackForm,
@@ -34,10 +26,14 @@ from eventmgr.networking.forms import (
 )
 from eventmgr.networking.services import NetworkingError
 from eventmgr.networking.suggest import suggestions
+from eventmgr.platform.access import login_required, public, roles_required
+from eventmgr.platform.db import db, rollback, utcnow
+from eventmgr.platform.errors import RuleError
+from eventmgr.platform.forms import CsvImportForm
+from eventmgr.platform.roles import Role
 from eventmgr.registration import services as registration_services
 from eventmgr.registration.links import find_by_token
 from eventmgr.registration.models import Registration
-from eventmgr.roles import Role
 
 __all__ = ["bp"]
 
@@ -96,9 +92,7 @@ def home(slug: str):
             "networking/join.html", event=event, registration=registration, form=form
         )
     services.expire_due(event)
-    commit()
     profile = services.profile_of(registration)
-    db.session.commit()
     return render_template(
         "networking/home.html",
         event=event,
@@ -126,22 +120,14 @@ def _profile_form(event: Event, profile, data=None) -> ProfileForm:
 def profile(slug: str):
     event, registration = _participant(slug)
     mine = services.profile_of(registration)
-    db.session.commit()
     form = _profile_form(event, mine, request.form if request.method == "POST" else None)
     if request.method == "GET":
         form.interests.data = list(mine.interests or [])
         form.unavailable_slots.data = list(mine.unavailable_slots or [])
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
-        try:
-            services.update_profile(mine, event, data)
-        except NetworkingError as exc:
-            db.session.rollback()
-            for name, message in exc.fields.items():
-                getattr(form, name).errors = [message]
-        else:
-            commit()
-            flash(_("Your profile is saved."), "success")
+        saved = _("Your profile is saved.")
+        if run(lambda: services.update_profile(mine, event, data), saved, form):
             return redirect(url_for("networking.home", slug=slug))
     return render_template("networking/profile_form.html", event=event, form=form), (
         422 if form.errors else 200
@@ -302,18 +288,7 @@ def from_manage_link(token: str):
         abort(404)
     form = ActionForm()
     if form.validate_on_submit():
-        user = get_or_create_user(registration.email, name=registration.name)
-        if not registration.networking_opt_in:
-            registration_services.update_details(
-                registration, {"networking_opt_in": True}, registration_services.ATTENDEE
-            )
-        db.session.flush()
-        delegation_services.invite(
-            user,
-            registration.event,
-            _("Sign in to take part in networking at %(event)s.", event=registration.event.name),
-        )
-        commit()
+        delegation_services.invite_to_networking(registration)
         flash(_("We have emailed you a link to choose a password."), "success")
         return redirect(url_for("registration.manage", token=token))
     existing = find_user(registration.email)
@@ -352,19 +327,8 @@ def delegation(slug: str, delegation_id: int):
     form = MemberForm()
     if form.validate_on_submit():
         data = {k: form[k].data for k in ("name", "email", "company", "role")}
-        try:
-            delegation_services.add_member(found, data, _actor())
-        except NetworkingError as exc:
-            db.session.rollback()
-            for name, message in exc.fields.items():
-                target = {"organisation": "company", "job_title": "role"}.get(name, name)
-                if target in form:
-                    form[target].errors = [message]
-                else:
-                    flash(message, "error")
-        else:
-            commit()
-            flash(_("Added: %(name)s. They got an invitation.", name=data["name"]), "success")
+        added = _("Added: %(name)s. They got an invitation.", name=data["name"])
+        if run(lambda: delegation_services.add_member(found, data, _actor()), added, form):
             return redirect(
                 url_for("networking.delegation", slug=slug, delegation_id=delegation_id)
             )
@@ -390,11 +354,9 @@ def delegation_import(slug: str, delegation_id: int):
             for row in check.rows:
                 try:
                     delegation_services.add_member(found, row, _actor() + " (CSV import)")
-                except NetworkingError as exc:
-                    db.session.rollback()
+                except RuleError as exc:
+                    rollback()
                     flash(f"{row['email']}: {exc.message}", "error")
-                else:
-                    commit()
                 found = delegation_services.delegation_for(event, delegation_id)
             flash(_("Members imported: %(n)d.", n=len(check.rows)), "success")
             return redirect(

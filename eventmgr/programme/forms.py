@@ -19,18 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from eventmgr.programme.models import Delivery, Kind
-
-KIND_LABELS = {
-    Kind.WELCOME: _l("Welcome"),
-    Kind.KEYNOTE: _l("Keynote"),
-    Kind.SESSION: _l("Session"),
-    Kind.TALK: _l("Talk"),
-    Kind.BREAK: _l("Break"),
-    Kind.NETWORKING: _l("Networking"),
-    Kind.OTHER: _l("Other"),
-}
-DELIVERY_LABELS = {Delivery.ON_SITE: _l("On site"), Delivery.DIGITAL: _l("Digital")}
+from eventmgr.programme.models import DELIVERY_LABELS, KIND_LABELS
 
 
 class ItemForm(FlaskForm):

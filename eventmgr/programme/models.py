@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -19,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from eventmgr.db import UTCDateTime, db, utcnow
+from eventmgr.platform.db import UTCDateTime, db, utcnow
 
 
 class Kind(StrEnum):
@@ -35,6 +36,18 @@ class Kind(StrEnum):
 class Delivery(StrEnum):
     ON_SITE = "on_site"
     DIGITAL = "digital"
+
+
+KIND_LABELS = {
+    Kind.WELCOME: _l("Welcome"),
+    Kind.KEYNOTE: _l("Keynote"),
+    Kind.SESSION: _l("Session"),
+    Kind.TALK: _l("Talk"),
+    Kind.BREAK: _l("Break"),
+    Kind.NETWORKING: _l("Networking"),
+    Kind.OTHER: _l("Other"),
+}
+DELIVERY_LABELS = {Delivery.ON_SITE: _l("On site"), Delivery.DIGITAL: _l("Digital")}
 
 
 item_speakers = Table(

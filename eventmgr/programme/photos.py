@@ -7,7 +7,7 @@ import io
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 from eventmgr.programme.models import Person
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -20,8 +20,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import defer, selectinload
 
 from eventmgr import audit
-from eventmgr.db import db, utcnow
 from eventmgr.events.models import Event
+from eventmgr.platform.db import commit, db, utcnow
+from eventmgr.platform.errors import RuleError
+from eventmgr.programme import photos
 from eventmgr.programme.models import Delivery, Kind, Person, ProgrammeItem, ProgrammeVersion, Room
 
 MIN_DURATION = timedelta(minutes=5)
@@ -40,12 +42,8 @@ ITEM_FIELDS = (
 )
 
 
-class ProgrammeError(ValueError):
+class ProgrammeError(RuleError):
     """Data that breaks a hard rule; `fields` maps each field to what is wrong with it."""
-
-    def __init__(self, fields: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
-        self.fields = fields
 
 
 @dataclass(frozen=True)
@@ -173,13 +171,22 @@ def _people(event: Event, ids: list[int], name: str) -> list[Person]:
 
 def create_item(event: Event, data: dict[str, Any]) -> ProgrammeItem:
     """A new item; talks default to their session's room."""
+    item = stage_item(event, data)
+    commit()
+    return item
+
+
+def stage_item(event: Event, data: dict[str, Any]) -> ProgrammeItem:
+    """A new item in the caller's unit of work (an import adds many, all or none)."""
     item = ProgrammeItem(event_id=event.id, delivery=Delivery.ON_SITE.value, cancelled=False)
     return _apply(event, item, data, new=True)
 
 
 def update_item(event: Event, item: ProgrammeItem, data: dict[str, Any]) -> ProgrammeItem:
     """A partial update; nothing changes when any field is wrong."""
-    return _apply(event, item, data, new=False)
+    _apply(event, item, data, new=False)
+    commit()
+    return item
 
 
 def _apply(event: Event, item: ProgrammeItem, data: dict, new: bool) -> ProgrammeItem:
@@ -230,7 +237,7 @@ def move_item(
         data["ends_at"] = item.ends_at + shift
     if room_id is not None:
         data["room_id"] = room_id
-    update_item(event, item, data)
+    _apply(event, item, data, new=False)
     if minutes:
         for child in item.children:
             child.starts_at += shift
@@ -238,7 +245,7 @@ def move_item(
     if room_id is not None:
         for child in item.children:
             child.room_id = room_id
-    db.session.flush()
+    commit()
     return item
 
 
@@ -248,7 +255,7 @@ def delete_item(item: ProgrammeItem) -> None:
         "programme.item_deleted", event=item.event_id, target=item, details={"title": item.title}
     )
     db.session.delete(item)
-    db.session.flush()
+    commit()
 
 
 # ---------------------------------------------------------------- rooms and people
@@ -272,20 +279,29 @@ def save_room(event: Event, data: dict[str, Any], room: Room | None = None) -> R
         room = Room(event_id=event.id)
         db.session.add(room)
     room.name, room.capacity = name, capacity
-    db.session.flush()
+    commit()
     return room
 
 
 def delete_room(room: Room) -> None:
     """Items in the room keep their time and lose their room."""
     db.session.delete(room)
-    db.session.flush()
+    commit()
 
 
 PERSON_FIELDS = ("name", "title", "affiliation", "bio", "links")
 
 
-def save_person(event: Event, data: dict[str, Any], person: Person | None = None) -> Person:
+def save_person(
+    event: Event,
+    data: dict[str, Any],
+    person: Person | None = None,
+    *,
+    photo: bytes | None = None,
+    remove_photo: bool = False,
+) -> Person:
+    """Add or change a person; a new `photo` (checked and re-encoded) or `remove_photo` in the
+    same change, so a refused photo leaves the person as they were."""
     errors = {}
     name = (data.get("name") if "name" in data else person.name if person else "") or ""
     if not name.strip() or len(name) > 200:
@@ -308,13 +324,20 @@ def save_person(event: Event, data: dict[str, Any], person: Person | None = None
             setattr(person, name_, value.strip() or None if isinstance(value, str) else value)
     person.name = name.strip()
     person.links = list(links)
-    db.session.flush()
+    try:
+        if photo is not None:
+            photos.set_photo(person, photo)
+        elif remove_photo:
+            photos.remove_photo(person)
+    except photos.PhotoRefused as exc:
+        raise ProgrammeError({"photo": str(exc)}) from None
+    commit()
     return person
 
 
 def delete_person(person: Person) -> None:
     db.session.delete(person)
-    db.session.flush()
+    commit()
 
 
 # ---------------------------------------------------------------- clashes
@@ -541,6 +564,7 @@ def publish(event: Event, confirm: bool = False) -> ProgrammeVersion:
         target=version,
         details={"version": number, "clashes": len(clashes)},
     )
+    commit()
     return version
 
 
@@ -566,7 +590,8 @@ def latest_version(event: Event) -> ProgrammeVersion | None:
 
 
 def clear_programme(event: Event) -> None:
-    """Remove the draft items (talks first: they point at their sessions)."""
+    """Remove the draft items (talks first: they point at their sessions), in the caller's
+    unit of work (an import replaces the draft all at once)."""
     db.session.execute(
         delete(ProgrammeItem).where(
             ProgrammeItem.event_id == event.id, ProgrammeItem.parent_id.is_not(None)
@@ -602,6 +627,40 @@ class PublicItem:
 
     def __post_init__(self) -> None:
         self.themes = [t.strip() for t in (self.theme or "").split(",") if t.strip()]
+
+    def shown(self) -> tuple:
+        """What attendees see of the item, on the pages and in calendar feeds."""
+        people = tuple(
+            tuple((p["name"], p.get("title"), p.get("affiliation")) for p in group)
+            for group in (self.speakers, self.moderators)
+        )
+        return (
+            self.kind,
+            self.title,
+            self.abstract,
+            self.theme,
+            self.starts_at,
+            self.ends_at,
+            self.room,
+            self.delivery,
+            self.cancelled,
+            people,
+        )
+
+    def change_since(self, before: PublicItem | None) -> str | None:
+        """How the item changed since an earlier publication: added, cancelled, moved (time
+        or room), changed (anything else attendees see), or None when they see no change."""
+        if before is None:
+            return "added"
+        if self.cancelled and not before.cancelled:
+            return "cancelled"
+        if (before.starts_at, before.ends_at, before.room) != (
+            self.starts_at,
+            self.ends_at,
+            self.room,
+        ):
+            return "moved"
+        return "changed" if before.shown() != self.shown() else None
 
 
 @dataclass
@@ -695,35 +754,31 @@ def filter_items(
 # ---------------------------------------------------------------- changes between versions
 
 
+NOTICED = ("added", "moved", "cancelled", "removed")
+"""The changes attendees are told about; other edits (an abstract, a title) are not news."""
+
+
 @dataclass
 class Change:
-    kind: str  # added, moved, cancelled, removed, changed
+    kind: str  # one of NOTICED
     title: str
     item_id: int
-    before: dict | None
-    after: dict | None
+    before: PublicItem | None
+    after: PublicItem | None
 
 
 def changes_between(old: dict | None, new: dict) -> list[Change]:
-    """What attendees should hear about: added, moved (time or room), cancelled, removed."""
-    before = {row["id"]: row for row in (old or {"items": []})["items"]}
-    after = {row["id"]: row for row in new["items"]}
+    """What attendees should hear about between two snapshots (PublicItem.change_since)."""
+    before = programme_from_snapshot(old).by_id if old else {}
+    after = programme_from_snapshot(new).by_id
     changes = []
-    for item_id, row in after.items():
-        was = before.get(item_id)
-        if was is None:
-            changes.append(Change("added", row["title"], item_id, None, row))
-        elif row["cancelled"] and not was["cancelled"]:
-            changes.append(Change("cancelled", row["title"], item_id, was, row))
-        elif (was["starts_at"], was["ends_at"], was["room"]) != (
-            row["starts_at"],
-            row["ends_at"],
-            row["room"],
-        ):
-            changes.append(Change("moved", row["title"], item_id, was, row))
+    for item_id, item in after.items():
+        kind = item.change_since(before.get(item_id))
+        if kind in NOTICED:
+            changes.append(Change(kind, item.title, item_id, before.get(item_id), item))
     for item_id, was in before.items():
         if item_id not in after:
-            changes.append(Change("removed", was["title"], item_id, was, None))
+            changes.append(Change("removed", was.title, item_id, was, None))
     return changes
 
 

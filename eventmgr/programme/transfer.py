@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,9 +40,9 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventmgr.core.csvfile import quote_text, unquote_text
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform.csvfile import quote_text, unquote_text
+from eventmgr.platform.db import commit, db
 from eventmgr.programme import services
 from eventmgr.programme.models import Delivery, Kind, Person, Room
 
@@ -110,8 +111,6 @@ class Plan:
 
 def import_json(event: Event, text: str) -> int:
     """Replace the draft programme with the file's; returns the number of items."""
-    import json
-
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
@@ -433,6 +432,7 @@ def _carry_out(event: Event, plan: Plan) -> int:
         for talk in planned.talks:
             _create(event, talk, rooms, people, item.id)
             count += 1
+    commit()
     return count
 
 
@@ -452,7 +452,7 @@ def _create(event: Event, planned: PlannedItem, rooms: dict, people: dict, paren
         "moderator_ids": [people[n].id for n in planned.moderators],
     }
     try:
-        return services.create_item(event, data)
+        return services.stage_item(event, data)
     except services.ProgrammeError as exc:
         raise ImportFailed([(planned.where, str(exc))]) from None
 

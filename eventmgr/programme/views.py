@@ -7,27 +7,18 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms import SelectChoice
 
-from eventmgr.access import event_for_slug, public, roles_required
-from eventmgr.calendar.views import item_calendar_links
-from eventmgr.calendar.visitor import starring
-from eventmgr.db import db
-from eventmgr.events.services import may_see
-from eventmgr.i18n import local_time
+from eventmgr.events.web import event_or_404
+from eventmgr.platform import signals
+from eventmgr.platform.access import public, roles_required
+from eventmgr.platform.db import rollback
+from eventmgr.platform.i18n import local_time
+from eventmgr.platform.roles import Role
+from eventmgr.platform.web import int_arg, run_rule
 from eventmgr.programme import photos, services, transfer
-from eventmgr.programme.forms import (
-    DELIVERY_LABELS,
-    KIND_LABELS,
-    ImportForm,
-    ItemForm,
-    PersonForm,
-    PublishForm,
-    RoomForm,
-)
-from eventmgr.programme.models import Kind, ProgrammeItem
-from eventmgr.roles import Role
+from eventmgr.programme.forms import ImportForm, ItemForm, PersonForm, PublishForm, RoomForm
+from eventmgr.programme.models import DELIVERY_LABELS, KIND_LABELS, Kind, ProgrammeItem
 
 bp = Blueprint("programme", __name__)
 SLOT_MINUTES = 5
@@ -47,18 +38,12 @@ def _clock(event, items) -> dict:
     return {moment: local_time(moment, event.tz) for moment in instants}
 
 
-def _visible(slug: str):
-    event = event_for_slug(slug)
-    if not may_see(event, current_user):
-        abort(404)
-    return event
-
-
-def _managed(slug: str):
-    event = event_for_slug(slug)
-    if event is None:
-        abort(404)
-    return event
+def _page_context(event, item_id: int | None = None) -> dict:
+    """What other domains add to a public programme page (the calendar: stars and links)."""
+    context: dict = {"starring": None}
+    for extra in signals.collect(signals.programme_page_context, event, item_id=item_id):
+        context.update(extra)
+    return context
 
 
 # ---------------------------------------------------------------- public pages
@@ -67,7 +52,7 @@ def _managed(slug: str):
 @bp.route("/events/<slug>/programme")
 @public
 def programme(slug: str):
-    event = _visible(slug)
+    event = event_or_404(slug)
     published = services.public_programme(event)
     theme = request.args.get("theme", "")
     kind = request.args.get("kind", "")
@@ -82,7 +67,7 @@ def programme(slug: str):
         # One url_for, then the id appended: building 200+ item links is most of the page.
         item_url=url_for("programme.item", slug=slug, item_id=0)[:-1],
         filters={"theme": theme, "kind": kind, "delivery": delivery},
-        starring=starring(event),
+        **_page_context(event),
         **_labels(),
     )
 
@@ -90,7 +75,7 @@ def programme(slug: str):
 @bp.route("/events/<slug>/items/<int:item_id>")
 @public
 def item(slug: str, item_id: int):
-    event = _visible(slug)
+    event = event_or_404(slug)
     published = services.public_programme(event)
     found = published.by_id.get(item_id)
     if found is None:
@@ -101,8 +86,7 @@ def item(slug: str, item_id: int):
         event=event,
         item=found,
         parent=parent,
-        starring=starring(event),
-        calendar_links=item_calendar_links(event, item_id),
+        **_page_context(event, item_id),
         **_labels(),
     )
 
@@ -110,7 +94,7 @@ def item(slug: str, item_id: int):
 @bp.route("/events/<slug>/speakers")
 @public
 def speakers(slug: str):
-    event = _visible(slug)
+    event = event_or_404(slug)
     published = services.public_programme(event)
     people = [(p, published.talks_of(p["id"])) for p in published.people]
     return render_template("programme/speakers.html", event=event, people=people, **_labels())
@@ -119,7 +103,7 @@ def speakers(slug: str):
 @bp.route("/events/<slug>/changes")
 @public
 def changes(slug: str):
-    event = _visible(slug)
+    event = event_or_404(slug)
     return render_template(
         "programme/changes.html", event=event, history=services.publication_history(event)
     )
@@ -129,7 +113,7 @@ def changes(slug: str):
 @public
 def photo(slug: str, person_id: int):
     """A speaker's photo, resized at upload; `?size=thumb` for lists."""
-    event = _visible(slug)
+    event = event_or_404(slug)
     person = services.person_of(event, person_id)
     if person is None or not person.has_photo:
         abort(404)
@@ -158,7 +142,7 @@ def _chosen_day(event):
 @bp.route("/manage/events/<slug>/programme")
 @roles_required(Role.ORGANISER)
 def timetable(slug: str):
-    event = _managed(slug)
+    event = event_or_404(slug)
     day, days = _chosen_day(event)
     items = services.items_of(event)
     clashes = services.find_clashes(event, items)
@@ -258,7 +242,7 @@ def _prefill(event, form: ItemForm) -> None:
     kind = request.args.get("kind", "")
     if kind in {k.value for k in Kind}:
         form.kind.data = kind
-    parent = services.item_of(event, request.args.get("parent_id", 0, type=int))
+    parent = services.item_of(event, int_arg("parent_id"))
     if parent is not None and parent.kind == Kind.SESSION.value:
         form.kind.data = Kind.TALK.value
         form.parent_id.data = parent.id
@@ -267,7 +251,7 @@ def _prefill(event, form: ItemForm) -> None:
         form.day.data = event.local(last).date()
         form.start.data = event.local(last).time()
         form.end.data = event.local(min(last + timedelta(minutes=20), parent.ends_at)).time()
-    room = request.args.get("room_id", 0, type=int)
+    room = int_arg("room_id")
     if room:
         form.room_id.data = room
 
@@ -298,12 +282,11 @@ def _save_item(event, form: ItemForm, item: ProgrammeItem | None):
             services.update_item(event, item, data) if item else services.create_item(event, data)
         )
     except services.ProgrammeError as exc:
-        db.session.rollback()
+        rollback()
         for name, message in exc.fields.items():
             target = getattr(form, ItemForm.FIELD_FOR.get(name, name), form.title)
             target.errors = [*target.errors, message]
         return None
-    db.session.commit()
     flash(_("“%(title)s” is saved.", title=saved.title), "success")
     _flash_clashes(event, saved.id)
     return saved
@@ -324,7 +307,7 @@ def _back(event, item: ProgrammeItem | None = None):
 @bp.route("/manage/events/<slug>/programme/items/new", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def item_new(slug: str):
-    event = _managed(slug)
+    event = event_or_404(slug)
     form = _item_form(event, None)
     if form.validate_on_submit():
         saved = _save_item(event, form, None)
@@ -339,7 +322,7 @@ def item_new(slug: str):
 @bp.route("/manage/events/<slug>/programme/items/<int:item_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def item_edit(slug: str, item_id: int):
-    event = _managed(slug)
+    event = event_or_404(slug)
     found = services.item_of(event, item_id)
     if found is None:
         abort(404)
@@ -359,14 +342,13 @@ def item_edit(slug: str, item_id: int):
 @roles_required(Role.ORGANISER)
 def item_delete(slug: str, item_id: int):
     """GET asks first (naming what goes with it); POST deletes."""
-    event = _managed(slug)
+    event = event_or_404(slug)
     found = services.item_of(event, item_id)
     if found is None:
         abort(404)
     if request.method == "POST":
         title = found.title
         services.delete_item(found)
-        db.session.commit()
         flash(_("“%(title)s” is deleted.", title=title), "success")
         return redirect(url_for("programme.timetable", slug=slug))
     return render_template("manage/programme/item_delete.html", event=event, item=found)
@@ -376,23 +358,22 @@ def item_delete(slug: str, item_id: int):
 @roles_required(Role.ORGANISER)
 def item_move(slug: str, item_id: int):
     """The quick move: a few minutes earlier or later, or another room."""
-    event = _managed(slug)
+    event = event_or_404(slug)
     found = services.item_of(event, item_id)
     if found is None:
         abort(404)
     minutes = request.form.get("minutes", 0, type=int)
-    room_id = request.form.get("room_id", 0, type=int) or None
+    room_id = int_arg("room_id") or None
     if abs(minutes) > 24 * 60:
         abort(400)
-    try:
-        services.move_item(event, found, minutes, room_id if room_id != found.room_id else None)
-    except services.ProgrammeError as exc:
-        db.session.rollback()
-        flash("; ".join(exc.fields.values()), "error")
-        return _back(event, found)
-    db.session.commit()
-    flash(_("“%(title)s” is moved.", title=found.title), "success")
-    _flash_clashes(event, found.id)
+    moved, _item = run_rule(
+        lambda: services.move_item(
+            event, found, minutes, room_id if room_id != found.room_id else None
+        ),
+        _("“%(title)s” is moved.", title=found.title),
+    )
+    if moved:
+        _flash_clashes(event, found.id)
     return _back(event, found)
 
 
@@ -402,14 +383,14 @@ def item_move(slug: str, item_id: int):
 @bp.route("/manage/events/<slug>/programme/publish", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def publish(slug: str):
-    event = _managed(slug)
+    event = event_or_404(slug)
     form = PublishForm()
     if not form.validate_on_submit():
         abort(400)
     try:
         version = services.publish(event, confirm=form.confirm.data)
     except services.ClashesNeedConfirmation as exc:
-        db.session.rollback()
+        rollback()
         flash(
             _(
                 "Not published: there are %(n)d clashes. Tick the confirmation to publish anyway.",
@@ -418,7 +399,6 @@ def publish(slug: str):
             "error",
         )
         return redirect(url_for("programme.timetable", slug=slug) + "#publish")
-    db.session.commit()
     flash(_("Version %(n)d of the programme is published.", n=version.number), "success")
     return redirect(url_for("programme.timetable", slug=slug))
 
@@ -429,18 +409,11 @@ def publish(slug: str):
 @bp.route("/manage/events/<slug>/rooms", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def rooms(slug: str):
-    event = _managed(slug)
+    event = event_or_404(slug)
     form = RoomForm()
     if form.validate_on_submit():
-        try:
-            services.save_room(event, {"name": form.name.data, "capacity": form.capacity.data})
-        except services.ProgrammeError as exc:
-            db.session.rollback()
-            for name, message in exc.fields.items():
-                getattr(form, name).errors = [message]
-        else:
-            db.session.commit()
-            flash(_("The room is added."), "success")
+        data = {"name": form.name.data, "capacity": form.capacity.data}
+        if run_rule(lambda: services.save_room(event, data), _("The room is added."), form)[0]:
             return redirect(url_for("programme.rooms", slug=slug))
     status = 422 if form.is_submitted() else 200
     return render_template(
@@ -451,12 +424,11 @@ def rooms(slug: str):
 @bp.route("/manage/events/<slug>/rooms/<int:room_id>/delete", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def room_delete(slug: str, room_id: int):
-    event = _managed(slug)
+    event = event_or_404(slug)
     room = services.room_of(event, room_id)
     if room is None:
         abort(404)
     services.delete_room(room)
-    db.session.commit()
     flash(_("The room is deleted; its items have no room now."), "success")
     return redirect(url_for("programme.rooms", slug=slug))
 
@@ -467,7 +439,7 @@ def room_delete(slug: str, room_id: int):
 @bp.route("/manage/events/<slug>/people")
 @roles_required(Role.ORGANISER)
 def people(slug: str):
-    event = _managed(slug)
+    event = event_or_404(slug)
     return render_template(
         "manage/programme/people.html", event=event, people=services.people_of(event)
     )
@@ -488,22 +460,15 @@ def _person_page(event, person):
             ],
         }
         upload = form.photo.data
-        try:
-            saved = services.save_person(event, data, person)
-            if upload and getattr(upload, "filename", ""):
-                photos.set_photo(saved, upload.read(photos.MAX_BYTES + 1))
-            elif form.remove_photo.data:
-                photos.remove_photo(saved)
-        except photos.PhotoRefused as exc:
-            db.session.rollback()
-            form.photo.errors = [str(exc)]
-        except services.ProgrammeError as exc:
-            db.session.rollback()
-            for name, message in exc.fields.items():
-                getattr(form, name).errors = [message]
-        else:
-            db.session.commit()
-            flash(_("%(name)s is saved.", name=saved.name), "success")
+        photo = upload.read(photos.MAX_BYTES + 1) if getattr(upload, "filename", "") else None
+        saved, _person = run_rule(
+            lambda: services.save_person(
+                event, data, person, photo=photo, remove_photo=form.remove_photo.data
+            ),
+            lambda saved: _("%(name)s is saved.", name=saved.name),
+            form,
+        )
+        if saved:
             return redirect(url_for("programme.people", slug=event.slug))
     status = 422 if form.is_submitted() else 200
     return render_template(
@@ -514,13 +479,13 @@ def _person_page(event, person):
 @bp.route("/manage/events/<slug>/people/new", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def person_new(slug: str):
-    return _person_page(_managed(slug), None)
+    return _person_page(event_or_404(slug), None)
 
 
 @bp.route("/manage/events/<slug>/people/<int:person_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def person_edit(slug: str, person_id: int):
-    event = _managed(slug)
+    event = event_or_404(slug)
     person = services.person_of(event, person_id)
     if person is None:
         abort(404)
@@ -530,12 +495,11 @@ def person_edit(slug: str, person_id: int):
 @bp.route("/manage/events/<slug>/people/<int:person_id>/delete", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def person_delete(slug: str, person_id: int):
-    event = _managed(slug)
+    event = event_or_404(slug)
     person = services.person_of(event, person_id)
     if person is None:
         abort(404)
     services.delete_person(person)
-    db.session.commit()
     flash(_("The person is deleted."), "success")
     return redirect(url_for("programme.people", slug=slug))
 
@@ -546,7 +510,7 @@ def person_delete(slug: str, person_id: int):
 @bp.route("/manage/events/<slug>/programme/import", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def import_programme(slug: str):
-    event = _managed(slug)
+    event = event_or_404(slug)
     form = ImportForm()
     problems: list = []
     if form.validate_on_submit():
@@ -560,10 +524,9 @@ def import_programme(slug: str):
             try:
                 count = importer(event, text)
             except transfer.ImportFailed as exc:
-                db.session.rollback()
+                rollback()
                 problems = exc.problems
             else:
-                db.session.commit()
                 flash(_("%(n)d items imported into the draft.", n=count), "success")
                 return redirect(url_for("programme.timetable", slug=slug))
     status = 422 if problems else 200
@@ -575,7 +538,7 @@ def import_programme(slug: str):
 @bp.route("/manage/events/<slug>/programme/export.<fmt>")
 @roles_required(Role.ORGANISER)
 def export_programme(slug: str, fmt: str):
-    event = _managed(slug)
+    event = event_or_404(slug)
     if fmt == "json":
         body = json.dumps(transfer.export_json(event), ensure_ascii=False, indent=2)
         mimetype = "application/json"
@@ -586,9 +549,3 @@ def export_programme(slug: str, fmt: str):
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{slug}-programme.{fmt}"'
     return response
-
-
-@bp.app_template_filter("fromiso")
-def _fromiso(value: str) -> datetime:
-    """Snapshot times are ISO strings; templates format them like any other instant."""
-    return datetime.fromisoformat(value)

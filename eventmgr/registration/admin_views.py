@@ -4,49 +4,29 @@ from __future__ import annotations
 
 import json
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from eventmgr.access import event_for_slug, roles_required
-from eventmgr.core.csvfile import csv_response
-from eventmgr.core.forms import CsvImportForm
-from eventmgr.db import db
+from eventmgr.events.models import Event
+from eventmgr.events.web import event_or_404
 from eventmgr.jobs.services import enqueue
-from eventmgr.registration import csvio, documents, queries, services
-from eventmgr.registration.forms import ActionForm, OrganiserForm
+from eventmgr.platform.access import roles_required
+from eventmgr.platform.csvfile import csv_response
+from eventmgr.platform.forms import CsvImportForm
+from eventmgr.platform.roles import Role
+from eventmgr.platform.web import page_arg, run_rule
+from eventmgr.registration import csvio, queries, services
+from eventmgr.registration.forms import ActionForm, OrganiserForm, category_choices
 from eventmgr.registration.jobs import IMPORT
-from eventmgr.registration.models import CATEGORIES, MODES, STATUSES, Registration
-from eventmgr.roles import Role
+from eventmgr.registration.models import MODES, STATUSES, Registration
 
 bp = Blueprint("registration_admin", __name__, url_prefix="/manage/events/<slug>/registrations")
 
 
-def _event(slug: str):
-    event = event_for_slug(slug)
-    if event is None:
-        abort(404)
-    return event
-
-
 def _registration(slug: str, registration_id: int) -> Registration:
-    event = _event(slug)
-    registration = db.session.scalar(
-        select(Registration).where(
-            Registration.id == registration_id, Registration.event_id == event.id
-        )
-    )
+    registration = services.registration_of(event_or_404(slug), registration_id)
     if registration is None:
         abort(404)
     return registration
@@ -56,13 +36,13 @@ def _actor() -> str:
     return f"organiser {current_user.email}"
 
 
-def _filters() -> dict:
+def _filters(event: Event) -> dict:
     args = request.args
     return {
         "q": args.get("q", "")[:200],
         "mode": args.get("mode") if args.get("mode") in MODES else None,
         "status": args.get("status") if args.get("status") in STATUSES else None,
-        "category": args.get("category") if args.get("category") in CATEGORIES else None,
+        "category": args.get("category") if args.get("category") in event.category_keys else None,
         "checked_in": args.get("checked_in") if args.get("checked_in") in ("yes", "no") else None,
     }
 
@@ -70,11 +50,10 @@ def _filters() -> dict:
 @bp.route("")
 @roles_required(Role.ORGANISER)
 def index(slug: str):
-    event = _event(slug)
-    filters = _filters()
+    event = event_or_404(slug)
+    filters = _filters(event)
     sort = request.args.get("sort", "created")
-    page_no = max(1, request.args.get("page", 1, type=int) or 1)
-    page = queries.search(event, **filters, sort=sort, page=page_no, per_page=50)
+    page = queries.search(event, **filters, sort=sort, page=page_arg(), per_page=50)
     return render_template(
         "registration/admin_list.html",
         event=event,
@@ -82,7 +61,7 @@ def index(slug: str):
         filters=filters,
         sort=sort,
         sorts=queries.SORTS,
-        categories=CATEGORIES,
+        categories=category_choices(event),
         action_form=ActionForm(),
     )
 
@@ -90,21 +69,21 @@ def index(slug: str):
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def new(slug: str):
-    event = _event(slug)
-    form = OrganiserForm()
+    event = event_or_404(slug)
+    form = OrganiserForm().for_event(event)
     if form.validate_on_submit():
         data = form.details() | {"mode": form.mode.data, "role": form.role.data}
         try:
-            outcome = services.register(event, data, actor=_actor(), public=False)
+            done, outcome = run_rule(
+                lambda: services.register(event, data, actor=_actor(), public=False),
+                lambda outcome: _("Registered: %(status)s.", status=outcome.registration.status),
+                form,
+            )
         except services.AlreadyRegistered:
             form.email.errors = [_("This address is registered already; its link was re-sent.")]
-        except services.RegistrationError as exc:
-            db.session.rollback()
-            for name, message in exc.fields.items():
-                getattr(form, name).errors = [message]
         else:
-            flash(_("Registered: %(status)s.", status=outcome.registration.status), "success")
-            return redirect(url_for("registration_admin.index", slug=slug))
+            if done:
+                return redirect(url_for("registration_admin.index", slug=slug))
     return render_template(
         "registration/admin_form.html", event=event, form=form, registration=None
     ), (422 if form.is_submitted() else 200)
@@ -114,19 +93,16 @@ def new(slug: str):
 @roles_required(Role.ORGANISER)
 def edit(slug: str, registration_id: int):
     registration = _registration(slug, registration_id)
-    form = OrganiserForm(obj=registration)
+    form = OrganiserForm(obj=registration).for_event(registration.event, registration.category)
     if form.validate_on_submit():
         data = form.details() | {"role": form.role.data}
-        try:
+
+        def save() -> None:
             services.update_details(registration, data, _actor())
             if form.mode.data != registration.mode:
                 services.switch_mode(registration, form.mode.data, _actor(), join_waitlist=True)
-        except services.RegistrationError as exc:
-            db.session.rollback()
-            for name, message in exc.fields.items():
-                getattr(form, name).errors = [message]
-        else:
-            flash(_("Saved."), "success")
+
+        if run_rule(save, _("Saved."), form)[0]:
             return redirect(
                 url_for("registration_admin.edit", slug=slug, registration_id=registration_id)
             )
@@ -139,15 +115,10 @@ def edit(slug: str, registration_id: int):
     ), (422 if form.errors else 200)
 
 
-def _action(slug: str, registration_id: int, run) -> Response:
+def _action(slug: str, registration_id: int, action, done: str) -> Response:
     registration = _registration(slug, registration_id)
     if ActionForm().validate_on_submit():
-        try:
-            run(registration)
-        except services.RegistrationError as exc:
-            db.session.rollback()
-            for message in exc.fields.values():
-                flash(message, "error")
+        run_rule(lambda: action(registration, _actor()), done)
     target = request.form.get("next") or ""
     if not target.startswith("/manage/"):
         target = url_for("registration_admin.edit", slug=slug, registration_id=registration_id)
@@ -157,62 +128,33 @@ def _action(slug: str, registration_id: int, run) -> Response:
 @bp.route("/<int:registration_id>/cancel", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def cancel(slug: str, registration_id: int):
-    def run(registration):
-        services.cancel(registration, _actor())
-        flash(_("Cancelled."), "success")
-
-    return _action(slug, registration_id, run)
+    return _action(slug, registration_id, services.cancel, _("Cancelled."))
 
 
 @bp.route("/<int:registration_id>/promote", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def promote(slug: str, registration_id: int):
-    def run(registration):
-        services.promote(registration, _actor())
-        flash(_("Promoted from the waiting list."), "success")
-
-    return _action(slug, registration_id, run)
+    return _action(slug, registration_id, services.promote, _("Promoted from the waiting list."))
 
 
 @bp.route("/<int:registration_id>/resend", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def resend(slug: str, registration_id: int):
-    def run(registration):
-        services.resend(registration, _actor())
-        flash(_("The confirmation is sent again with a new link."), "success")
-
-    return _action(slug, registration_id, run)
+    done = _("The confirmation is sent again with a new link.")
+    return _action(slug, registration_id, services.resend, done)
 
 
 @bp.route("/<int:registration_id>/erase", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def erase(slug: str, registration_id: int):
-    def run(registration):
-        services.erase(registration, _actor())
-        flash(_("Personal data erased."), "success")
-
-    return _action(slug, registration_id, run)
+    return _action(slug, registration_id, services.erase, _("Personal data erased."))
 
 
 @bp.route("/<int:registration_id>/reissue-badge", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def reissue_badge(slug: str, registration_id: int):
-    def run(registration):
-        services.reissue_badge(registration, _actor())
-        flash(_("New badge issued; the old badge is refused at the door as revoked."), "success")
-
-    return _action(slug, registration_id, run)
-
-
-@bp.route("/<int:registration_id>/badge.pdf")
-@roles_required(Role.ORGANISER)
-def badge(slug: str, registration_id: int):
-    registration = _registration(slug, registration_id)
-    return Response(
-        documents.badge_pdf(registration),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="badge-{registration.id}.pdf"'},
-    )
+    done = _("New badge issued; the old badge is refused at the door as revoked.")
+    return _action(slug, registration_id, services.reissue_badge, done)
 
 
 @bp.route("/<int:registration_id>/data.json")
@@ -231,15 +173,15 @@ def data(slug: str, registration_id: int):
 @bp.route("/export.csv")
 @roles_required(Role.ORGANISER)
 def export(slug: str):
-    event = _event(slug)
-    rows = list(queries.all_rows(event, **_filters()))
+    event = event_or_404(slug)
+    rows = list(queries.all_rows(event, **_filters(event)))
     return csv_response(f"{slug}-registrations.csv", csvio.COLUMNS, csvio.export_rows(rows))
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def import_csv(slug: str):
-    event = _event(slug)
+    event = event_or_404(slug)
     form = CsvImportForm()
     check = None
     if raw := form.posted_csv():

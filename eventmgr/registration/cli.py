@@ -4,8 +4,8 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 from eventmgr.registration.services import purge_event
 
 privacy = AppGroup("privacy", help="Personal data of registrants.")

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 
 from flask_babel import gettext as _
 
-from eventmgr.core.csvfile import CsvCheck
 from eventmgr.events.models import Event
+from eventmgr.platform.csvfile import CsvCheck
 from eventmgr.registration import services
 from eventmgr.registration.models import Registration
 
@@ -39,12 +39,13 @@ def check_import(event: Event, raw: bytes) -> CsvCheck:
     """Every bad row is reported by its line in the file; nothing is stored here."""
     result = CsvCheck()
     registered = services.registered_email_keys(event.id)
-    for line, data in result.lines(raw, ("name", "email", "category", "mode")):
+    required = ("name", "email", "mode") + (("category",) if event.category_keys else ())
+    for line, data in result.lines(raw, required):
         data = {k: v for k, v in data.items() if k in IMPORT_COLUMNS}
         data.setdefault("role", "attendee")
         data["role"] = data["role"] or "attendee"
         try:
-            values = services.clean(data, require_consent=False)
+            values = services.clean(data, categories=event.category_keys, public=False)
         except services.RegistrationError as exc:
             result.refuse(line, exc.fields)
             continue

@@ -1,11 +1,11 @@
-"""The files a registrant downloads: the event's .ics and their badge PDF."""
+"""The event's .ics a registrant downloads (their badge is the badges domain's)."""
 
 from __future__ import annotations
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from eventmgr.db import utcnow
+from eventmgr.platform.db import utcnow
 from eventmgr.registration.models import ON_SITE, Registration
 
 
@@ -38,10 +38,3 @@ def event_ics(registration: Registration, prodid_host: str) -> bytes:
     calendar.add_component(item)
     calendar.add_missing_timezones()
     return calendar.to_ical()
-
-
-def badge_pdf(registration: Registration, fmt: str = "a6") -> bytes:
-    """The registrant's own badge; eventmgr.badges decides what a badge shows."""
-    from eventmgr.badges.services import badge_pdf as render_badge
-
-    return render_badge(registration, fmt)

@@ -14,28 +14,43 @@ from wtforms import (
     TextAreaField,
 )
 
-from eventmgr.registration.models import CATEGORIES, ROLE_MARKERS, STATUSES
+from eventmgr.events.models import Event
+from eventmgr.registration.models import ROLE_MARKERS, STATUSES
 
 MODE_CHOICES = [SelectChoice("on_site", _l("On site")), SelectChoice("digital", _l("Digital"))]
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("nb", "Norsk bokmål")]
 
 
-def _categories():
-    return [SelectChoice(c, c.capitalize()) for c in CATEGORIES]
+def category_choices(event: Event, keep: str = "") -> list[SelectChoice]:
+    """The event's categories in the reader's language; a category no longer offered stays
+    a choice for those who have it (`keep`)."""
+    keys = list(event.category_keys)
+    if keep and keep not in keys:
+        keys.append(keep)
+    return [SelectChoice(key, event.category_label(key)) for key in keys]
 
 
 class DetailsForm(FlaskForm):
-    """What a registrant may change about themselves."""
+    """What a registrant may change about themselves. `for_event` sets the event's choices."""
 
     name = StringField(_l("Name"))
     email = StringField(_l("Email"))
     organisation = StringField(_l("Organisation"))
     job_title = StringField(_l("Job title"))
-    category = SelectField(_l("Category"), choices=_categories())
+    category = SelectField(_l("Category"), choices=[])
     dietary_needs = TextAreaField(_l("Dietary needs (on site only)"))
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     networking_opt_in = BooleanField(_l("I want to take part in networking (a profile others see)"))
     submit = SubmitField(_l("Save"))
+
+    def for_event(self, event: Event, keep: str = "") -> DetailsForm:
+        """The event's categories as choices; the field goes when the event has none."""
+        choices = category_choices(event, keep)
+        if choices:
+            self.category.choices = choices
+        else:
+            del self.category
+        return self
 
     def details(self) -> dict:
         return {

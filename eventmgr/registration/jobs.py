@@ -7,10 +7,10 @@ from collections.abc import Callable
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import Job
 from eventmgr.jobs.services import JobFailed, Result, handler
+from eventmgr.platform.db import db, rollback
 from eventmgr.registration import services
 from eventmgr.registration.models import WAITLISTED
 
@@ -30,7 +30,7 @@ def run_import(job: Job, progress: Callable[[int, int], None]) -> Result:
         try:
             outcome = services.register(event, row, actor=actor, public=False)
         except services.AlreadyRegistered:
-            db.session.rollback()
+            rollback()
             skipped += 1
         else:
             added += 1

@@ -8,10 +8,10 @@ import secrets
 
 from sqlalchemy import select
 
-from eventmgr.core.tokens import hash_secret
-from eventmgr.db import db
+from eventmgr.platform.db import db
+from eventmgr.platform.tokens import hash_secret
+from eventmgr.platform.urls import external_url
 from eventmgr.registration.models import Registration
-from eventmgr.urls import external_url
 
 
 def new_token() -> str:
@@ -39,7 +39,7 @@ def manage_url(token: str) -> str:
 
 
 def badge_url(token: str) -> str:
-    return external_url("registration.badge", token=token)
+    return external_url("badges.registrant_badge", token=token)
 
 
 def calendar_url(token: str) -> str:

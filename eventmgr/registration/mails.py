@@ -55,7 +55,10 @@ class _MailFields:
 
 _SLOT = secrets.token_hex(12)  # per process: nobody can type it into a name to fill a slot
 _NAME_SLOT, _TOKEN_SLOT = f"name{_SLOT}", f"token{_SLOT}"
-_EVENT_FIELDS = tuple(attr.key for attr in Event.__mapper__.column_attrs)
+# What a mail may show of its event; lists (the categories) are no part of any mail.
+_EVENT_FIELDS = tuple(
+    attr.key for attr in Event.__mapper__.column_attrs if attr.key not in ("categories",)
+)
 _RENDERED: dict[tuple, tuple[str, str]] = {}
 
 

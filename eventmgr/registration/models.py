@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eventmgr import ROOT
-from eventmgr.db import UTCDateTime, db, utcnow
-from eventmgr.registration.personal_data import sections
+from eventmgr.platform import signals
+from eventmgr.platform.db import UTCDateTime, db, utcnow
 
 ON_SITE = "on_site"
 DIGITAL = "digital"
@@ -24,15 +22,6 @@ STATUSES = (CONFIRMED, WAITLISTED, CANCELLED)
 
 ROLE_MARKERS = ("attendee", "speaker", "moderator", "organiser", "press", "delegation")
 LANGUAGES = ("en", "nb")
-
-
-def _demo_categories() -> tuple[str, ...]:
-    """The attendee categories of the demo conference are the categories everyone uses."""
-    path = ROOT / "eventmgr" / "demo" / "cancer_crosslinks_2023.json"
-    return tuple(json.loads(path.read_text(encoding="utf-8"))["attendee_categories"])
-
-
-CATEGORIES = _demo_categories()
 
 
 class Registration(db.Model):
@@ -81,7 +70,7 @@ class Registration(db.Model):
 
     def personal_data(self) -> dict[str, Any]:
         """What we hold about the person, as they may download it: the registration, then
-        every other domain's section (registration/personal_data.py)."""
+        every other domain's section (the personal_data_requested signal)."""
         mine = {
             "event": self.event.slug,
             "name": self.name,
@@ -100,7 +89,10 @@ class Registration(db.Model):
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
             "history": [h.as_dict() for h in self.history],
         }
-        extra = sections(self)
+        extra: dict[str, Any] = {}
+        for section in signals.collect(signals.personal_data_requested, self):
+            extra.update(section)
+        extra = dict(sorted(extra.items()))
         if clash := mine.keys() & extra.keys():
             raise RuntimeError(f"personal data sections hide registration fields: {clash}")
         return mine | extra
@@ -129,3 +121,18 @@ class RegistrationHistory(db.Model):
             "action": self.action,
             "changes": self.changes,
         }
+
+
+class RevokedBadgeCode(db.Model):
+    """A badge code replaced by a new badge (lost, name corrected): refused as `revoked`."""
+
+    __tablename__ = "revoked_badge_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(String(200), default="")

@@ -3,13 +3,15 @@ stays fast with thousands of rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 
-from eventmgr.checkin.models import Checkin
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform import signals
+from eventmgr.platform.db import db
 from eventmgr.registration.models import MODES, STATUSES, Registration
 from eventmgr.registration.services import counts
 
@@ -39,11 +41,22 @@ class Page:
         return {m: {s: self.counts.get((m, s), 0) for s in STATUSES} for m in MODES}
 
 
-def _filtered(event: Event, q: str = "", mode=None, status=None, category=None, checked_in=None):
+def contributed_filters() -> dict[str, Callable[[Any], Any]]:
+    """The filters other domains offer on registrations (checked_in from check-in, ...)."""
+    found: dict[str, Callable[[Any], Any]] = {}
+    for offered in signals.collect(signals.registration_filters, None):
+        found.update(offered)
+    return found
+
+
+def _filtered(event: Event, q: str = "", mode=None, status=None, category=None, **others):
+    """The event's registrations matching every filter given; `others` are the contributed
+    ones, by name (a value of None leaves a filter out)."""
     query = select(Registration).where(Registration.event_id == event.id)
-    if checked_in is not None:
-        arrived = exists().where(Checkin.registration_id == Registration.id)
-        query = query.where(arrived if checked_in in (True, "yes") else ~arrived)
+    offered = contributed_filters()
+    for name, value in others.items():
+        if value is not None:
+            query = query.where(offered[name](value))
     if q:
         pattern = f"%{q.strip().lower()}%"
         query = query.where(
@@ -68,12 +81,12 @@ def search(
     mode: str | None = None,
     status: str | None = None,
     category: str | None = None,
-    checked_in: bool | str | None = None,
     sort: str = "created",
     page: int = 1,
     per_page: int = 50,
+    **others: Any,
 ) -> Page:
-    query = _filtered(event, q, mode, status, category, checked_in)
+    query = _filtered(event, q, mode, status, category, **others)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(
         query.order_by(*SORTS.get(sort, SORTS["created"]))

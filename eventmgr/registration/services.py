@@ -18,16 +18,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
 from eventmgr import audit
-from eventmgr.core.tokens import hash_secret
-from eventmgr.db import begin_write, commit_keeping_state, db, utcnow
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
-from eventmgr.mail.services import deliver_now, deliver_pending, smtp_configured
+from eventmgr.mail.services import queued_row
+from eventmgr.platform import signals
+from eventmgr.platform.db import begin_write, commit, commit_keeping_state, db, rollback, utcnow
+from eventmgr.platform.errors import RuleError
+from eventmgr.platform.tokens import hash_secret
 from eventmgr.registration.links import new_badge_code, new_token
 from eventmgr.registration.mails import mail, render_mail
 from eventmgr.registration.models import (
     CANCELLED,
-    CATEGORIES,
     CONFIRMED,
     DIGITAL,
     LANGUAGES,
@@ -37,6 +38,7 @@ from eventmgr.registration.models import (
     WAITLISTED,
     Registration,
     RegistrationHistory,
+    RevokedBadgeCode,
 )
 
 # Control characters other than tab and line breaks: never typed, and PostgreSQL refuses NUL.
@@ -58,13 +60,8 @@ SYSTEM = "system"
 ATTENDEE = "attendee (manage link)"
 
 
-class RegistrationError(ValueError):
+class RegistrationError(RuleError):
     """Input or an action that breaks a rule; `fields` names each wrong field."""
-
-    def __init__(self, fields: dict[str, str], status: int = 422):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
-        self.fields = fields
-        self.status = status
 
 
 class AlreadyRegistered(Exception):
@@ -123,8 +120,29 @@ def _choice(value: Any, name: str, choices: tuple[str, ...], errors: dict[str, s
     return value
 
 
-def clean(data: dict[str, Any], *, require_consent: bool, partial: bool = False) -> dict:
-    """Check registration data; every wrong field is named, nothing is half-accepted."""
+def _category(
+    value: Any, categories: tuple[str, ...], errors: dict[str, str], required: bool
+) -> str:
+    """One of the event's categories; none when the event has none, or when an organiser
+    adds someone without one (`required` is for the public form)."""
+    if value in (None, "") and (not required or not categories):
+        return ""
+    if not categories:
+        errors["category"] = _("This event has no attendee categories.")
+        return ""
+    return _choice(value, "category", categories, errors)
+
+
+def clean(
+    data: dict[str, Any],
+    *,
+    categories: tuple[str, ...],
+    public: bool,
+    partial: bool = False,
+) -> dict:
+    """Check registration data against the event's `categories`; every wrong field is named,
+    nothing is half-accepted. `public`: the person registers themselves, so consent and (when
+    the event has categories) a category are required."""
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
 
@@ -139,7 +157,7 @@ def clean(data: dict[str, Any], *, require_consent: bool, partial: bool = False)
         if given(name):
             out[name] = _text(data.get(name), name, errors)
     if given("category"):
-        out["category"] = _choice(data.get("category"), "category", CATEGORIES, errors)
+        out["category"] = _category(data.get("category"), categories, errors, public)
     if not partial or "mode" in data:
         out["mode"] = _choice(data.get("mode"), "mode", MODES, errors)
     if given("language"):
@@ -148,7 +166,7 @@ def clean(data: dict[str, Any], *, require_consent: bool, partial: bool = False)
         out["role"] = _choice(data.get("role") or "attendee", "role", ROLE_MARKERS, errors)
     if "networking_opt_in" in data:
         out["networking_opt_in"] = data["networking_opt_in"] is True
-    if require_consent and data.get("consent") is not True:
+    if public and data.get("consent") is not True:
         errors["consent"] = _("You must accept the privacy notice to register.")
     if out.get("mode") == DIGITAL:
         out["dietary_needs"] = ""
@@ -311,9 +329,12 @@ def promote_waiting(event: Event, mode: str, actor: str = SYSTEM) -> list[Outbox
 
 
 def fill_freed_places(event: Event, actor: str = SYSTEM) -> list[OutboxMessage]:
-    """Promote in both modes (after a capacity change); the caller commits and delivers."""
-    db.session.flush()  # on PostgreSQL the UPDATE of the event row takes its lock
-    return promote_waiting(event, ON_SITE, actor) + promote_waiting(event, DIGITAL, actor)
+    """Promote in both modes, holding the event's lock (after a capacity change)."""
+    begin_write(db.session)
+    event = lock_event(event.id)
+    messages = promote_waiting(event, ON_SITE, actor) + promote_waiting(event, DIGITAL, actor)
+    commit()
+    return messages
 
 
 # --------------------------------------------------------------------------- mail
@@ -326,15 +347,21 @@ def _rotate(registration: Registration) -> str:
     return token
 
 
-def _commit_and_deliver(messages: list[OutboxMessage]) -> None:
-    """Commit, then send these and whatever another domain's hook queued for the change (a
-    cancelled person's meetings, say)."""
-    db.session.commit()
-    deliver_now(*messages)
-    deliver_pending()
-
-
 # --------------------------------------------------------------------------- actions
+
+
+def open_for_registration(event: Event) -> bool:
+    """Whether the public may register (the organiser may add people at any time)."""
+    return event.published
+
+
+def registration_of(event: Event, registration_id: int) -> Registration | None:
+    """A registration of this event (never another event's, whatever the id)."""
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.id == registration_id, Registration.event_id == event.id
+        )
+    )
 
 
 def existing(event_id: int, email: str) -> Registration | None:
@@ -356,9 +383,9 @@ def send_existing_link(registration: Registration) -> None:
     """Someone registered again: the address gets its (new) manage link, nobody else sees it."""
     begin_write(db.session)
     registration = _reload(registration)
-    message = mail(registration, "existing", token=_rotate(registration))
+    mail(registration, "existing", token=_rotate(registration))
     _record(registration, ATTENDEE, "link_resent", {})
-    _commit_and_deliver([message])
+    commit()
 
 
 def register(
@@ -371,7 +398,7 @@ def register(
 ) -> Outcome:
     """Register someone; confirmed when there is room, else waiting list (or a digital place
     when `when_full` is "digital"). Raises AlreadyRegistered after emailing the manage link."""
-    values = clean(data, require_consent=public)
+    values = clean(data, categories=event.category_keys, public=public)
     if when_full not in ("waitlist", "digital"):
         raise RegistrationError(
             {"when_full": _("Choose one of: %(choices)s.", choices="waitlist, digital")}
@@ -408,7 +435,7 @@ def register(
         # The unique (event, address) constraint is the one check for a second registration.
         row["id"] = conn.execute(_INSERT_REGISTRATION, row).inserted_primary_key[0]
     except IntegrityError:
-        db.session.rollback()  # the address is registered (perhaps a moment ago, elsewhere)
+        rollback()  # the address is registered (perhaps a moment ago, elsewhere)
         found = existing(event_id, values["email"])
         if found is None:
             raise
@@ -438,9 +465,8 @@ def register(
         _INSERT_MAIL,
         {"recipient": recipient, "subject": subject, "body": body, "created_at": now},
     ).inserted_primary_key[0]
-    commit_keeping_state(db.session)
-    if smtp_configured():  # else the message waits in the outbox for `flask mail send`
-        deliver_now(db.session.get(OutboxMessage, message_id))
+    queued_row(message_id)
+    commit_keeping_state()
     return Outcome(registration, token)
 
 
@@ -462,7 +488,10 @@ def _diff(registration: Registration, values: dict[str, Any]) -> dict[str, list]
 
 def update_details(registration: Registration, data: dict[str, Any], actor: str) -> Registration:
     """Change personal details (not mode or status); the history keeps what changed."""
-    values = clean(data, require_consent=False, partial=True)
+    # A category the event no longer offers stays valid for those who have it.
+    kept = (registration.category,) if registration.category else ()
+    categories = tuple(dict.fromkeys(registration.event.category_keys + kept))
+    values = clean(data, categories=categories, public=False, partial=True)
     values.pop("mode", None)
     values = {k: v for k, v in values.items() if k in DETAILS}
     if registration.mode == DIGITAL:
@@ -480,7 +509,7 @@ def update_details(registration: Registration, data: dict[str, Any], actor: str)
     for name, value in values.items():
         setattr(registration, name, value)
     _record(registration, actor, "edited", {k: v for k, v in changes.items() if k != "email_key"})
-    db.session.commit()
+    commit()
     return registration
 
 
@@ -498,7 +527,7 @@ def switch_mode(
     if registration.status == CANCELLED:
         raise RegistrationError({"mode": _("This registration is cancelled.")}, 409)
     if registration.mode == mode:
-        db.session.rollback()
+        rollback()
         return Outcome(registration)
     event = lock_event(registration.event_id)
     old_mode, old_status = registration.mode, registration.status
@@ -507,7 +536,7 @@ def switch_mode(
     elif join_waitlist:
         status = WAITLISTED
     else:
-        db.session.rollback()
+        rollback()
         raise RegistrationError(
             {"mode": _("No place is free there; you may join its waiting list.")}, 409
         )
@@ -525,7 +554,7 @@ def switch_mode(
     )
     db.session.flush()
     messages = promote_waiting(event, old_mode) if old_status == CONFIRMED else []
-    _commit_and_deliver(messages)
+    commit()
     return Outcome(registration, mails=messages)
 
 
@@ -534,7 +563,7 @@ def cancel(registration: Registration, actor: str) -> Registration:
     begin_write(db.session)
     registration = _reload(registration)
     if registration.status == CANCELLED:
-        db.session.rollback()
+        rollback()
         return registration
     event = lock_event(registration.event_id)
     was = registration.status
@@ -542,10 +571,12 @@ def cancel(registration: Registration, actor: str) -> Registration:
     registration.cancelled_at = utcnow()
     _record(registration, actor, "cancelled", {"status": [was, CANCELLED]})
     db.session.flush()
-    messages = promote_waiting(event, registration.mode) if was == CONFIRMED else []
+    if was == CONFIRMED:
+        promote_waiting(event, registration.mode)
     if registration.anonymised_at is None:
-        messages.append(mail(registration, "cancelled"))
-    _commit_and_deliver(messages)
+        mail(registration, "cancelled")
+    commit()
+    signals.registration_cancelled.send(registration, actor=actor)
     return registration
 
 
@@ -554,19 +585,20 @@ def promote(registration: Registration, actor: str) -> Registration:
     begin_write(db.session)
     registration = _reload(registration)
     if registration.status != WAITLISTED:
-        db.session.rollback()
+        rollback()
         raise RegistrationError(
             {"status": _("Only people on the waiting list can be promoted.")}, 409
         )
     event = lock_event(registration.event_id)
     if not has_room(event, registration.mode):
-        db.session.rollback()
+        rollback()
         raise RegistrationError(
             {"status": _("No place is free; raise the capacity or cancel someone first.")}, 409
         )
     registration.status = CONFIRMED
     _record(registration, actor, "promoted", {"status": [WAITLISTED, CONFIRMED]})
-    _commit_and_deliver([mail(registration, "promoted")])
+    mail(registration, "promoted")
+    commit()
     return registration
 
 
@@ -574,7 +606,8 @@ def resend(registration: Registration, actor: str) -> None:
     """Send the confirmation again, with a new manage link (the old one stops working)."""
     token = _rotate(registration)
     _record(registration, actor, "confirmation_resent", {})
-    _commit_and_deliver([mail(registration, "confirmation", token)])
+    mail(registration, "confirmation", token)
+    commit()
 
 
 def erase(registration: Registration, actor: str, cancel_first: bool = True) -> None:
@@ -582,7 +615,7 @@ def erase(registration: Registration, actor: str, cancel_first: bool = True) -> 
     if cancel_first and registration.status != CANCELLED:
         registration = cancel(registration, actor)
     _anonymise(registration, actor)
-    db.session.commit()
+    commit()
 
 
 def _anonymise(registration: Registration, actor: str) -> None:
@@ -601,6 +634,7 @@ def _anonymise(registration: Registration, actor: str) -> None:
     for entry in registration.history:
         entry.changes = {}
     _record(registration, actor, "erased", {})
+    signals.registration_erased.send(registration)
 
 
 def purge_event(event: Event, actor: str = SYSTEM) -> int:
@@ -612,15 +646,13 @@ def purge_event(event: Event, actor: str = SYSTEM) -> int:
     ).all()
     for registration in rows:
         _anonymise(registration, actor)
-    db.session.commit()
+    commit()
     return len(rows)
 
 
 def reissue_badge(registration: Registration, actor: str, reason: str = "") -> Registration:
     """A new badge (lost, name corrected): a new code, and the old one kept as revoked so that
     the door refuses it as such."""
-    from eventmgr.checkin.models import RevokedBadgeCode
-
     old = registration.badge_code
     registration.badge_code = new_badge_code()
     db.session.add(
@@ -632,5 +664,5 @@ def reissue_badge(registration: Registration, actor: str, reason: str = "") -> R
         )
     )
     _record(registration, actor, "badge_reissued", {"reason": reason[:200]} if reason else {})
-    db.session.commit()
+    commit()
     return registration

@@ -19,9 +19,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from eventmgr.access import event_for_slug, public
-from eventmgr.db import db
-from eventmgr.extensions import limiter
+from eventmgr.events.web import event_or_404
+from eventmgr.platform.access import public
+from eventmgr.platform.extensions import limiter
+from eventmgr.platform.web import run_rule, show_on_form
 from eventmgr.registration import documents, services
 from eventmgr.registration.forms import ConfirmForm, DetailsForm, ModeForm, RegisterForm
 from eventmgr.registration.links import find_by_token
@@ -48,19 +49,10 @@ def _private(response: Response) -> Response:
 
 
 def _open_event(slug: str):
-    event = event_for_slug(slug)
-    if event is None or not event.published:
+    event = event_or_404(slug)
+    if not services.open_for_registration(event):
         abort(404)
     return event
-
-
-def _errors_to_form(form, exc: services.RegistrationError) -> None:
-    for name, message in exc.fields.items():
-        target = getattr(form, name, None)
-        if target is None:
-            flash(message, "error")
-        else:
-            target.errors = [*target.errors, message]
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
@@ -68,7 +60,7 @@ def _errors_to_form(form, exc: services.RegistrationError) -> None:
 @public
 def register(slug: str):
     event = _open_event(slug)
-    form = RegisterForm()
+    form = RegisterForm().for_event(event)
     onsite_full = not services.has_room(event, ON_SITE)
     if form.validate_on_submit():
         data = form.details() | {"mode": form.mode.data, "consent": form.consent.data}
@@ -78,7 +70,7 @@ def register(slug: str):
             session["registered"] = {"existing": True}
             return redirect(url_for("registration.registered", slug=slug))
         except services.RegistrationError as exc:
-            _errors_to_form(form, exc)
+            show_on_form(exc, form)
         else:
             reg = outcome.registration
             session["registered"] = {"status": reg.status, "mode": reg.mode}
@@ -114,15 +106,14 @@ def _actor() -> str:
 @public
 def manage(token: str):
     registration = _by_token(token)
-    form = DetailsForm(obj=registration)
+    form = DetailsForm(obj=registration).for_event(registration.event, registration.category)
     if registration.status != CANCELLED and form.validate_on_submit():
-        try:
-            services.update_details(registration, form.details(), _actor())
-        except services.RegistrationError as exc:
-            db.session.rollback()
-            _errors_to_form(form, exc)
-        else:
-            flash(_("Your details are saved."), "success")
+        saved, _result = run_rule(
+            lambda: services.update_details(registration, form.details(), _actor()),
+            _("Your details are saved."),
+            form,
+        )
+        if saved:
             return redirect(url_for("registration.manage", token=token))
     mode_form = ModeForm(mode="digital" if registration.mode == ON_SITE else "on_site")
     status = 422 if form.errors else 200
@@ -143,20 +134,15 @@ def switch_mode(token: str):
     registration = _by_token(token)
     form = ModeForm()
     if form.validate_on_submit():
-        try:
-            outcome = services.switch_mode(
+        switched, outcome = run_rule(
+            lambda: services.switch_mode(
                 registration, form.mode.data, _actor(), form.join_waitlist.data
             )
-        except services.RegistrationError as exc:
-            db.session.rollback()
-            for message in exc.fields.values():
-                flash(message, "error")
-        else:
-            reg = outcome.registration
-            if reg.status == "waitlisted":
-                flash(_("You are now on the waiting list."), "info")
-            else:
-                flash(_("Your participation is changed."), "success")
+        )
+        if switched and outcome.registration.status == "waitlisted":
+            flash(_("You are now on the waiting list."), "info")
+        elif switched:
+            flash(_("Your participation is changed."), "success")
     return redirect(url_for("registration.manage", token=token))
 
 
@@ -204,7 +190,7 @@ def erase(token: str):
         slug = registration.event.slug
         services.erase(registration, _actor())
         flash(_("Your registration is cancelled and your personal data erased."), "success")
-        return redirect(url_for("events.event_home", slug=slug))
+        return redirect(url_for("pages.event_home", slug=slug))
 
     return _confirmed_action(
         token,
@@ -226,25 +212,6 @@ def data(token: str):
         body,
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="my-registration.json"'},
-    )
-
-
-@bp.route("/r/<token>/badge.pdf")
-@public
-def badge(token: str):
-    from eventmgr.badges.services import BadgeError, check_format
-
-    registration = _by_token(token)
-    if not registration.confirmed_on_site:
-        abort(404)
-    try:
-        fmt = check_format(request.args.get("format"))
-    except BadgeError as exc:
-        return render_template("badges/format_error.html", token=token, message=str(exc)), 400
-    return Response(
-        documents.badge_pdf(registration, fmt),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="badge-{fmt}.pdf"'},
     )
 
 

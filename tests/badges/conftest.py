@@ -10,9 +10,9 @@ import pypdfium2 as pdfium
 import pytest
 from sqlalchemy import select, update
 
-from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import DONE, FAILED, Job
+from eventmgr.platform.db import db
 from eventmgr.registration import links, services
 from eventmgr.registration.models import Registration
 from tests.support import pdf_qr_codes

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from eventmgr.db import db, utcnow
 from eventmgr.jobs.models import Job
+from eventmgr.platform.db import db, utcnow
 from tests.badges.conftest import ON_SITE, backdate, page_sizes, register, scanned_codes
 from tests.support import log_in
 

@@ -12,8 +12,8 @@ from reportlab.lib.units import mm
 from sqlalchemy import select
 
 from eventmgr.badges.pdf import FORMATS
-from eventmgr.db import db, utcnow
 from eventmgr.jobs.models import DONE, Job
+from eventmgr.platform.db import db, utcnow
 from eventmgr.registration import services as registration_services
 from eventmgr.registration.models import Registration
 from tests.badges.conftest import (

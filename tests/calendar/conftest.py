@@ -9,7 +9,7 @@ import pytest
 import recurring_ical_events
 import vobject
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 
 
 def parse(body: bytes) -> dict[str, dict]:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from eventmgr.calendar import providers
 from eventmgr.calendar.ics import Attendee, CalendarEntry
+from eventmgr.platform import signals
 from tests.calendar.conftest import by_summary, parse, utc
 
 KEYNOTE = "Opening keynote"
@@ -169,14 +169,14 @@ def test_signed_in_attendees_star_on_the_server(app, client, demo_event, login):
     assert item["location"].startswith("https://stream.example.org/")  # now a digital registrant
     with app.app_context():
         from eventmgr.calendar.models import Agenda
-        from eventmgr.db import db
+        from eventmgr.platform.db import db
 
         [agenda] = db.session.scalars(db.select(Agenda)).all()
         assert agenda.registration_id is not None and agenda.user_id is None
 
 
-def test_other_domains_add_entries_through_a_provider(client, demo_event):
-    """Networking adds meetings with `@agenda_provider`; the agenda feed carries them."""
+def test_other_domains_add_entries_through_the_agenda_signal(client, demo_event):
+    """Networking answers `agenda_entries_requested` with meetings; the agenda feed carries them."""
     seen = []
 
     def meetings(registration):
@@ -194,7 +194,7 @@ def test_other_domains_add_entries_through_a_provider(client, demo_event):
             last_modified=datetime(2023, 1, 20, tzinfo=UTC),
         )
 
-    providers.agenda_provider(meetings)
+    signals.agenda_entries_requested.connect(meetings)
     try:
         token = demo_event.register("kari@example.org")
         feed = _through_manage_link(client, token)
@@ -212,8 +212,8 @@ def test_other_domains_add_entries_through_a_provider(client, demo_event):
         again = client.get(feed, headers={"If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304
     finally:
-        providers._providers.remove(meetings)
-    # Without the provider the feed is another one: the ETag says so.
+        signals.agenda_entries_requested.disconnect(meetings)
+    # Without the listener the feed is another one: the ETag says so.
     assert client.get(feed, headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
 
 
@@ -229,7 +229,7 @@ def test_agenda_revalidation(client, demo_event):
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     # A starred item the programme lead removes is sent as cancelled.
     with client.application.app_context():
-        from eventmgr.db import db
+        from eventmgr.platform.db import db
         from eventmgr.programme import services
 
         event = demo_event.event()
@@ -245,7 +245,7 @@ def test_agenda_revalidation(client, demo_event):
 def test_the_agenda_speaks_the_registrants_language(app, client, demo_event, lang, label):
     token = demo_event.register("kari@example.org")
     with app.app_context():
-        from eventmgr.db import db
+        from eventmgr.platform.db import db
         from eventmgr.registration.links import find_by_token
 
         find_by_token(token).language = lang

@@ -238,7 +238,7 @@ def test_a_speakers_own_items(client, demo_event):
 
 def test_unpublished_events_have_no_feeds(app, client, demo_event):
     with app.app_context():
-        from eventmgr.db import db
+        from eventmgr.platform.db import db
 
         demo_event.event().published = False
         db.session.commit()
@@ -249,7 +249,7 @@ def test_a_304_costs_one_query_and_builds_nothing(app, client, demo_event, monke
     from sqlalchemy import event as sa_event
 
     from eventmgr.calendar import ics
-    from eventmgr.db import db
+    from eventmgr.platform.db import db
 
     slug = demo_event.slug
     etag = _feed(client, slug, "?kind=talk").headers["ETag"]

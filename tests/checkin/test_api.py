@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from eventmgr.audit.models import AuditEntry
 from eventmgr.checkin.models import Checkin, Scan
-from eventmgr.db import db
+from eventmgr.platform.db import db
 
 
 def _url(demo, tail: str = "") -> str:

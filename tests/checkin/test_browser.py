@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from eventmgr.checkin import services as checkin
 from eventmgr.checkin.models import Checkin, Scan
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 from tests.support import BROWSER_ARGS, CHROMIUM, log_in
 
 WIDTH, HEIGHT = 640, 480

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from eventmgr.accounts.services import get_or_create_user, grant_role, issue_api_token
 from eventmgr.checkin.models import Checkin, Scan
-from eventmgr.db import db
+from eventmgr.platform.db import db
 from eventmgr.registration import services
 from tests.registration.conftest import person
 from tests.servers import migrated_app, scratch_database, serving

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 from tests.support import add_event
 
 FUZZ = settings(

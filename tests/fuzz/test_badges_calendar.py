@@ -8,8 +8,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from eventmgr.db import db
 from eventmgr.jobs.models import Job
+from eventmgr.platform.db import db
 from eventmgr.registration import links
 from eventmgr.registration import services as registration
 from eventmgr.registration.models import Registration

@@ -15,11 +15,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from eventmgr.db import db
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import Job
 from eventmgr.networking.delegations import check_members_csv
 from eventmgr.networking.models import DelegationMember
+from eventmgr.platform.db import db
 from eventmgr.registration.csvio import check_import
 from eventmgr.registration.models import Registration
 from tests.fuzz.conftest import FUZZ, count, hostile_text

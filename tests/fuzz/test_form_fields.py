@@ -9,8 +9,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 from eventmgr.registration.models import Registration
 from eventmgr.registration.services import CONTROL
 from tests.fuzz.conftest import FUZZ, count, hostile_text, json_values

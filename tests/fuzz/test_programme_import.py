@@ -13,9 +13,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from eventmgr.db import db
 from eventmgr.demo.seed import DEMO_FILE
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 from eventmgr.programme import transfer
 from eventmgr.programme.services import items_of
 from tests.fuzz.conftest import FUZZ, hostile_text, json_values

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from eventmgr.checkin import services
 from eventmgr.checkin.models import ACCEPTED, REASONS, REFUSED, Checkin
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 from eventmgr.registration import services as registration
 from tests.fuzz.conftest import FUZZ, count, hostile_text
 from tests.registration.conftest import person

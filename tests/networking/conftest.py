@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 
 PASSWORD = "networking-test-pw"
 
@@ -22,13 +22,13 @@ class Person:
 
 
 def _make(app, slug: str, name: str, email: str, *, opt_in: bool = True, **profile) -> Person:
-    from eventmgr.access import event_for_slug
     from eventmgr.accounts.services import get_or_create_user, issue_api_token
+    from eventmgr.events.web import find_event
     from eventmgr.networking import services
     from eventmgr.registration import services as registration
 
     with app.test_request_context():
-        event = event_for_slug(slug)
+        event = find_event(slug)
         reg = registration.register(
             event,
             {

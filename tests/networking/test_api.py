@@ -8,7 +8,7 @@ from datetime import timedelta
 import requests
 from sqlalchemy import select, update
 
-from eventmgr.db import db, utcnow
+from eventmgr.platform.db import db, utcnow
 from tests.networking.conftest import outbox
 
 SLOTS = {"start": "2023-01-26T16:15:00+01:00", "end": "2023-01-26T18:15:00+01:00", "minutes": 15}
@@ -101,9 +101,9 @@ def test_no_suggestions_within_ones_delegation(app, call, demo, startup, make_pe
         "Göran Landberg"
     ]
     with app.test_request_context():
-        from eventmgr.access import event_for_slug
+        from eventmgr.events.web import find_event
 
-        delegation = Delegation(event_id=event_for_slug(demo["slug"]).id, name="GU Ventures")
+        delegation = Delegation(event_id=find_event(demo["slug"]).id, name="GU Ventures")
         db.session.add(delegation)
         db.session.flush()
         for person in (startup, colleague):
@@ -469,10 +469,10 @@ def test_nobody_reaches_another_persons_meeting(
         == 422
     )
     with app.test_request_context():
-        from eventmgr.access import event_for_slug
+        from eventmgr.events.web import find_event
         from eventmgr.networking.schedule import dashboard
 
-        stats = dashboard(event_for_slug("cancer-crosslinks-2023"))
+        stats = dashboard(find_event("cancer-crosslinks-2023"))
         assert stats["happened"] == 1 and stats["average_rating"] == 5
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 from tests.networking.conftest import PASSWORD, outbox
 from tests.support import log_in
 
@@ -17,12 +17,12 @@ from tests.support import log_in
 @pytest.fixture
 def member(app, demo):
     """Sara, added to GU Ventures by its lead, with a password chosen from her invitation."""
-    from eventmgr.access import event_for_slug
     from eventmgr.accounts.services import find_user, set_password
+    from eventmgr.events.web import find_event
     from eventmgr.networking import delegations, services
 
     with app.test_request_context():
-        event = event_for_slug(demo["slug"])
+        event = find_event(demo["slug"])
         delegation = delegations.create_delegation(
             event,
             {

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from eventmgr import ROOT
+from eventmgr.platform.config import ROOT
 
 EXAMPLE = {
     "slots": [

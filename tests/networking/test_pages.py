@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy import func, select
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 from tests.networking.conftest import PASSWORD, outbox
 
 MANAGE = "/manage/events/cancer-crosslinks-2023/networking"
@@ -42,7 +42,7 @@ def test_the_organiser_creates_a_delegation_and_invites_its_lead(app, login, dem
     with app.app_context():
         delegation_id = _delegation(login, lead_email="new.lead@example.org")
         from eventmgr.accounts.services import find_user
-        from eventmgr.roles import Role
+        from eventmgr.platform.roles import Role
 
         lead = find_user("new.lead@example.org")
         assert lead.has_role(Role.DELEGATION_LEAD, 1)
@@ -234,7 +234,7 @@ def test_request_accept_and_block_on_the_pages(app, startup, investor):
 
 
 def _publish_one(app, login, startup, investor):
-    from eventmgr.access import event_for_slug
+    from eventmgr.events.web import find_event
     from eventmgr.networking import services
 
     organiser = login("organiser")
@@ -247,7 +247,7 @@ def _publish_one(app, login, startup, investor):
     )
     assert organiser.post(MANAGE + "/tables", data={"number": 7, "seats": 4}).status_code == 302
     with app.test_request_context():
-        event = event_for_slug("cancer-crosslinks-2023")
+        event = find_event("cancer-crosslinks-2023")
         sara = db.session.get(services.Registration, startup.registration_id)
         req = services.create_request(event, sara, investor.registration_id, "")
         req.status = "accepted"
@@ -270,11 +270,13 @@ def test_agenda_page_pdf_ics_and_the_agenda_feed(app, login, startup, investor):
     assert "BEGIN:VEVENT" in ics and "TZID=Europe/Oslo:20230126T161500" in ics
     assert "mailto:sara@example.org" in ics and "mailto:ingrid@example.org" in ics
     assert "Table 7" in ics
-    from eventmgr.calendar.providers import extra_agenda_entries
+    from eventmgr.platform import signals
     from eventmgr.registration.models import Registration
 
     with app.test_request_context():
-        entries = extra_agenda_entries(db.session.get(Registration, investor.registration_id))
+        ingrid = db.session.get(Registration, investor.registration_id)
+        answers = signals.collect(signals.agenda_entries_requested, ingrid)
+        entries = [entry for answer in answers for entry in answer]
         assert [e.summary for e in entries] == ["Meeting: Sara Rhost"]
         assert {a.email for a in entries[0].attendees} == {"sara@example.org", "ingrid@example.org"}
     from eventmgr.networking.models import Meeting
@@ -326,10 +328,10 @@ def test_the_manage_link_gives_an_account_for_networking(app, client, demo):
     from eventmgr.registration import services as registration
 
     with app.test_request_context():
-        from eventmgr.access import event_for_slug
+        from eventmgr.events.web import find_event
 
         outcome = registration.register(
-            event_for_slug(demo["slug"]),
+            find_event(demo["slug"]),
             {
                 "name": "Kari Nordmann",
                 "email": "kari@example.org",
@@ -362,14 +364,14 @@ def test_export_instance_on_the_command_line(app, demo, startup, investor):
 
 
 def test_seed_demo_loads_a_working_networking_session(app, demo):
-    from eventmgr.access import event_for_slug
+    from eventmgr.events.web import find_event
     from eventmgr.networking.models import Delegation, Meeting, MeetingSlot, MeetingTable
 
     runner = app.test_cli_runner()
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     with app.test_request_context():
-        event = event_for_slug(demo["slug"])
+        event = find_event(demo["slug"])
         slots = db.session.scalars(select(MeetingSlot).order_by(MeetingSlot.starts_at)).all()
         assert len(slots) == 8
         assert event.local(slots[0].starts_at).strftime("%H:%M") == "16:15"

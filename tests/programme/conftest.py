@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from eventmgr.accounts.services import find_user, grant_role
-from eventmgr.db import db
 from eventmgr.events.services import create_event
+from eventmgr.platform.db import db
+from eventmgr.platform.roles import Role
 from eventmgr.programme import services
-from eventmgr.roles import Role
 
 OSLO = ZoneInfo("Europe/Oslo")
 SLUG = "spring-symposium-2024"

@@ -320,8 +320,8 @@ def test_only_organisers_change_the_programme(api, symposium):
 
 
 def test_unknown_and_draft_events_have_no_public_programme(api, app, symposium):
-    from eventmgr.db import db
     from eventmgr.events.models import Event
+    from eventmgr.platform.db import db
 
     error_of(api("GET", "/api/v1/events/nope/programme"), 404)
     with app.app_context():

@@ -19,20 +19,20 @@ def _upload(client, name: str, text: str, slug: str = SLUG):
 
 
 def _draft(app, slug: str = SLUG) -> list[tuple[str, str]]:
-    from eventmgr.access import event_for_slug
+    from eventmgr.events.web import find_event
     from eventmgr.programme.services import items_of
 
     with app.test_request_context():
-        return [(i.kind, i.title) for i in items_of(event_for_slug(slug))]
+        return [(i.kind, i.title) for i in items_of(find_event(slug))]
 
 
 def test_the_demo_file_imports_into_an_empty_event(app, login, demo):
-    from eventmgr.access import event_for_slug
-    from eventmgr.db import db
+    from eventmgr.events.web import find_event
+    from eventmgr.platform.db import db
     from eventmgr.programme.services import clear_programme
 
     with app.test_request_context():
-        clear_programme(event_for_slug(demo["slug"]))
+        clear_programme(find_event(demo["slug"]))
         db.session.commit()
     assert _draft(app, demo["slug"]) == []
     client = login("organiser")
@@ -133,12 +133,12 @@ def test_formula_like_cells_are_quoted_in_the_csv_and_read_back_as_they_were(app
     a title that really starts with a quote keeps it."""
     import csv
 
-    from eventmgr.access import event_for_slug
-    from eventmgr.db import db
+    from eventmgr.events.web import find_event
+    from eventmgr.platform.db import db
     from eventmgr.programme import services
 
     with app.test_request_context():
-        event = event_for_slug(SLUG)
+        event = find_event(SLUG)
         for n, title in enumerate(TRICKY_TITLES):
             services.create_item(
                 event,
@@ -162,7 +162,7 @@ def test_formula_like_cells_are_quoted_in_the_csv_and_read_back_as_they_were(app
     assert _upload(client, "again.csv", csv_text).status_code == 302
     assert _draft(app) == before
     with app.test_request_context():
-        first = services.items_of(event_for_slug(SLUG))[0]
+        first = services.items_of(find_event(SLUG))[0]
         assert first.abstract == "=1+1 is not a formula here"
 
 
@@ -180,11 +180,11 @@ def test_seed_demo_loads_and_publishes_the_programme_once(app, demo):
     assert runner.invoke(seed_demo_command).exit_code == 0
     assert runner.invoke(seed_demo_command).exit_code == 0
     with app.app_context():
-        from eventmgr.access import event_for_slug
+        from eventmgr.events.web import find_event
         from eventmgr.programme.services import items_of, people_of, rooms_of, versions_of
 
         with app.test_request_context():
-            event = event_for_slug(demo["slug"])
+            event = find_event(demo["slug"])
             assert len(items_of(event)) == 14
             assert len(versions_of(event)) == 1
             assert len(people_of(event)) == 11  # 7 speakers, 4 moderators

@@ -93,7 +93,7 @@ def test_the_timetable_query_count_does_not_grow_with_the_items(app, login, symp
     """No N+1 on the organiser's side either: talks, rooms and people load in bulk."""
     from sqlalchemy import event as sa_event
 
-    from eventmgr.db import db
+    from eventmgr.platform.db import db
     from tests.programme.conftest import oslo
 
     client = login("organiser")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 
 PERSON = {
     "name": "Kari Nordmann",

@@ -6,7 +6,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 from eventmgr.registration.models import Registration
 from tests.registration.conftest import PERSON, person
 

@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from sqlalchemy import func, select
 
-from eventmgr.db import db
 from eventmgr.mail.models import OutboxMessage
+from eventmgr.platform.db import db
 from eventmgr.registration.models import (
     CONFIRMED,
     ON_SITE,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from eventmgr.db import db
 from eventmgr.mail.models import OutboxMessage
+from eventmgr.platform.db import db
 from tests.registration.conftest import person
 
 

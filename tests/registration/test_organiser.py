@@ -11,8 +11,8 @@ import requests
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 from eventmgr.registration import csvio, services
 from eventmgr.registration.models import Registration
 from tests.registration.conftest import PERSON, person

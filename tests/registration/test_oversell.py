@@ -9,8 +9,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from eventmgr.db import db
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 from eventmgr.registration import services
 from eventmgr.registration.models import CONFIRMED, WAITLISTED, Registration
 from tests.registration.conftest import person

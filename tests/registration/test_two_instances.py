@@ -10,13 +10,13 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from eventmgr import create_app
-from eventmgr.db import db
+from eventmgr.app import create_app
 from eventmgr.events.models import Event
+from eventmgr.platform.db import db
 from eventmgr.registration.models import CONFIRMED, WAITLISTED, Registration
 from tests.registration.conftest import person
 from tests.servers import start_gunicorn
-from tests.support import need_postgres, postgres_database
+from tests.support import CATEGORIES, need_postgres, postgres_database
 
 CAPACITY = 25
 CALLS = 90
@@ -41,6 +41,7 @@ def test_two_instances_share_the_capacity_exactly(tmp_path):
                 timezone="Europe/Oslo",
                 onsite_capacity=CAPACITY,
                 published=True,
+                categories=CATEGORIES,
             )
         )
         db.session.commit()

@@ -9,9 +9,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from eventmgr.accounts import services
-from eventmgr.db import db
 from eventmgr.events.models import Event
-from eventmgr.roles import EVENT_ROLES, ROLE_IDS, Role
+from eventmgr.platform.db import commit, db, rollback
+from eventmgr.platform.roles import EVENT_ROLES, ROLE_IDS, Role
 
 users = AppGroup("users", help="Manage user accounts.")
 
@@ -34,9 +34,9 @@ def create_user(email: str, role: str, event_slug: str | None, password: str | N
         user = services.get_or_create_user(email, name=name, password=password)
         services.grant_role(user, role, event_id)
     except services.AccountError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
+        rollback()
+        raise click.ClickException(exc.message) from exc
+    commit()
     where = f" for {event_slug}" if event_id else ""
     click.echo(f"{user.email}: {role}{where}")
     if generated:
@@ -64,5 +64,5 @@ def create_token(email: str):
     if user is None:
         raise click.ClickException(f"No user with the email {email!r}.")
     token = services.issue_api_token(user)
-    db.session.commit()
+    commit()
     click.echo(token)

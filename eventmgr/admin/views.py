@@ -1,24 +1,34 @@
-"""The administrator's view of the audit log, filterable and exportable."""
+"""The administrator's pages: users with their roles, and the audit log (filter, export)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
-from eventmgr.access import roles_required
+from eventmgr.accounts.models import User
 from eventmgr.audit.services import EXPORT_COLUMNS, entries_query, export_rows
-from eventmgr.core.csvfile import csv_response
-from eventmgr.db import db
 from eventmgr.events.models import Event
-from eventmgr.roles import Role
+from eventmgr.platform.access import roles_required
+from eventmgr.platform.csvfile import csv_response
+from eventmgr.platform.db import db
+from eventmgr.platform.roles import Role
+from eventmgr.platform.web import int_arg, page_arg
 
-bp = Blueprint("audit", __name__)
+bp = Blueprint("admin", __name__)
 PAGE_SIZE = 50
+
+
+@bp.route("/admin/users")
+@roles_required(Role.ADMIN)
+def users():
+    people = db.session.scalars(select(User).order_by(User.email)).all()
+    events = {e.id: e for e in db.session.scalars(select(Event))}
+    return render_template("admin/users.html", users=people, events=events)
 
 
 def _filters() -> dict:
     return {
-        "event_id": request.args.get("event", type=int),
+        "event_id": int_arg("event") or None,
         "action": request.args.get("action", "").strip(),
         "actor": request.args.get("actor", "").strip(),
     }
@@ -26,15 +36,15 @@ def _filters() -> dict:
 
 @bp.route("/admin/audit")
 @roles_required(Role.ADMIN)
-def index():
+def audit():
     filters = _filters()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     query = entries_query(**filters)
     entries = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     events = db.session.scalars(select(Event).order_by(Event.starts_at.desc())).all()
     return render_template(
-        "audit/index.html",
+        "admin/audit.html",
         entries=entries,
         events=events,
         filters=filters,
@@ -46,5 +56,5 @@ def index():
 
 @bp.route("/admin/audit.csv")
 @roles_required(Role.ADMIN)
-def export():
+def audit_export():
     return csv_response("audit-log.csv", EXPORT_COLUMNS, export_rows(entries_query(**_filters())))

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import abort, g
+from flask import abort, g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import select
 
-from eventmgr.db import db
-from eventmgr.roles import EVENT_ROLES, Role
+from eventmgr.platform.extensions import login_manager
+from eventmgr.platform.roles import EVENT_ROLES, Role
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
@@ -31,31 +30,26 @@ class Access:
     roles: frozenset[str] = frozenset()
 
 
-def event_for_slug(slug: str):
-    """The event named in the URL, looked up once per request."""
-    from eventmgr.events.models import Event
-
-    cached = g.get("_event_by_slug")
-    if cached is not None and cached.slug == slug:
-        return cached
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    g._event_by_slug = event
-    return event
+def current_actor() -> Any:
+    """Who makes this request: the API token's user under /api/ (the API never trusts the
+    session cookie), else the signed-in user; None for an anonymous caller."""
+    if has_request_context() and request.path.startswith("/api/"):
+        return g.get("api_user")
+    if current_user and current_user.is_authenticated:
+        return current_user
+    return None
 
 
 def user_may(user: Any, roles: Iterable[str], slug: str | None = None) -> bool:
-    """True when the user holds one of the roles; event roles count only for the URL's event."""
+    """True when the user holds one of the roles; event roles count only for the event whose
+    slug the URL names (for any event when the URL names none)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if user.is_admin:
         return True
-    event_id = None
-    if slug is not None:
-        event = event_for_slug(slug)
-        event_id = event.id if event else -1
     for role in roles:
         if Role(role) in EVENT_ROLES:
-            if user.has_role(role, event_id):
+            if user.has_role(role, event_slug=slug):
                 return True
         elif user.has_role(role):
             return True
@@ -74,7 +68,6 @@ def public(view: Callable) -> Callable:
 
 def login_required(view: Callable) -> Callable:
     """Any signed-in user."""
-    from eventmgr.extensions import login_manager
 
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -87,7 +80,6 @@ def login_required(view: Callable) -> Callable:
 
 def roles_required(*roles: Role) -> Callable[[Callable], Callable]:
     """A page for some roles; event roles are checked against the URL's `slug`."""
-    from eventmgr.extensions import login_manager
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)

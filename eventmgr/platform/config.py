@@ -6,6 +6,9 @@ import os
 import secrets
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]
+"""The project folder: templates/, static/, migrations/ and instance/ are found from it."""
+
 
 def _secret_key(instance_path: Path) -> str:
     """Use SECRET_KEY, else a key generated once and kept in instance/ (never a constant)."""

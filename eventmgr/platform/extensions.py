@@ -7,7 +7,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 
 migrate = Migrate()
 login_manager = LoginManager()

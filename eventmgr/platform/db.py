@@ -1,13 +1,21 @@
-"""The database layer: one declarative base, UTC timestamps, SQLite pragmas and transactions."""
+"""The database layer: one declarative base, UTC timestamps, SQLite pragmas and transactions.
+
+One convention for transactions: a service that changes data ends its unit of work with
+`commit()`, which commits and then runs what the work asked to happen afterwards
+(`after_commit`: mail delivery, signals with side effects). A rollback forgets those. Views,
+the API, jobs and commands never commit themselves; they call services.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, scoped_session
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -100,13 +108,73 @@ def begin_write(session) -> None:
     session.connection(execution_options={IMMEDIATE: True})
 
 
-def commit_keeping_state(session) -> None:
-    """Commit without expiring loaded objects: the caller knows they are current, and reloading
-    each one costs a query on the hot path (a registration surge)."""
+def commit_keeping_state(session=None) -> None:
+    """`commit()` without expiring loaded objects: the caller knows they are current, and
+    reloading each one costs a query on the hot path (a registration surge)."""
+    session = session or db.session
     if isinstance(session, scoped_session):
         session = session()
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
-        session.commit()
+        commit()
     finally:
         session.expire_on_commit = expire
+
+
+# --------------------------------------------------------------------------- after the commit
+
+_PENDING = "eventmgr.after_commit.pending"  # registered in the open transaction
+_READY = "eventmgr.after_commit.ready"  # its transaction committed; to run
+
+
+def after_commit(action: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Run `action(*args, **kwargs)` once the current transaction has committed (by `commit()`);
+    never when it rolls back. Mail and signals with side effects go through here, so nothing
+    is sent for a change that did not happen."""
+    db.session().info.setdefault(_PENDING, []).append((action, args, kwargs))
+
+
+def after_commit_batch(action: Callable[[list[Any]], Any], item: Any) -> None:
+    """Collect `item` for one call `action(items)` once the transaction commits: the mail of
+    one change goes out over one SMTP connection, however many messages it has."""
+    pending = db.session().info.setdefault(_PENDING, [])
+    for queued, args, _kwargs in pending:
+        if queued is _run_batch and args[0] is action:
+            args[1].append(item)
+            return
+    pending.append((_run_batch, (action, [item]), {}))
+
+
+def _run_batch(action: Callable[[list[Any]], Any], items: list[Any]) -> None:
+    action(items)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        session.info.setdefault(_READY, []).extend(pending)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction: its work is gone
+        session.info.pop(_PENDING, None)
+
+
+def commit() -> None:
+    """Commit the unit of work, then run its after-commit actions in the order they came.
+
+    An action may itself change data and commit (a reaction in another domain); what it
+    registers runs in turn, after its own commit.
+    """
+    session = db.session()
+    session.commit()
+    while ready := session.info.pop(_READY, None):
+        for action, args, kwargs in ready:
+            action(*args, **kwargs)
+
+
+def rollback() -> None:
+    """Drop the unit of work and everything it meant to do after a commit."""
+    db.session.rollback()

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from eventmgr.db import db
+from eventmgr.platform.db import db
 
 
 def _sqlite_path() -> Path:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from eventmgr.roles import Role
+from eventmgr.platform.roles import Role
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,10 @@ NAV = (
     NavItem("manage", _l("Manage events"), "events.manage_list", (Role.ORGANISER,)),
     NavItem("door", _l("Door"), "checkin.door", (Role.DOOR_STAFF,)),
     NavItem("delegation", _l("Delegation"), "networking.delegation_home", (Role.DELEGATION_LEAD,)),
-    NavItem("users", _l("Users"), "accounts_admin.users", (Role.ADMIN,)),
+    NavItem("users", _l("Users"), "admin.users", (Role.ADMIN,)),
     NavItem("outbox", _l("Outbox"), "mail.outbox", (Role.ADMIN,)),
-    NavItem("audit", _l("Audit log"), "audit.index", (Role.ADMIN,)),
-    NavItem("dashboard", _l("My page"), "core.dashboard"),
+    NavItem("audit", _l("Audit log"), "admin.audit", (Role.ADMIN,)),
+    NavItem("dashboard", _l("My page"), "pages.dashboard"),
     NavItem("account", _l("Account"), "accounts.account"),
 )
 

@@ -1,4 +1,4 @@
-"""Home, the signed-in user's page, the language switch and the health check."""
+"""Home, the event's public page, the signed-in user's page, the language switch, health."""
 
 from __future__ import annotations
 
@@ -6,19 +6,29 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import select, text
 
-from eventmgr.access import login_required, public
-from eventmgr.db import db
+from eventmgr.accounts.services import set_locale
 from eventmgr.events.models import Event
 from eventmgr.events.services import visible_events
-from eventmgr.roles import EVENT_ROLES
+from eventmgr.events.web import event_or_404
+from eventmgr.platform.access import login_required, public
+from eventmgr.platform.db import db, rollback
+from eventmgr.platform.roles import EVENT_ROLES
+from eventmgr.programme.services import public_programme
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("pages", __name__)
 
 
 @bp.route("/")
 @public
 def home():
-    return render_template("core/home.html", events=visible_events(current_user))
+    return render_template("pages/home.html", events=visible_events(current_user))
+
+
+@bp.route("/events/<slug>")
+@public
+def event_home(slug: str):
+    event = event_or_404(slug)
+    return render_template("pages/event.html", event=event, programme=public_programme(event))
 
 
 @bp.route("/dashboard")
@@ -28,7 +38,7 @@ def dashboard():
     event_roles = [a for a in current_user.roles if a.role in EVENT_ROLES]
     ids = {a.event_id for a in event_roles}
     events = {e.id: e for e in db.session.scalars(select(Event).where(Event.id.in_(ids)))}
-    return render_template("core/dashboard.html", event_roles=event_roles, events=events)
+    return render_template("pages/dashboard.html", event_roles=event_roles, events=events)
 
 
 @bp.route("/language", methods=["POST"])
@@ -39,8 +49,7 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
-            current_user.locale = lang
-            db.session.commit()
+            set_locale(current_user, lang)
     target = request.form.get("next", "/")
     if not target.startswith("/") or target.startswith("//"):
         target = "/"
@@ -54,6 +63,6 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        db.session.rollback()
+        rollback()
         return jsonify(status="unavailable", database=False), 503
     return jsonify(status="ok", database=True)

@@ -1,0 +1,1 @@
+"""Administration across events: users and their roles, the audit log (pages and commands)."""

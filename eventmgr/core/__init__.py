@@ -1,1 +1,0 @@
-"""Pages that belong to no single domain: home, dashboard, language switch, health."""
