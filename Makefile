@@ -49,8 +49,11 @@ run: seed
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Style, then the import contracts in pyproject.toml (layers, no cycles; see ARCHITECTURE.md).
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check --quiet .
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: setup
 	$(PY) bench/run_all.py $(BENCH_ARGS)

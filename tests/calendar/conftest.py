@@ -75,13 +75,17 @@ def demo_event(app, demo):
                 items = services.items_of(self.event())
                 return next(i.id for i in items if i.title.startswith(title_start))
 
-        def change(self, title_start: str, **data) -> None:
-            """Change the draft item and publish a new version."""
+        def change(self, title_start: str, published_later_by=None, **data) -> None:
+            """Change the draft item and publish a new version (dated `published_later_by`
+            after the version before, when given)."""
             with app.app_context():
                 event = self.event()
                 item = services.item_of(event, self.item_id(title_start))
+                before = services.latest_version(event)
                 services.update_item(event, item, data)
-                services.publish(event, confirm=True)
+                version = services.publish(event, confirm=True)
+                if published_later_by is not None:
+                    version.published_at = before.published_at + published_later_by
                 db.session.commit()
 
         def register(self, email: str, mode: str = "on_site", name: str = "Kari Nordmann"):
