@@ -26,6 +26,7 @@ from eventmgr.networking.solver import (
     check_solution,
     fixed_problems,
     greedy,
+    model,
     parse_instance,
     solve,
 )
@@ -220,6 +221,36 @@ def test_tiny_time_limit_still_gives_a_valid_schedule() -> None:
     assert_valid(raw, solution)
     assert solution["status"] in ("optimal", "feasible")
     assert solution["bound"] >= solution["objective"] >= greedy(raw)["objective"]
+
+
+def assert_status_matches_gap(solution: dict) -> None:
+    """`optimal` exactly when the objective reached the proven bound."""
+    assert (solution["status"] == "optimal") == (solution["objective"] == solution["bound"])
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_bound_holds_when_cp_sat_stops_before_its_first_solution(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stopped that early CP-SAT reports a bound of 0; taken at its word, that "proved"
+    # the greedy hint optimal. The bound must stay at or above the true optimum.
+    plain = model._solver
+
+    def stopped_at_once(seconds: float, workers: int):
+        solver = plain(seconds, workers)
+        solver.parameters.max_time_in_seconds = 1e-9
+        return solver
+
+    monkeypatch.setattr(model, "_solver", stopped_at_once)
+    raw = tiny_instance(seed)
+    best = brute_force(raw)
+    solution = solve(raw, time_limit=QUICK)
+    assert_valid(raw, solution)
+    if best is None:
+        assert solution["status"] == "infeasible"
+    else:
+        assert_status_matches_gap(solution)
+        assert solution["bound"] >= best >= solution["objective"]
 
 
 def test_solution_shape_matches_the_format() -> None:

@@ -171,9 +171,15 @@ class _Clock:
         return self.started + share * (self.limit - self.reserve)
 
 
-def _proven_bound(sm: SlotModel, solver: cp_model.CpSolver) -> int:
-    """CP-SAT's proven bound on the weight, never looser than the trivial one."""
+def _proven_bound(sm: SlotModel, solver: cp_model.CpSolver, status: int) -> int:
+    """CP-SAT's proven bound on the weight, never looser than the trivial one.
+
+    Only a search that got somewhere has one: stopped before its first solution
+    (status UNKNOWN), CP-SAT reports a bound of 0, which proves nothing.
+    """
     bound = trivial_bound(sm.inst)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return bound
     if math.isfinite(solver.best_objective_bound):
         bound = min(bound, math.floor(solver.best_objective_bound + 1e-6) * sm.unit)
     return bound
@@ -196,7 +202,7 @@ def _run_cp_sat(
     status = solver.solve(sm.model)
     if status == cp_model.INFEASIBLE:
         return "infeasible", {}, 0
-    bound = _proven_bound(sm, solver)
+    bound = _proven_bound(sm, solver, status)
     if status == cp_model.OPTIMAL:
         return "optimal", _slots_chosen(sm, solver), bound
     found = _slots_chosen(sm, solver) if status == cp_model.FEASIBLE else {}
