@@ -67,6 +67,7 @@ any_input = st.one_of(
     mutated().map(lambda v: json.dumps(v).encode()),
     st.sampled_from([b"[" * 100_000, b'{"slots":' * 50_000, b"NaN", b'{"slots": NaN}']),
 )
+online_flag = st.none() | st.booleans()  # None: the key is left out
 
 
 def _outcome(raw: bytes):
@@ -109,18 +110,20 @@ def test_the_command_refuses_with_nothing_on_stdout(cli, tmp_path_factory, raw):
 
 @st.composite
 def instances(draw) -> dict:
-    """Small valid instances of every shape the format allows."""
+    """Small valid instances of every shape the format allows, online people and rooms too."""
     slot_ids = [f"s{n}" for n in range(draw(st.integers(1, 4)))]
     some_slots = st.one_of(st.none(), st.lists(st.sampled_from(slot_ids), unique=True))
     tables = [
         {"id": f"t{n}", "seats": draw(st.integers(1, 4))}
         | ({"available": a} if (a := draw(some_slots)) is not None else {})
+        | ({"online": o} if (o := draw(online_flag)) is not None else {})
         for n in range(draw(st.integers(0, 3)))
     ]
     people = [
         {"id": f"p{n}", "name": draw(st.text(max_size=8))}
         | ({"available": a} if (a := draw(some_slots)) is not None else {})
         | ({"max_meetings": m} if (m := draw(st.none() | st.integers(0, 5))) is not None else {})
+        | ({"online": o} if (o := draw(online_flag)) is not None else {})
         for n in range(draw(st.integers(2, 7)))
     ]
     person_ids = [p["id"] for p in people]

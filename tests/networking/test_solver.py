@@ -40,8 +40,11 @@ QUICK = 5.0  # time limit for small solves; they finish far sooner
 # ---------------------------------------------------------------- helpers
 
 
-def tiny_instance(seed: int, with_fixed: bool = True) -> dict:
-    """A random tiny instance with awkward corners: 2-3 seats, caps 0-3, gaps."""
+def tiny_instance(seed: int, with_fixed: bool = True, online: bool = False) -> dict:
+    """A random tiny instance with awkward corners: 2-3 seats, caps 0-3, gaps.
+
+    With `online`, some people attend online and there are one or two video rooms.
+    """
     rng = random.Random(seed)
     slots = [f"s{i}" for i in range(rng.randint(1, 4))]  # ids sort in time order
     people = [f"p{i}" for i in range(rng.randint(3, 6))]
@@ -66,6 +69,8 @@ def tiny_instance(seed: int, with_fixed: bool = True) -> dict:
     for r in range(rng.randint(3, 10)):
         group = rng.sample(people, 3 if rng.random() < 0.2 else 2)
         inst["requests"].append({"id": f"r{r}", "participants": group, "weight": rng.randint(1, 9)})
+    if online:
+        add_online(rng, inst)
     if with_fixed and rng.random() < 0.4:
         req = rng.choice(inst["requests"])
         fix = {"request": req["id"], "slot": rng.choice(slots)}
@@ -73,6 +78,19 @@ def tiny_instance(seed: int, with_fixed: bool = True) -> dict:
             fix["table"] = rng.choice(inst["tables"])["id"]
         inst["fixed"] = [fix]
     return inst
+
+
+def add_online(rng: random.Random, inst: dict) -> None:
+    """Make about a third of the people online and add one or two video rooms."""
+    for person in inst["participants"]:
+        if rng.random() < 0.35:
+            person["online"] = True
+    slots = [s["id"] for s in inst["slots"]]
+    for v in range(rng.randint(1, 2)):
+        room: dict = {"id": f"v{v}", "seats": rng.choice([2, 3]), "online": True}
+        if rng.random() < 0.3:
+            room["available"] = rng.sample(slots, rng.randint(1, len(slots)))
+        inst["tables"].append(room)
 
 
 def brute_force(raw: dict) -> int | None:
@@ -106,7 +124,13 @@ def brute_force(raw: dict) -> int | None:
                 if r in fixed and fixed[r].table not in (None, t):
                     continue
                 table = inst.tables[t]
-                if s in table.available and (t, s) not in used and table.seats >= req.size:
+                remote = any(inst.participants[p].online for p in req.participants)
+                if (
+                    s in table.available
+                    and (t, s) not in used
+                    and table.seats >= req.size
+                    and table.online == remote
+                ):
                     out.append((s, t))
         return out
 
@@ -154,6 +178,29 @@ def refusal(data: object) -> str:
     return str(caught.value)
 
 
+def hybrid() -> dict:
+    """base() where p4 attends online and one two-seat video room v1 is open in s1."""
+    raw = base()
+    raw["participants"][3]["online"] = True
+    raw["tables"].append({"id": "v1", "seats": 2, "available": ["s1"], "online": True})
+    return raw
+
+
+def as_solution(raw: dict, meetings: list[dict]) -> dict:
+    """A solution dict with these meetings and totals that agree with them."""
+    weight = {r["id"]: r["weight"] for r in raw["requests"]}
+    objective = sum(weight[m["request"]] for m in meetings)
+    placed = {m["request"] for m in meetings}
+    return {
+        "status": "feasible",
+        "objective": objective,
+        "bound": sum(weight.values()),
+        "meetings": meetings,
+        "unscheduled": [r for r in weight if r not in placed],
+        "solve_seconds": 0.0,
+    }
+
+
 def base() -> dict:
     """A small valid instance to break in bad-input tests."""
     return {
@@ -178,9 +225,8 @@ def base() -> dict:
 # ---------------------------------------------------------------- optimality
 
 
-@pytest.mark.parametrize("seed", range(60))
-def test_matches_brute_force_on_tiny_instances(seed: int) -> None:
-    raw = tiny_instance(seed)
+def assert_matches_brute_force(raw: dict) -> None:
+    """Valid, and optimal with the exhaustive search's weight (or infeasible like it)."""
     expected = brute_force(raw)
     solution = solve(raw, time_limit=QUICK)
     assert_valid(raw, solution)
@@ -190,6 +236,35 @@ def test_matches_brute_force_on_tiny_instances(seed: int) -> None:
     else:
         assert solution["status"] == "optimal"
         assert solution["objective"] == solution["bound"] == expected
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_matches_brute_force_on_tiny_instances(seed: int) -> None:
+    assert_matches_brute_force(tiny_instance(seed))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_matches_brute_force_with_online_people_and_video_rooms(seed: int) -> None:
+    assert_matches_brute_force(tiny_instance(seed, online=True))
+
+
+def room_kinds(raw: dict, solution: dict) -> set[tuple[bool, bool]]:
+    """(someone attends online, the table is a video room) over the scheduled meetings."""
+    online = {p["id"] for p in raw["participants"] if p.get("online")}
+    rooms = {t["id"] for t in raw["tables"] if t.get("online")}
+    people = {r["id"]: set(r["participants"]) for r in raw["requests"]}
+    return {
+        (bool(people[m["request"]] & online), m["table"] in rooms) for m in solution["meetings"]
+    }
+
+
+def test_tiny_online_instances_hold_both_kinds_of_meeting() -> None:
+    # The brute-force comparison above only means something if meetings of both kinds occur.
+    kinds: set[tuple[bool, bool]] = set()
+    for seed in range(60):
+        raw = tiny_instance(seed, online=True)
+        kinds |= room_kinds(raw, greedy(raw))
+    assert kinds == {(True, True), (False, False)}
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -242,7 +317,7 @@ def test_bound_holds_when_cp_sat_stops_before_its_first_solution(
         return solver
 
     monkeypatch.setattr(model, "_solver", stopped_at_once)
-    raw = tiny_instance(seed)
+    raw = tiny_instance(seed, online=seed % 2 == 1)
     best = brute_force(raw)
     solution = solve(raw, time_limit=QUICK)
     assert_valid(raw, solution)
@@ -296,6 +371,33 @@ def test_fairness_never_costs_weight_but_breaks_ties() -> None:
     assert solution["objective"] == 20
     # r0+r1 and r0+r2 (or r1+r2) all weigh 20; covering all four people is fairer.
     assert "r2" in {m["request"] for m in solution["meetings"]}
+
+
+def test_hand_checked_hybrid_optimum() -> None:
+    # r5 (p3 with online p4) can only use the video room v1, open in s1; p3 is free
+    # there, so it joins the on-site optimum of 40 at no cost to anyone.
+    raw = hybrid()
+    solution = solve(raw, time_limit=QUICK)
+    assert_valid(raw, solution)
+    assert (solution["status"], solution["objective"], solution["bound"]) == ("optimal", 41, 41)
+    assert {"request": "r5", "slot": "s1", "table": "v1"} in solution["meetings"]
+
+
+def test_online_meeting_without_a_video_room_is_left_out() -> None:
+    raw = hybrid()
+    raw["tables"].pop()  # no video room: the physical tables are free, yet r5 may not use them
+    solution = solve(raw, time_limit=QUICK)
+    assert_valid(raw, solution)
+    assert (solution["status"], solution["objective"]) == ("optimal", 40)
+    assert "r5" in solution["unscheduled"]
+
+
+def test_video_rooms_do_not_seat_on_site_meetings() -> None:
+    raw = base()
+    raw["tables"] = [{"id": "v1", "seats": 4, "online": True}]  # nothing physical left
+    solution = solve(raw, time_limit=QUICK)
+    assert_valid(raw, solution)
+    assert (solution["status"], solution["objective"], solution["bound"]) == ("optimal", 0, 0)
 
 
 def test_empty_instance() -> None:
@@ -391,6 +493,41 @@ def test_infeasible_fixed_meetings(case: str) -> None:
         assert_valid(raw, solution)
 
 
+INFEASIBLE_FIXED_ONLINE = {
+    "online meeting at a physical table": (
+        [{"request": "r5", "slot": "s1", "table": "t1"}],
+        'participant "p4" attends online but "t1" is a physical table',
+    ),
+    "on-site meeting in a video room": (
+        [{"request": "r2", "slot": "s1", "table": "v1"}],
+        'everyone attends on site but "v1" is a video room',
+    ),
+    "no video room free": (
+        [{"request": "r5", "slot": "s2"}],
+        'not enough free video rooms in "s2"',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INFEASIBLE_FIXED_ONLINE))
+def test_fixed_meetings_must_keep_rule_3(case: str) -> None:
+    raw = hybrid()
+    raw["fixed"], expected = INFEASIBLE_FIXED_ONLINE[case]
+    problems = fixed_problems(raw)
+    assert any(expected in problem for problem in problems), problems
+    for solution in (solve(raw, time_limit=QUICK), greedy(raw)):
+        assert (solution["status"], solution["meetings"]) == ("infeasible", [])
+        assert_valid(raw, solution)
+
+
+def test_fixed_online_meeting_without_a_table_gets_the_video_room() -> None:
+    raw = hybrid()
+    raw["fixed"] = [{"request": "r5", "slot": "s1"}]
+    solution = solve(raw, time_limit=QUICK)
+    assert_valid(raw, solution)
+    assert {"request": "r5", "slot": "s1", "table": "v1"} in solution["meetings"]
+
+
 def test_zero_cap_blocks_every_meeting() -> None:
     raw = base()
     for person in raw["participants"]:
@@ -427,6 +564,39 @@ def test_checker_catches_broken_solutions() -> None:
 
     raw_fixed = dict(raw, fixed=[{"request": "r3", "slot": "s1"}])
     assert any("fixed[0]" in e for e in check_solution(raw_fixed, good))
+
+
+def test_checker_catches_online_people_at_physical_tables() -> None:
+    raw = hybrid()
+    # r5 has p4 (online) but sits at physical t2, free in s2 and big enough.
+    broken = as_solution(raw, [{"request": "r5", "slot": "s2", "table": "t2"}])
+    assert check_solution(raw, broken) == [
+        'request "r5": participant "p4" attends online but "t2" is a physical table'
+    ]
+    fine = as_solution(raw, [{"request": "r5", "slot": "s1", "table": "v1"}])
+    assert check_solution(raw, fine) == []
+
+
+def test_checker_catches_on_site_meetings_in_video_rooms() -> None:
+    raw = hybrid()
+    # r2 is p1 and p3, both on site, in the video room v1 (free in s1, two seats).
+    broken = as_solution(raw, [{"request": "r2", "slot": "s1", "table": "v1"}])
+    assert check_solution(raw, broken) == [
+        'request "r2": everyone attends on site but "v1" is a video room'
+    ]
+    fine = as_solution(raw, [{"request": "r2", "slot": "s1", "table": "t1"}])
+    assert check_solution(raw, fine) == []
+
+
+def test_checker_reads_online_from_the_people_themselves() -> None:
+    # The same meeting row turns wrong when only a participant's `online` changes.
+    row = {"request": "r3", "slot": "s1", "table": "t1"}  # p2 and p3
+    raw = base()
+    assert check_solution(raw, as_solution(raw, [row])) == []
+    raw["participants"][2]["online"] = True
+    assert check_solution(raw, as_solution(raw, [row])) == [
+        'request "r3": participant "p3" attends online but "t1" is a physical table'
+    ]
 
 
 # ---------------------------------------------------------------- bad input
@@ -541,6 +711,31 @@ def test_weight_must_be_a_positive_integer(weight: object) -> None:
     assert message.startswith('requests[2] (id "r3"): "weight" must be a positive integer')
 
 
+BAD_ONLINE = ["yes", "true", 1, 0, 1.5, None, [], {"online": True}]
+ONLINE_ENTRIES = [
+    ("participants", 3, 'participants[3] (id "p4")'),
+    ("tables", 1, 'tables[1] (id "t2")'),
+]
+
+
+@pytest.mark.parametrize("value", BAD_ONLINE, ids=repr)
+@pytest.mark.parametrize(("section", "index", "entry"), ONLINE_ENTRIES, ids=["person", "table"])
+def test_online_must_be_true_or_false(section: str, index: int, entry: str, value: object) -> None:
+    raw = base()
+    raw[section][index]["online"] = value
+    assert refusal(raw) == f'{entry}: "online" must be true or false, got {value!r}'
+
+
+def test_online_false_is_the_same_as_absent() -> None:
+    raw = base()
+    raw["participants"][0]["online"] = False
+    raw["tables"][0]["online"] = False
+    assert parse_instance(raw) == parse_instance(base())
+    assert not any(p.online for p in parse_instance(raw).participants)
+    assert [t.online for t in parse_instance(hybrid()).tables] == [False, False, True]
+    assert [r.online for r in parse_instance(hybrid()).requests] == [False] * 4 + [True]
+
+
 def test_missing_weight_is_refused() -> None:
     raw = base()
     del raw["requests"][0]["weight"]
@@ -644,6 +839,10 @@ def test_cli_reads_stdin() -> None:
             json.dumps(with_change(lambda r: r["requests"][0].update(weight=0))),
             'requests[0] (id "r1")',
         ),
+        (
+            json.dumps(with_change(lambda r: r["tables"][1].update(online="no"))),
+            'tables[1] (id "t2"): "online" must be true or false',
+        ),
     ],
 )
 def test_cli_refuses_bad_input(tmp_path: Path, text: str, expected: str) -> None:
@@ -660,6 +859,44 @@ def test_cli_missing_file_is_an_error(tmp_path: Path) -> None:
     result = cli_runner().invoke(solve_command, [str(tmp_path / "nope.json")])
     assert result.exit_code != 0
     assert result.stdout == ""
+
+
+def run_flask(tmp_path: Path, instance: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """`flask --app app networking solve INSTANCE > OUT`, as an operator runs it."""
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'app.sqlite3'}", SECRET_KEY="test")
+    command = [sys.executable, "-m", "flask", "--app", "app", "networking", "solve", str(instance)]
+    with out.open("w") as stdout:
+        return subprocess.run(
+            [*command, "--time-limit", "5"],
+            cwd=ROOT,
+            env=env,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+
+
+def test_flask_command_solves_a_hybrid_instance(tmp_path: Path) -> None:
+    instance, out = tmp_path / "hybrid.json", tmp_path / "solution.json"
+    instance.write_text(json.dumps(hybrid()))
+    done = run_flask(tmp_path, instance, out)
+    assert done.returncode == 0, done.stderr
+    solution = json.loads(out.read_text())
+    assert_valid(hybrid(), solution)
+    assert {"request": "r5", "slot": "s1", "table": "v1"} in solution["meetings"]
+
+
+def test_flask_command_refuses_a_bad_online_value_writing_nothing(tmp_path: Path) -> None:
+    raw = hybrid()
+    raw["participants"][3]["online"] = "yes"
+    instance, out = tmp_path / "bad.json", tmp_path / "solution.json"
+    instance.write_text(json.dumps(raw))
+    done = run_flask(tmp_path, instance, out)
+    assert done.returncode != 0
+    assert out.read_text() == ""
+    last = done.stderr.strip().splitlines()[-1]
+    assert last == 'Error: participants[3] (id "p4"): "online" must be true or false, got \'yes\''
 
 
 def run_python(*args: str) -> subprocess.CompletedProcess[str]:

@@ -67,15 +67,20 @@ def _add_people(sm: SlotModel) -> None:
 
 
 def _add_tables(sm: SlotModel) -> None:
-    """Per slot and seat class k: meetings needing >= k seats <= free tables with >= k."""
+    """Per slot, kind of room and seat class k: meetings needing >= k seats <= such tables.
+
+    Rule 3 splits every slot into two independent pools, video rooms for
+    meetings with someone online and physical tables for the rest, so the
+    counts are per pool and no variable is needed for the choice of room.
+    """
     inst = sm.inst
     pinned = {(f.request, f.slot) for f in inst.fixed if f.table is not None}
-    per_slot: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    per_pool: dict[tuple[int, bool], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
     for (r, s), var in sm.x.items():
         if (r, s) not in pinned:
-            per_slot[s].append((inst.requests[r].size, var))
-    for s, group in per_slot.items():
-        seats = [inst.tables[t].seats for t in inst.free_tables(s)]
+            per_pool[s, inst.requests[r].online].append((inst.requests[r].size, var))
+    for (s, online), group in per_pool.items():
+        seats = [inst.tables[t].seats for t in inst.free_tables(s, online)]
         for k in sorted({size for size, _ in group}):
             needing = [var for size, var in group if size >= k]
             room = sum(1 for n in seats if n >= k)
@@ -135,12 +140,18 @@ def _slots_chosen(sm: SlotModel, solver: cp_model.CpSolver) -> dict[int, int]:
 
 
 def seat_all(inst: Instance, slots: dict[int, int]) -> dict[int, tuple[int, int]]:
-    """Turn {request: slot} into {request: (slot, table)}, keeping pinned tables."""
+    """Turn {request: slot} into {request: (slot, table)}, keeping pinned tables.
+
+    Each pool (slot, online) is seated on its own: video rooms or physical tables.
+    """
     pinned = {f.request: f.table for f in inst.fixed if f.table is not None}
     placed = {r: (s, pinned[r]) for r, s in slots.items() if r in pinned}
-    for s in sorted(set(slots.values())):
-        sizes = {r: inst.requests[r].size for r, rs in slots.items() if rs == s and r not in pinned}
-        for r, t in seat_meetings(inst, sizes, inst.free_tables(s)).items():
+    pools: dict[tuple[int, bool], dict[int, int]] = defaultdict(dict)
+    for r, s in slots.items():
+        if r not in pinned:
+            pools[s, inst.requests[r].online][r] = inst.requests[r].size
+    for (s, online), sizes in sorted(pools.items()):
+        for r, t in seat_meetings(inst, sizes, inst.free_tables(s, online)).items():
             placed[r] = (s, t)
     return placed
 

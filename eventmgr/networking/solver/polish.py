@@ -30,8 +30,15 @@ def _score(count: int) -> int:
     return (COVER if count else 0) - count * (count - 1) // 2
 
 
+Pool = tuple[int, bool]  # (slot, online): meetings that compete for the same tables
+
+
 class _State:
-    """A slot assignment with the indexes moves need."""
+    """A slot assignment with the indexes moves need.
+
+    Tables are counted per pool: a meeting with someone online only competes
+    for the slot's video rooms, an all-on-site one only for its physical tables.
+    """
 
     def __init__(self, inst: Instance, slots: dict[int, int]) -> None:
         self.inst = inst
@@ -40,13 +47,19 @@ class _State:
         self.pinned = {f.request for f in inst.fixed if f.table is not None}
         self.who: dict[tuple[int, int], int] = {}
         self.load: Counter[int] = Counter()
-        self.members: dict[int, set[int]] = defaultdict(set)  # evictable meetings per slot
-        self.sizes: dict[int, Counter[int]] = defaultdict(Counter)  # unpinned meetings only
-        self.seats = [
-            [inst.tables[t].seats for t in inst.free_tables(s)] for s in range(len(inst.slots))
-        ]
+        self.members: dict[Pool, set[int]] = defaultdict(set)  # evictable meetings
+        self.sizes: dict[Pool, Counter[int]] = defaultdict(Counter)  # unpinned meetings only
+        self.seats = {
+            (s, online): [inst.tables[t].seats for t in inst.free_tables(s, online)]
+            for s in range(len(inst.slots))
+            for online in (False, True)
+        }
         for r, s in slots.items():
             self._add(r, s)
+
+    def _pool(self, r: int, s: int) -> Pool:
+        """The tables request r competes for in slot s."""
+        return s, self.inst.requests[r].online
 
     def _add(self, r: int, s: int) -> None:
         """Book request r in slot s."""
@@ -55,27 +68,28 @@ class _State:
             self.who[p, s] = r
             self.load[p] += 1
         if r not in self.pinned:
-            self.sizes[s][req.size] += 1
+            self.sizes[self._pool(r, s)][req.size] += 1
         if r not in self.fixed:
-            self.members[s].add(r)
+            self.members[self._pool(r, s)].add(r)
         self.slots[r] = s
 
     def _remove(self, r: int) -> None:
-        """Unbook request r."""
+        """Unbook request r (never a fixed one)."""
         req, s = self.inst.requests[r], self.slots.pop(r)
         for p in req.participants:
             del self.who[p, s]
             self.load[p] -= 1
-        self.sizes[s][req.size] -= 1
-        self.members[s].discard(r)
+        self.sizes[self._pool(r, s)][req.size] -= 1
+        self.members[self._pool(r, s)].discard(r)
 
     def _tables_ok(self, s: int, out: int | None, add: int) -> bool:
-        """Do the unpinned meetings of s still fit its free tables after the move?"""
-        sizes = self.sizes[s].copy()
-        if out is not None:
+        """Do the unpinned meetings of add's pool in s still fit its tables after the move?"""
+        pool = self._pool(add, s)
+        sizes = self.sizes[pool].copy()
+        if out is not None and self._pool(out, s) == pool:
             sizes[self.inst.requests[out].size] -= 1
         sizes[self.inst.requests[add].size] += 1
-        return sizes_fit(list(sizes.elements()), self.seats[s])
+        return sizes_fit(list(sizes.elements()), self.seats[pool])
 
     def _fairness_gain(self, out: int | None, add: int) -> int:
         """Change in total fairness if `out` leaves and `add` joins."""
@@ -93,10 +107,10 @@ class _State:
         return True, next(iter(blockers), None)
 
     def _table_blocker(self, r: int, s: int) -> int | None:
-        """The cheapest meeting in a full slot whose table r could take instead."""
+        """The cheapest meeting in a full pool whose table r could take instead."""
         reqs = self.inst.requests
         weight = reqs[r].weight
-        lighter = [e for e in self.members[s] if reqs[e].weight <= weight]
+        lighter = [e for e in self.members[self._pool(r, s)] if reqs[e].weight <= weight]
         lighter.sort(key=lambda e: (reqs[e].weight, -self._fairness_gain(e, r), e))
         return next((e for e in lighter if self._tables_ok(s, e, r)), None)
 
