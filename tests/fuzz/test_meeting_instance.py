@@ -23,7 +23,9 @@ NAMES_THE_ENTRY = re.compile(
     r'(slots|tables|participants|requests|fixed)\[\d+\]( \(\w+ ".*"\))?: )',
     re.S,
 )
-BASE = generate(participants=6, requests=8, slots=3, tables=2, seed=7, fixed=1)
+BASE = generate(
+    participants=6, requests=8, slots=3, tables=2, seed=7, fixed=1, online_share=0.3, video_rooms=1
+)
 
 
 def _paths(node, prefix=()) -> list[tuple]:
@@ -38,6 +40,22 @@ def _paths(node, prefix=()) -> list[tuple]:
 
 
 PATHS = _paths(BASE)
+
+
+def test_mutations_reach_every_kind_of_field():
+    # online people and video rooms included, so `online` itself gets corrupted too
+    assert {path[-1] for path in PATHS if isinstance(path[-1], str)} >= {
+        "id",
+        "available",
+        "seats",
+        "online",
+        "max_meetings",
+        "participants",
+        "weight",
+        "request",
+        "slot",
+    }
+    assert {path[0] for path in PATHS if path[-1] == "online"} == {"participants", "tables"}
 
 
 @st.composite

@@ -280,6 +280,29 @@ def test_random_realistic_instances_keep_every_rule(seed: int) -> None:
     assert solution["bound"] >= solution["objective"]
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_hybrid_multi_day_instances_keep_every_rule(seed: int) -> None:
+    raw = generate(
+        30 + seed * 10,
+        80 + seed * 20,
+        8,
+        4,
+        seed=seed,
+        fixed=seed % 3,
+        days=1 + seed % 2,
+        online_share=0.25,
+        video_rooms=1 + seed % 2,
+    )
+    solution = solve(raw, time_limit=QUICK)
+    assert_valid(raw, solution)
+    assert solution["status"] == "optimal"
+    # Rule 3 seen from the raw JSON: both kinds of meeting occur, and never in the wrong room.
+    assert room_kinds(raw, solution) == {(True, True), (False, False)}
+    baseline = greedy(raw)
+    assert_valid(raw, baseline)
+    assert solution["objective"] >= baseline["objective"]
+
+
 def test_mid_size_instance_is_valid_and_not_worse_than_greedy() -> None:
     raw = generate(120, 500, 8, 15, seed=7, fixed=6)
     solution = solve(raw, time_limit=8.0)
@@ -805,6 +828,28 @@ def test_generator_is_deterministic_and_realistic() -> None:
     assert any(r.size == 3 for r in inst.requests)
     assert {t.seats for t in inst.tables} <= {2, 3, 4, 5, 6}
     assert any(len(t.available) < 8 for t in inst.tables)
+    assert not any(p.online for p in inst.participants) and not any(t.online for t in inst.tables)
+
+
+def test_generator_makes_hybrid_events_over_several_days() -> None:
+    args = (600, 3000, 48, 40)
+    options = {"seed": 3, "days": 3, "online_share": 0.1, "video_rooms": 8}
+    raw = generate(*args, **options)
+    assert raw == generate(*args, **options)
+    assert raw != generate(*args, **(options | {"seed": 4}))
+    inst = parse_instance(raw)
+    assert 30 <= sum(p.online for p in inst.participants) <= 90  # about a tenth of 600
+    rooms = [t for t in inst.tables if t.online]
+    assert len(rooms) == 8 and all(len(t.available) == 48 for t in rooms)
+    assert len(inst.tables) - len(rooms) == 40
+    assert {r.online for r in inst.requests} == {True, False}
+    days = [slot.start[:10] for slot in inst.slots]
+    assert sorted(set(days)) == ["2023-01-26", "2023-01-27", "2023-01-28"]
+    assert all(days.count(day) == 16 for day in set(days))
+    assert all(slot.start[11:16] == "16:00" for slot in inst.slots[::16])  # each day starts anew
+    # Some people come for whole days only: exactly the slots of one or two days.
+    whole_days = [p for p in inst.participants if {len(p.available)} <= {16, 32}]
+    assert any(len({days[s] for s in p.available}) * 16 == len(p.available) for p in whole_days)
 
 
 # ---------------------------------------------------------------- command line
