@@ -15,14 +15,16 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from eventmgr.networking.solver import (
     InstanceError,
+    bound,
     check_solution,
     fixed_problems,
     greedy,
@@ -349,6 +351,37 @@ def test_bound_holds_when_cp_sat_stops_before_its_first_solution(
     else:
         assert_status_matches_gap(solution)
         assert solution["bound"] >= best >= solution["objective"]
+
+
+def test_a_schedule_reaching_the_capacity_bound_is_optimal_without_search() -> None:
+    # Tables are the bottleneck (8 slots x 6 tables for 300 requests): the capacity
+    # relaxation's bound is reached, which proves optimality whatever the time limit.
+    raw = generate(120, 300, 8, 6, seed=4)
+    solution = solve(raw, time_limit=0.05, workers=1)
+    assert_valid(raw, solution)
+    assert solution["status"] == "optimal"
+    assert solution["objective"] == solution["bound"] < sum(r["weight"] for r in raw["requests"])
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(
+    seed=st.integers(0, 59),
+    prices=st.lists(st.floats(0, 30), min_size=1, max_size=6),
+)
+def test_relaxation_bound_holds_whatever_prices_the_lp_returns(
+    seed: int, prices: list[float]
+) -> None:
+    # The bound is the Lagrangian value at the LP's dual prices, which bounds the optimum
+    # for any prices >= 0: an inexact or failed LP may weaken it but never make it wrong.
+    raw = tiny_instance(seed, online=seed % 2 == 0)
+    best = brute_force(raw)
+    assume(best is not None)
+
+    def any_prices(inst, rows, placeable, fixed):
+        return [prices[i % len(prices)] for i in range(len(rows.capacity))], {}
+
+    with mock.patch.object(bound, "_solve_lp", any_prices):
+        assert bound.relax(parse_instance(raw)).bound >= best
 
 
 def test_solution_shape_matches_the_format() -> None:

@@ -89,13 +89,20 @@ def _place_fixed(board: _Board) -> None:
                 board.place(r, s, t)
 
 
-def greedy_placements(inst: Instance) -> dict[int, tuple[int, int]]:
-    """Greedy placements {request: (slot, table)}; fixed meetings must be feasible."""
+def by_weight(inst: Instance) -> list[int]:
+    """Request indices, heaviest first: the baseline's order."""
+    return sorted(range(len(inst.requests)), key=lambda r: (-inst.requests[r].weight, r))
+
+
+def greedy_placements(inst: Instance, order: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """Greedy placements {request: (slot, table)} in `order` (default heaviest first).
+
+    The fixed meetings must be feasible; they are placed before anything else.
+    """
     board = _Board(inst)
     _place_fixed(board)
     slots = inst.candidates
-    order = sorted(range(len(inst.requests)), key=lambda r: (-inst.requests[r].weight, r))
-    for r in order:
+    for r in by_weight(inst) if order is None else order:
         if r in board.placed:
             continue
         for s in slots[r]:

@@ -20,6 +20,7 @@ import time
 from bisect import bisect_left
 from collections import Counter, defaultdict
 
+from .greedy import by_weight
 from .instance import Instance
 
 COVER = 10**6  # one more person with a meeting outweighs any load penalty
@@ -185,7 +186,7 @@ def polish(
 ) -> dict[int, int]:
     """Improve {request: slot} by single insert-or-swap moves until none helps or time ends."""
     state = _State(inst, slots)
-    order = sorted(range(len(inst.requests)), key=lambda r: (-inst.requests[r].weight, r))
+    order = by_weight(inst)
     for _ in range(rounds):
         moved = False
         for r in order:
