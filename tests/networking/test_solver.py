@@ -309,9 +309,8 @@ def test_mid_size_instance_is_valid_and_not_worse_than_greedy() -> None:
     raw = generate(120, 500, 8, 15, seed=7, fixed=6)
     solution = solve(raw, time_limit=8.0)
     assert_valid(raw, solution)
-    assert solution["status"] in ("optimal", "feasible")
+    assert_status_matches_gap(solution)  # feasible by construction: its fixed meetings are greedy's
     assert solution["objective"] >= greedy(raw)["objective"]
-    assert solution["solve_seconds"] < 10
 
 
 def test_tiny_time_limit_still_gives_a_valid_schedule() -> None:
@@ -319,7 +318,7 @@ def test_tiny_time_limit_still_gives_a_valid_schedule() -> None:
     raw = generate(150, 700, 8, 18, seed=5)
     solution = solve(raw, time_limit=0.05, workers=1)
     assert_valid(raw, solution)
-    assert solution["status"] in ("optimal", "feasible")
+    assert_status_matches_gap(solution)
     assert solution["bound"] >= solution["objective"] >= greedy(raw)["objective"]
 
 
