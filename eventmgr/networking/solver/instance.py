@@ -322,10 +322,12 @@ def parse_instance(data: dict | str | bytes) -> Instance:
     sections = {name: _section(raw, name) for name in SECTIONS}
     ids = {name: _index_ids(name, entries) for name, entries in sections.items()}
     slot_ids = ids["slots"]
+    slots = _parse_slots(sections["slots"])
+    tables = _parse_tables(sections["tables"], slot_ids)
     people = _parse_participants(sections["participants"], slot_ids)
     return Instance(
-        slots=_parse_slots(sections["slots"]),
-        tables=_parse_tables(sections["tables"], slot_ids),
+        slots=slots,
+        tables=tables,
         participants=people,
         requests=_parse_requests(sections["requests"], ids["participants"], people),
         fixed=_parse_fixed(_section(raw, "fixed", required=False), ids),
