@@ -882,6 +882,14 @@ def test_generator_makes_hybrid_events_over_several_days() -> None:
     # Some people come for whole days only: exactly the slots of one or two days.
     whole_days = [p for p in inst.participants if {len(p.available)} <= {16, 32}]
     assert any(len({days[s] for s in p.available}) * 16 == len(p.available) for p in whole_days)
+    uneven = generate(40, 80, 5, 3, seed=2, days=4)  # every day gets a slot, day 1 two
+    assert [s["start"][5:16] for s in uneven["slots"]] == [
+        "01-26T16:00",
+        "01-26T16:15",
+        "01-27T16:00",
+        "01-28T16:00",
+        "01-29T16:00",
+    ]
 
 
 # ---------------------------------------------------------------- command line

@@ -22,24 +22,31 @@ SEAT_WEIGHTS = (15, 5, 50, 10, 20)
 WEIGHTS = (10, 20, 30, 50)
 
 
+def _day_of(count: int, days: int) -> list[int]:
+    """The day of each of `count` slots spread as evenly as can be over `days` days."""
+    return [i * days // count for i in range(count)]
+
+
 def _slots(count: int, start: str, minutes: int, days: int = 1) -> list[dict]:
-    """`count` slots of `minutes` minutes, split evenly over `days` days from `start`."""
+    """`count` slots of `minutes` minutes over `days` days, each day from `start`'s time."""
     t0 = datetime.fromisoformat(start)
     step = timedelta(minutes=minutes)
-    per_day = -(-count // days)
+    day_of = _day_of(count, days)
     out = []
-    for i in range(count):
-        begins = t0 + timedelta(days=i // per_day) + (i % per_day) * step
+    for i, day in enumerate(day_of):
+        begins = t0 + timedelta(days=day) + (i - day_of.index(day)) * step
         out.append(
             {"id": f"s{i + 1}", "start": begins.isoformat(), "end": (begins + step).isoformat()}
         )
     return out
 
 
-def _day_of(slot_ids: list[str], days: int) -> list[list[str]]:
-    """The slot ids of each day, in time order (as `_slots` splits them)."""
-    per_day = -(-len(slot_ids) // days)
-    return [slot_ids[d * per_day : (d + 1) * per_day] for d in range(days)]
+def _by_day(slot_ids: list[str], days: int) -> list[list[str]]:
+    """The slot ids of each day, in time order (as `_slots` spreads them)."""
+    out: list[list[str]] = [[] for _ in range(days)]
+    for ident, day in zip(slot_ids, _day_of(len(slot_ids), days), strict=True):
+        out[day].append(ident)
+    return out
 
 
 def _some_slots(rng: random.Random, ids: list[str], keep: int) -> list[str]:
@@ -64,9 +71,9 @@ def _availability(rng: random.Random, slot_ids: list[str], days: int) -> list[st
     n = len(slot_ids)
     if n < 2 or rng.random() >= 0.25:
         return None
+    by_day = _by_day(slot_ids, days)
     if days > 1 and rng.random() < 0.4:
-        by_day = _day_of(slot_ids, days)
-        kept = sorted(rng.sample(range(days), rng.randint(1, days - 1)))
+        kept = sorted(rng.sample(range(len(by_day)), rng.randint(1, len(by_day) - 1)))
         return [s for d in kept for s in by_day[d]]
     keep = rng.randint(max(1, n // 3), n - 1)
     if rng.random() < 0.5:
