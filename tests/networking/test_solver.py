@@ -15,17 +15,20 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from eventmgr.networking.solver import (
     InstanceError,
+    bound,
     check_solution,
     fixed_problems,
     greedy,
+    model,
     parse_instance,
     solve,
 )
@@ -39,8 +42,11 @@ QUICK = 5.0  # time limit for small solves; they finish far sooner
 # ---------------------------------------------------------------- helpers
 
 
-def tiny_instance(seed: int, with_fixed: bool = True) -> dict:
-    """A random tiny instance with awkward corners: 2-3 seats, caps 0-3, gaps."""
+def tiny_instance(seed: int, with_fixed: bool = True, online: bool = False) -> dict:
+    """A random tiny instance with awkward corners: 2-3 seats, caps 0-3, gaps.
+
+    With `online`, some people attend online and there are one or two video rooms.
+    """
     rng = random.Random(seed)
     slots = [f"s{i}" for i in range(rng.randint(1, 4))]  # ids sort in time order
     people = [f"p{i}" for i in range(rng.randint(3, 6))]
@@ -65,6 +71,8 @@ def tiny_instance(seed: int, with_fixed: bool = True) -> dict:
     for r in range(rng.randint(3, 10)):
         group = rng.sample(people, 3 if rng.random() < 0.2 else 2)
         inst["requests"].append({"id": f"r{r}", "participants": group, "weight": rng.randint(1, 9)})
+    if online:
+        add_online(rng, inst)
     if with_fixed and rng.random() < 0.4:
         req = rng.choice(inst["requests"])
         fix = {"request": req["id"], "slot": rng.choice(slots)}
@@ -72,6 +80,19 @@ def tiny_instance(seed: int, with_fixed: bool = True) -> dict:
             fix["table"] = rng.choice(inst["tables"])["id"]
         inst["fixed"] = [fix]
     return inst
+
+
+def add_online(rng: random.Random, inst: dict) -> None:
+    """Make about a third of the people online and add one or two video rooms."""
+    for person in inst["participants"]:
+        if rng.random() < 0.35:
+            person["online"] = True
+    slots = [s["id"] for s in inst["slots"]]
+    for v in range(rng.randint(1, 2)):
+        room: dict = {"id": f"v{v}", "seats": rng.choice([2, 3]), "online": True}
+        if rng.random() < 0.3:
+            room["available"] = rng.sample(slots, rng.randint(1, len(slots)))
+        inst["tables"].append(room)
 
 
 def brute_force(raw: dict) -> int | None:
@@ -105,7 +126,13 @@ def brute_force(raw: dict) -> int | None:
                 if r in fixed and fixed[r].table not in (None, t):
                     continue
                 table = inst.tables[t]
-                if s in table.available and (t, s) not in used and table.seats >= req.size:
+                remote = any(inst.participants[p].online for p in req.participants)
+                if (
+                    s in table.available
+                    and (t, s) not in used
+                    and table.seats >= req.size
+                    and table.online == remote
+                ):
                     out.append((s, t))
         return out
 
@@ -153,6 +180,29 @@ def refusal(data: object) -> str:
     return str(caught.value)
 
 
+def hybrid() -> dict:
+    """base() where p4 attends online and one two-seat video room v1 is open in s1."""
+    raw = base()
+    raw["participants"][3]["online"] = True
+    raw["tables"].append({"id": "v1", "seats": 2, "available": ["s1"], "online": True})
+    return raw
+
+
+def as_solution(raw: dict, meetings: list[dict]) -> dict:
+    """A solution dict with these meetings and totals that agree with them."""
+    weight = {r["id"]: r["weight"] for r in raw["requests"]}
+    objective = sum(weight[m["request"]] for m in meetings)
+    placed = {m["request"] for m in meetings}
+    return {
+        "status": "feasible",
+        "objective": objective,
+        "bound": sum(weight.values()),
+        "meetings": meetings,
+        "unscheduled": [r for r in weight if r not in placed],
+        "solve_seconds": 0.0,
+    }
+
+
 def base() -> dict:
     """A small valid instance to break in bad-input tests."""
     return {
@@ -177,9 +227,8 @@ def base() -> dict:
 # ---------------------------------------------------------------- optimality
 
 
-@pytest.mark.parametrize("seed", range(60))
-def test_matches_brute_force_on_tiny_instances(seed: int) -> None:
-    raw = tiny_instance(seed)
+def assert_matches_brute_force(raw: dict) -> None:
+    """Valid, and optimal with the exhaustive search's weight (or infeasible like it)."""
     expected = brute_force(raw)
     solution = solve(raw, time_limit=QUICK)
     assert_valid(raw, solution)
@@ -189,6 +238,35 @@ def test_matches_brute_force_on_tiny_instances(seed: int) -> None:
     else:
         assert solution["status"] == "optimal"
         assert solution["objective"] == solution["bound"] == expected
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_matches_brute_force_on_tiny_instances(seed: int) -> None:
+    assert_matches_brute_force(tiny_instance(seed))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_matches_brute_force_with_online_people_and_video_rooms(seed: int) -> None:
+    assert_matches_brute_force(tiny_instance(seed, online=True))
+
+
+def room_kinds(raw: dict, solution: dict) -> set[tuple[bool, bool]]:
+    """(someone attends online, the table is a video room) over the scheduled meetings."""
+    online = {p["id"] for p in raw["participants"] if p.get("online")}
+    rooms = {t["id"] for t in raw["tables"] if t.get("online")}
+    people = {r["id"]: set(r["participants"]) for r in raw["requests"]}
+    return {
+        (bool(people[m["request"]] & online), m["table"] in rooms) for m in solution["meetings"]
+    }
+
+
+def test_tiny_online_instances_hold_both_kinds_of_meeting() -> None:
+    # The brute-force comparison above only means something if meetings of both kinds occur.
+    kinds: set[tuple[bool, bool]] = set()
+    for seed in range(60):
+        raw = tiny_instance(seed, online=True)
+        kinds |= room_kinds(raw, greedy(raw))
+    assert kinds == {(True, True), (False, False)}
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -204,13 +282,35 @@ def test_random_realistic_instances_keep_every_rule(seed: int) -> None:
     assert solution["bound"] >= solution["objective"]
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_hybrid_multi_day_instances_keep_every_rule(seed: int) -> None:
+    raw = generate(
+        30 + seed * 10,
+        80 + seed * 20,
+        8,
+        4,
+        seed=seed,
+        fixed=seed % 3,
+        days=1 + seed % 2,
+        online_share=0.25,
+        video_rooms=1 + seed % 2,
+    )
+    solution = solve(raw, time_limit=QUICK)
+    assert_valid(raw, solution)
+    assert solution["status"] == "optimal"
+    # Rule 3 seen from the raw JSON: both kinds of meeting occur, and never in the wrong room.
+    assert room_kinds(raw, solution) == {(True, True), (False, False)}
+    baseline = greedy(raw)
+    assert_valid(raw, baseline)
+    assert solution["objective"] >= baseline["objective"]
+
+
 def test_mid_size_instance_is_valid_and_not_worse_than_greedy() -> None:
     raw = generate(120, 500, 8, 15, seed=7, fixed=6)
     solution = solve(raw, time_limit=8.0)
     assert_valid(raw, solution)
-    assert solution["status"] in ("optimal", "feasible")
+    assert_status_matches_gap(solution)  # feasible by construction: its fixed meetings are greedy's
     assert solution["objective"] >= greedy(raw)["objective"]
-    assert solution["solve_seconds"] < 10
 
 
 def test_tiny_time_limit_still_gives_a_valid_schedule() -> None:
@@ -218,8 +318,69 @@ def test_tiny_time_limit_still_gives_a_valid_schedule() -> None:
     raw = generate(150, 700, 8, 18, seed=5)
     solution = solve(raw, time_limit=0.05, workers=1)
     assert_valid(raw, solution)
-    assert solution["status"] in ("optimal", "feasible")
+    assert_status_matches_gap(solution)
     assert solution["bound"] >= solution["objective"] >= greedy(raw)["objective"]
+
+
+def assert_status_matches_gap(solution: dict) -> None:
+    """`optimal` exactly when the objective reached the proven bound."""
+    assert (solution["status"] == "optimal") == (solution["objective"] == solution["bound"])
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_bound_holds_when_cp_sat_stops_before_its_first_solution(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stopped that early CP-SAT reports a bound of 0; taken at its word, that "proved"
+    # the greedy hint optimal. The bound must stay at or above the true optimum.
+    plain = model._solver
+
+    def stopped_at_once(seconds: float, workers: int):
+        solver = plain(seconds, workers)
+        solver.parameters.max_time_in_seconds = 1e-9
+        return solver
+
+    monkeypatch.setattr(model, "_solver", stopped_at_once)
+    raw = tiny_instance(seed, online=seed % 2 == 1)
+    best = brute_force(raw)
+    solution = solve(raw, time_limit=QUICK)
+    assert_valid(raw, solution)
+    if best is None:
+        assert solution["status"] == "infeasible"
+    else:
+        assert_status_matches_gap(solution)
+        assert solution["bound"] >= best >= solution["objective"]
+
+
+def test_a_schedule_reaching_the_capacity_bound_is_optimal_without_search() -> None:
+    # Tables are the bottleneck (8 slots x 6 tables for 300 requests): the capacity
+    # relaxation's bound is reached, which proves optimality whatever the time limit.
+    raw = generate(120, 300, 8, 6, seed=4)
+    solution = solve(raw, time_limit=0.05, workers=1)
+    assert_valid(raw, solution)
+    assert solution["status"] == "optimal"
+    assert solution["objective"] == solution["bound"] < sum(r["weight"] for r in raw["requests"])
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(
+    seed=st.integers(0, 59),
+    prices=st.lists(st.floats(0, 30), min_size=1, max_size=6),
+)
+def test_relaxation_bound_holds_whatever_prices_the_lp_returns(
+    seed: int, prices: list[float]
+) -> None:
+    # The bound is the Lagrangian value at the LP's dual prices, which bounds the optimum
+    # for any prices >= 0: an inexact or failed LP may weaken it but never make it wrong.
+    raw = tiny_instance(seed, online=seed % 2 == 0)
+    best = brute_force(raw)
+    assume(best is not None)
+
+    def any_prices(inst, rows, placeable, fixed):
+        return [prices[i % len(prices)] for i in range(len(rows.capacity))], {}
+
+    with mock.patch.object(bound, "_solve_lp", any_prices):
+        assert bound.relax(parse_instance(raw)).bound >= best
 
 
 def test_solution_shape_matches_the_format() -> None:
@@ -265,6 +426,33 @@ def test_fairness_never_costs_weight_but_breaks_ties() -> None:
     assert solution["objective"] == 20
     # r0+r1 and r0+r2 (or r1+r2) all weigh 20; covering all four people is fairer.
     assert "r2" in {m["request"] for m in solution["meetings"]}
+
+
+def test_hand_checked_hybrid_optimum() -> None:
+    # r5 (p3 with online p4) can only use the video room v1, open in s1; p3 is free
+    # there, so it joins the on-site optimum of 40 at no cost to anyone.
+    raw = hybrid()
+    solution = solve(raw, time_limit=QUICK)
+    assert_valid(raw, solution)
+    assert (solution["status"], solution["objective"], solution["bound"]) == ("optimal", 41, 41)
+    assert {"request": "r5", "slot": "s1", "table": "v1"} in solution["meetings"]
+
+
+def test_online_meeting_without_a_video_room_is_left_out() -> None:
+    raw = hybrid()
+    raw["tables"].pop()  # no video room: the physical tables are free, yet r5 may not use them
+    solution = solve(raw, time_limit=QUICK)
+    assert_valid(raw, solution)
+    assert (solution["status"], solution["objective"]) == ("optimal", 40)
+    assert "r5" in solution["unscheduled"]
+
+
+def test_video_rooms_do_not_seat_on_site_meetings() -> None:
+    raw = base()
+    raw["tables"] = [{"id": "v1", "seats": 4, "online": True}]  # nothing physical left
+    solution = solve(raw, time_limit=QUICK)
+    assert_valid(raw, solution)
+    assert (solution["status"], solution["objective"], solution["bound"]) == ("optimal", 0, 0)
 
 
 def test_empty_instance() -> None:
@@ -360,6 +548,41 @@ def test_infeasible_fixed_meetings(case: str) -> None:
         assert_valid(raw, solution)
 
 
+INFEASIBLE_FIXED_ONLINE = {
+    "online meeting at a physical table": (
+        [{"request": "r5", "slot": "s1", "table": "t1"}],
+        'participant "p4" attends online but "t1" is a physical table',
+    ),
+    "on-site meeting in a video room": (
+        [{"request": "r2", "slot": "s1", "table": "v1"}],
+        'everyone attends on site but "v1" is a video room',
+    ),
+    "no video room free": (
+        [{"request": "r5", "slot": "s2"}],
+        'not enough free video rooms in "s2"',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INFEASIBLE_FIXED_ONLINE))
+def test_fixed_meetings_must_keep_rule_3(case: str) -> None:
+    raw = hybrid()
+    raw["fixed"], expected = INFEASIBLE_FIXED_ONLINE[case]
+    problems = fixed_problems(raw)
+    assert any(expected in problem for problem in problems), problems
+    for solution in (solve(raw, time_limit=QUICK), greedy(raw)):
+        assert (solution["status"], solution["meetings"]) == ("infeasible", [])
+        assert_valid(raw, solution)
+
+
+def test_fixed_online_meeting_without_a_table_gets_the_video_room() -> None:
+    raw = hybrid()
+    raw["fixed"] = [{"request": "r5", "slot": "s1"}]
+    solution = solve(raw, time_limit=QUICK)
+    assert_valid(raw, solution)
+    assert {"request": "r5", "slot": "s1", "table": "v1"} in solution["meetings"]
+
+
 def test_zero_cap_blocks_every_meeting() -> None:
     raw = base()
     for person in raw["participants"]:
@@ -396,6 +619,39 @@ def test_checker_catches_broken_solutions() -> None:
 
     raw_fixed = dict(raw, fixed=[{"request": "r3", "slot": "s1"}])
     assert any("fixed[0]" in e for e in check_solution(raw_fixed, good))
+
+
+def test_checker_catches_online_people_at_physical_tables() -> None:
+    raw = hybrid()
+    # r5 has p4 (online) but sits at physical t2, free in s2 and big enough.
+    broken = as_solution(raw, [{"request": "r5", "slot": "s2", "table": "t2"}])
+    assert check_solution(raw, broken) == [
+        'request "r5": participant "p4" attends online but "t2" is a physical table'
+    ]
+    fine = as_solution(raw, [{"request": "r5", "slot": "s1", "table": "v1"}])
+    assert check_solution(raw, fine) == []
+
+
+def test_checker_catches_on_site_meetings_in_video_rooms() -> None:
+    raw = hybrid()
+    # r2 is p1 and p3, both on site, in the video room v1 (free in s1, two seats).
+    broken = as_solution(raw, [{"request": "r2", "slot": "s1", "table": "v1"}])
+    assert check_solution(raw, broken) == [
+        'request "r2": everyone attends on site but "v1" is a video room'
+    ]
+    fine = as_solution(raw, [{"request": "r2", "slot": "s1", "table": "t1"}])
+    assert check_solution(raw, fine) == []
+
+
+def test_checker_reads_online_from_the_people_themselves() -> None:
+    # The same meeting row turns wrong when only a participant's `online` changes.
+    row = {"request": "r3", "slot": "s1", "table": "t1"}  # p2 and p3
+    raw = base()
+    assert check_solution(raw, as_solution(raw, [row])) == []
+    raw["participants"][2]["online"] = True
+    assert check_solution(raw, as_solution(raw, [row])) == [
+        'request "r3": participant "p3" attends online but "t1" is a physical table'
+    ]
 
 
 # ---------------------------------------------------------------- bad input
@@ -510,6 +766,31 @@ def test_weight_must_be_a_positive_integer(weight: object) -> None:
     assert message.startswith('requests[2] (id "r3"): "weight" must be a positive integer')
 
 
+BAD_ONLINE = ["yes", "true", 1, 0, 1.5, None, [], {"online": True}]
+ONLINE_ENTRIES = [
+    ("participants", 3, 'participants[3] (id "p4")'),
+    ("tables", 1, 'tables[1] (id "t2")'),
+]
+
+
+@pytest.mark.parametrize("value", BAD_ONLINE, ids=repr)
+@pytest.mark.parametrize(("section", "index", "entry"), ONLINE_ENTRIES, ids=["person", "table"])
+def test_online_must_be_true_or_false(section: str, index: int, entry: str, value: object) -> None:
+    raw = base()
+    raw[section][index]["online"] = value
+    assert refusal(raw) == f'{entry}: "online" must be true or false, got {value!r}'
+
+
+def test_online_false_is_the_same_as_absent() -> None:
+    raw = base()
+    raw["participants"][0]["online"] = False
+    raw["tables"][0]["online"] = False
+    assert parse_instance(raw) == parse_instance(base())
+    assert not any(p.online for p in parse_instance(raw).participants)
+    assert [t.online for t in parse_instance(hybrid()).tables] == [False, False, True]
+    assert [r.online for r in parse_instance(hybrid()).requests] == [False] * 4 + [True]
+
+
 def test_missing_weight_is_refused() -> None:
     raw = base()
     del raw["requests"][0]["weight"]
@@ -579,6 +860,36 @@ def test_generator_is_deterministic_and_realistic() -> None:
     assert any(r.size == 3 for r in inst.requests)
     assert {t.seats for t in inst.tables} <= {2, 3, 4, 5, 6}
     assert any(len(t.available) < 8 for t in inst.tables)
+    assert not any(p.online for p in inst.participants) and not any(t.online for t in inst.tables)
+
+
+def test_generator_makes_hybrid_events_over_several_days() -> None:
+    args = (600, 3000, 48, 40)
+    options = {"seed": 3, "days": 3, "online_share": 0.1, "video_rooms": 8}
+    raw = generate(*args, **options)
+    assert raw == generate(*args, **options)
+    assert raw != generate(*args, **(options | {"seed": 4}))
+    inst = parse_instance(raw)
+    assert 30 <= sum(p.online for p in inst.participants) <= 90  # about a tenth of 600
+    rooms = [t for t in inst.tables if t.online]
+    assert len(rooms) == 8 and all(len(t.available) == 48 for t in rooms)
+    assert len(inst.tables) - len(rooms) == 40
+    assert {r.online for r in inst.requests} == {True, False}
+    days = [slot.start[:10] for slot in inst.slots]
+    assert sorted(set(days)) == ["2023-01-26", "2023-01-27", "2023-01-28"]
+    assert all(days.count(day) == 16 for day in set(days))
+    assert all(slot.start[11:16] == "16:00" for slot in inst.slots[::16])  # each day starts anew
+    # Some people come for whole days only: exactly the slots of one or two days.
+    whole_days = [p for p in inst.participants if {len(p.available)} <= {16, 32}]
+    assert any(len({days[s] for s in p.available}) * 16 == len(p.available) for p in whole_days)
+    uneven = generate(40, 80, 5, 3, seed=2, days=4)  # every day gets a slot, day 1 two
+    assert [s["start"][5:16] for s in uneven["slots"]] == [
+        "01-26T16:00",
+        "01-26T16:15",
+        "01-27T16:00",
+        "01-28T16:00",
+        "01-29T16:00",
+    ]
 
 
 # ---------------------------------------------------------------- command line
@@ -613,6 +924,10 @@ def test_cli_reads_stdin() -> None:
             json.dumps(with_change(lambda r: r["requests"][0].update(weight=0))),
             'requests[0] (id "r1")',
         ),
+        (
+            json.dumps(with_change(lambda r: r["tables"][1].update(online="no"))),
+            'tables[1] (id "t2"): "online" must be true or false',
+        ),
     ],
 )
 def test_cli_refuses_bad_input(tmp_path: Path, text: str, expected: str) -> None:
@@ -629,6 +944,44 @@ def test_cli_missing_file_is_an_error(tmp_path: Path) -> None:
     result = cli_runner().invoke(solve_command, [str(tmp_path / "nope.json")])
     assert result.exit_code != 0
     assert result.stdout == ""
+
+
+def run_flask(tmp_path: Path, instance: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """`flask --app app networking solve INSTANCE > OUT`, as an operator runs it."""
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'app.sqlite3'}", SECRET_KEY="test")
+    command = [sys.executable, "-m", "flask", "--app", "app", "networking", "solve", str(instance)]
+    with out.open("w") as stdout:
+        return subprocess.run(
+            [*command, "--time-limit", "5"],
+            cwd=ROOT,
+            env=env,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+
+
+def test_flask_command_solves_a_hybrid_instance(tmp_path: Path) -> None:
+    instance, out = tmp_path / "hybrid.json", tmp_path / "solution.json"
+    instance.write_text(json.dumps(hybrid()))
+    done = run_flask(tmp_path, instance, out)
+    assert done.returncode == 0, done.stderr
+    solution = json.loads(out.read_text())
+    assert_valid(hybrid(), solution)
+    assert {"request": "r5", "slot": "s1", "table": "v1"} in solution["meetings"]
+
+
+def test_flask_command_refuses_a_bad_online_value_writing_nothing(tmp_path: Path) -> None:
+    raw = hybrid()
+    raw["participants"][3]["online"] = "yes"
+    instance, out = tmp_path / "bad.json", tmp_path / "solution.json"
+    instance.write_text(json.dumps(raw))
+    done = run_flask(tmp_path, instance, out)
+    assert done.returncode != 0
+    assert out.read_text() == ""
+    last = done.stderr.strip().splitlines()[-1]
+    assert last == 'Error: participants[3] (id "p4"): "online" must be true or false, got \'yes\''
 
 
 def run_python(*args: str) -> subprocess.CompletedProcess[str]:

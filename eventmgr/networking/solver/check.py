@@ -31,7 +31,7 @@ def sizes_fit(sizes: list[int], seats: list[int]) -> bool:
 
 
 def _fixed_people(inst: Instance) -> list[str]:
-    """Rules 1 and 3 for the fixed meetings alone."""
+    """Rules 1 and 4 for the fixed meetings alone."""
     problems = []
     busy: dict[tuple[int, int], int] = {}
     load: Counter[int] = Counter()
@@ -59,32 +59,46 @@ def _fixed_people(inst: Instance) -> list[str]:
     return problems
 
 
+def _room_kind(inst: Instance, r: int, t: int) -> list[str]:
+    """Rule 3 for request r at table t, derived from the people, not from `Request.online`."""
+    table = inst.tables[t]
+    people = (inst.participants[p] for p in inst.requests[r].participants)
+    remote = [person.id for person in people if person.online]
+    if remote and not table.online:
+        return [f'participant "{remote[0]}" attends online but "{table.id}" is a physical table']
+    if table.online and not remote:
+        return [f'everyone attends on site but "{table.id}" is a video room']
+    return []
+
+
 def _fixed_tables(inst: Instance) -> list[str]:
-    """Rule 2 for the fixed meetings alone, including tables still to choose."""
+    """Rules 2 and 3 for the fixed meetings alone, including tables still to choose."""
     problems = []
     pinned: dict[tuple[int, int], int] = {}
-    unpinned: dict[int, list[int]] = defaultdict(list)
+    unpinned: dict[tuple[int, bool], list[int]] = defaultdict(list)
     for i, fix in enumerate(inst.fixed):
-        size = inst.requests[fix.request].size
+        req = inst.requests[fix.request]
         slot = inst.slots[fix.slot].id
         if fix.table is None:
-            unpinned[fix.slot].append(size)
+            unpinned[fix.slot, req.online].append(req.size)
             continue
         table = inst.tables[fix.table]
         if fix.slot not in table.available:
             problems.append(f'fixed[{i}]: table "{table.id}" not available in "{slot}"')
-        if size > table.seats:
-            problems.append(f'fixed[{i}]: {size} people do not fit table "{table.id}"')
+        if req.size > table.seats:
+            problems.append(f'fixed[{i}]: {req.size} people do not fit table "{table.id}"')
+        problems += [f"fixed[{i}]: {p}" for p in _room_kind(inst, fix.request, fix.table)]
         if (fix.table, fix.slot) in pinned:
             problems.append(
                 f'fixed[{i}]: table "{table.id}" already used in "{slot}" '
                 f"(fixed[{pinned[fix.table, fix.slot]}])"
             )
         pinned[fix.table, fix.slot] = i
-    for s, sizes in sorted(unpinned.items()):
-        seats = [inst.tables[t].seats for t in inst.free_tables(s)]
+    for (s, online), sizes in sorted(unpinned.items()):
+        seats = [inst.tables[t].seats for t in inst.free_tables(s, online)]
         if not sizes_fit(sizes, seats):
-            problems.append(f'fixed: not enough free tables in "{inst.slots[s].id}"')
+            kind = "video rooms" if online else "tables"
+            problems.append(f'fixed: not enough free {kind} in "{inst.slots[s].id}"')
     return problems
 
 
@@ -133,7 +147,7 @@ def _read_meetings(inst: Instance, meetings: Any, errors: list[str]) -> list[tup
 
 
 def _check_people(inst: Instance, rows: list[tuple[int, int, int]]) -> list[str]:
-    """Rules 1 and 3: one meeting per person and slot, availability, caps."""
+    """Rules 1 and 4: one meeting per person and slot, availability, caps."""
     errors = []
     busy: set[tuple[int, int]] = set()
     load: Counter[int] = Counter()
@@ -157,7 +171,7 @@ def _check_people(inst: Instance, rows: list[tuple[int, int, int]]) -> list[str]
 
 
 def _check_tables(inst: Instance, rows: list[tuple[int, int, int]]) -> list[str]:
-    """Rule 2: one meeting per table and slot, availability, seats."""
+    """Rules 2 and 3: one meeting per table and slot, availability, seats, kind of room."""
     errors = []
     used: set[tuple[int, int]] = set()
     for r, s, t in rows:
@@ -170,11 +184,12 @@ def _check_tables(inst: Instance, rows: list[tuple[int, int, int]]) -> list[str]
         if (t, s) in used:
             errors.append(f'{where}: table "{table.id}" double-booked in "{slot}"')
         used.add((t, s))
+        errors += [f"{where}: {problem}" for problem in _room_kind(inst, r, t)]
     return errors
 
 
 def _check_fixed(inst: Instance, rows: list[tuple[int, int, int]]) -> list[str]:
-    """Rule 4: every fixed meeting appears as given."""
+    """Rule 5: every fixed meeting appears as given."""
     placed = {r: (s, t) for r, s, t in rows}
     errors = []
     for i, fix in enumerate(inst.fixed):
@@ -213,7 +228,7 @@ def check_solution(instance: Instance | dict | str | bytes, solution: dict) -> l
     """Every rule of the format that `solution` breaks for `instance` (empty = valid).
 
     Optimality itself cannot be re-proved here; only its consistency with the bound.
-    An `infeasible` solution must have no meetings, and then rule 4 is not checked.
+    An `infeasible` solution must have no meetings, and then rule 5 is not checked.
     """
     inst = ensure_instance(instance)
     if not isinstance(solution, dict):

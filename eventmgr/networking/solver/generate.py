@@ -3,6 +3,8 @@
 Real partnering events are lopsided: a few investors receive most requests,
 some people only attend part of the session, caps sit around 4-8, a few
 requests bring a co-founder along, and tables vary in size and availability.
+Multi-day events lose some people for a whole day, and hybrid ones have a share
+of people attending online, who meet in a limited number of video rooms.
 Uniform random instances miss exactly the structure that makes scheduling hard.
 """
 
@@ -20,18 +22,31 @@ SEAT_WEIGHTS = (15, 5, 50, 10, 20)
 WEIGHTS = (10, 20, 30, 50)
 
 
-def _slots(count: int, start: str, minutes: int) -> list[dict]:
-    """Consecutive slots of `minutes` minutes from `start`."""
+def _day_of(count: int, days: int) -> list[int]:
+    """The day of each of `count` slots spread as evenly as can be over `days` days."""
+    return [i * days // count for i in range(count)]
+
+
+def _slots(count: int, start: str, minutes: int, days: int = 1) -> list[dict]:
+    """`count` slots of `minutes` minutes over `days` days, each day from `start`'s time."""
     t0 = datetime.fromisoformat(start)
     step = timedelta(minutes=minutes)
-    return [
-        {
-            "id": f"s{i + 1}",
-            "start": (t0 + i * step).isoformat(),
-            "end": (t0 + (i + 1) * step).isoformat(),
-        }
-        for i in range(count)
-    ]
+    day_of = _day_of(count, days)
+    out = []
+    for i, day in enumerate(day_of):
+        begins = t0 + timedelta(days=day) + (i - day_of.index(day)) * step
+        out.append(
+            {"id": f"s{i + 1}", "start": begins.isoformat(), "end": (begins + step).isoformat()}
+        )
+    return out
+
+
+def _by_day(slot_ids: list[str], days: int) -> list[list[str]]:
+    """The slot ids of each day, in time order (as `_slots` spreads them)."""
+    out: list[list[str]] = [[] for _ in range(days)]
+    for ident, day in zip(slot_ids, _day_of(len(slot_ids), days), strict=True):
+        out[day].append(ident)
+    return out
 
 
 def _some_slots(rng: random.Random, ids: list[str], keep: int) -> list[str]:
@@ -51,11 +66,15 @@ def _tables(rng: random.Random, count: int, slot_ids: list[str]) -> list[dict]:
     return tables
 
 
-def _availability(rng: random.Random, slot_ids: list[str]) -> list[str] | None:
-    """A quarter of people come late, leave early or skip some slots."""
+def _availability(rng: random.Random, slot_ids: list[str], days: int) -> list[str] | None:
+    """A quarter of people come late, leave early or skip some slots; some skip whole days."""
     n = len(slot_ids)
     if n < 2 or rng.random() >= 0.25:
         return None
+    by_day = _by_day(slot_ids, days)
+    if days > 1 and rng.random() < 0.4:
+        kept = sorted(rng.sample(range(len(by_day)), rng.randint(1, len(by_day) - 1)))
+        return [s for d in kept for s in by_day[d]]
     keep = rng.randint(max(1, n // 3), n - 1)
     if rng.random() < 0.5:
         first = rng.randint(0, n - keep)
@@ -63,13 +82,15 @@ def _availability(rng: random.Random, slot_ids: list[str]) -> list[str] | None:
     return _some_slots(rng, slot_ids, keep)
 
 
-def _participants(rng: random.Random, count: int, slot_ids: list[str]) -> tuple[list[dict], int]:
+def _participants(
+    rng: random.Random, count: int, slot_ids: list[str], days: int
+) -> tuple[list[dict], int]:
     """People; the first ~8% are investors with higher caps. Returns (people, investors)."""
     investors = max(1, round(count * 0.08)) if count >= 4 else 0
     people = []
     for i in range(count):
         person = {"id": f"p{i + 1}", "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}"}
-        available = _availability(rng, slot_ids)
+        available = _availability(rng, slot_ids, days)
         if available is not None:
             person["available"] = available
         if rng.random() < 0.9:
@@ -124,6 +145,20 @@ def _requests(rng: random.Random, count: int, people: int, investors: int) -> li
     return out
 
 
+def _go_online(rng: random.Random, instance: dict, share: float, rooms: int) -> None:
+    """Make about `share` of the people attend online and add `rooms` video rooms.
+
+    Video rooms are open in every slot; most calls are two or three people,
+    a few rooms take a larger group.
+    """
+    for person in instance["participants"]:
+        if rng.random() < share:
+            person["online"] = True
+    for i in range(rooms):
+        seats = 6 if rng.random() < 0.25 else 4
+        instance["tables"].append({"id": f"v{i + 1}", "seats": seats, "online": True})
+
+
 def _fix_some(instance: dict, count: int, rng: random.Random) -> None:
     """Fix `count` meetings of the greedy schedule, half of them without a table."""
     meetings = greedy(instance)["meetings"]
@@ -146,20 +181,29 @@ def generate(
     fixed: int = 0,
     start: str = "2023-01-26T16:00:00+01:00",
     minutes: int = 15,
+    days: int = 1,
+    online_share: float = 0.0,
+    video_rooms: int = 0,
 ) -> dict:
-    """A realistic instance dict; the same arguments always give the same instance."""
-    if participants < 2 or slots < 1:
-        raise ValueError("need at least two participants and one slot")
+    """A realistic instance dict; the same arguments always give the same instance.
+
+    `tables` counts physical tables; `video_rooms` online ones, which only
+    meetings with someone attending online (about `online_share` of people) use.
+    """
+    if participants < 2 or slots < 1 or not 1 <= days <= slots:
+        raise ValueError("need at least two participants, one slot and one slot a day")
     rng = random.Random(seed)
-    slot_list = _slots(slots, start, minutes)
+    slot_list = _slots(slots, start, minutes, days)
     slot_ids = [s["id"] for s in slot_list]
-    people, investors = _participants(rng, participants, slot_ids)
+    people, investors = _participants(rng, participants, slot_ids, days)
     instance = {
         "slots": slot_list,
         "tables": _tables(rng, tables, slot_ids),
         "participants": people,
         "requests": _requests(rng, requests, participants, investors),
     }
+    if online_share or video_rooms:
+        _go_online(rng, instance, online_share, video_rooms)
     if fixed:
         _fix_some(instance, fixed, rng)
     return instance

@@ -1,5 +1,8 @@
 """Greedy baseline: heaviest request first, first free slot, smallest free table.
 
+The table is of the request's kind (rule 3): a video room when one of its
+people attends online, a physical table otherwise.
+
 It is the yardstick the CP-SAT model must never fall below, the hint that
 gives CP-SAT a solution from the first second, and the fallback if CP-SAT
 finds nothing in time.
@@ -17,6 +20,7 @@ from .instance import Instance, ensure_instance, solution_dict, trivial_bound
 def seat_meetings(inst: Instance, sizes: dict[int, int], tables: list[int]) -> dict[int, int]:
     """Give each meeting {request: size} its own table, largest meeting first.
 
+    All meetings and tables are of one kind (video rooms or physical tables).
     Each takes the smallest free table that fits; with per-seat-class counts
     respected (the model's Hall constraints) this never fails.
     """
@@ -39,18 +43,19 @@ class _Board:
         self.people: set[tuple[int, int]] = set()
         self.load: Counter[int] = Counter()
         self.placed: dict[int, tuple[int, int]] = {}
-        # free tables per slot, smallest first; emptied as meetings take them
-        self.free = [
-            sorted(inst.tables_in_slot(s), key=lambda t: (inst.tables[t].seats, t))
+        # free video rooms or physical tables per slot, smallest first; emptied as meetings sit
+        self.free = {
+            (s, online): sorted(inst.tables_in_slot(s, online), key=lambda t: inst.tables[t].seats)
             for s in range(len(inst.slots))
-        ]
+            for online in (False, True)
+        }
 
     def place(self, r: int, s: int, t: int) -> None:
         """Record request r at table t in slot s."""
         for p in self.inst.requests[r].participants:
             self.people.add((p, s))
             self.load[p] += 1
-        self.free[s].remove(t)
+        self.free[s, self.inst.tables[t].online].remove(t)
         self.placed[r] = (s, t)
 
     def people_free(self, r: int, s: int) -> bool:
@@ -62,9 +67,9 @@ class _Board:
         )
 
     def first_table(self, r: int, s: int) -> int | None:
-        """The smallest free table in s that seats request r."""
-        size = self.inst.requests[r].size
-        return next((t for t in self.free[s] if self.inst.tables[t].seats >= size), None)
+        """The smallest free table of r's kind in s that seats request r."""
+        req = self.inst.requests[r]
+        return next((t for t in self.free[s, req.online] if req.fits(self.inst.tables[t])), None)
 
 
 def _place_fixed(board: _Board) -> None:
@@ -74,22 +79,30 @@ def _place_fixed(board: _Board) -> None:
         if fix.table is not None:
             board.place(fix.request, fix.slot, fix.table)
     for s in range(len(inst.slots)):
-        sizes = {
-            f.request: inst.requests[f.request].size
-            for f in inst.fixed
-            if f.slot == s and f.table is None
-        }
-        for r, t in seat_meetings(inst, sizes, inst.free_tables(s)).items():
-            board.place(r, s, t)
+        for online in (False, True):
+            sizes = {
+                f.request: inst.requests[f.request].size
+                for f in inst.fixed
+                if f.slot == s and f.table is None and inst.requests[f.request].online == online
+            }
+            for r, t in seat_meetings(inst, sizes, inst.free_tables(s, online)).items():
+                board.place(r, s, t)
 
 
-def greedy_placements(inst: Instance) -> dict[int, tuple[int, int]]:
-    """Greedy placements {request: (slot, table)}; fixed meetings must be feasible."""
+def by_weight(inst: Instance) -> list[int]:
+    """Request indices, heaviest first: the baseline's order."""
+    return sorted(range(len(inst.requests)), key=lambda r: (-inst.requests[r].weight, r))
+
+
+def greedy_placements(inst: Instance, order: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """Greedy placements {request: (slot, table)} in `order` (default heaviest first).
+
+    The fixed meetings must be feasible; they are placed before anything else.
+    """
     board = _Board(inst)
     _place_fixed(board)
     slots = inst.candidates
-    order = sorted(range(len(inst.requests)), key=lambda r: (-inst.requests[r].weight, r))
-    for r in order:
+    for r in by_weight(inst) if order is None else order:
         if r in board.placed:
             continue
         for s in slots[r]:

@@ -32,11 +32,12 @@ class Slot:
 
 @dataclass(frozen=True)
 class Table:
-    """A table; `available` holds slot indices."""
+    """A table or, when `online`, a video room; `available` holds slot indices."""
 
     id: str
     seats: int
     available: frozenset[int]
+    online: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,20 +48,30 @@ class Participant:
     name: str
     available: frozenset[int]
     max_meetings: int
+    online: bool = False
 
 
 @dataclass(frozen=True)
 class Request:
-    """A candidate meeting; `participants` holds distinct participant indices."""
+    """A candidate meeting; `participants` holds distinct participant indices.
+
+    `online` is true when one of its people attends online: rule 3 then puts it
+    in a video room, and otherwise at a physical table.
+    """
 
     id: str
     participants: tuple[int, ...]
     weight: int
+    online: bool = False
 
     @property
     def size(self) -> int:
         """Seats the meeting needs."""
         return len(self.participants)
+
+    def fits(self, table: Table) -> bool:
+        """Rules 2 and 3 for the table alone: enough seats, and the right kind of room."""
+        return table.online == self.online and table.seats >= self.size
 
 
 @dataclass(frozen=True)
@@ -82,14 +93,18 @@ class Instance:
     requests: list[Request]
     fixed: list[Fixed] = field(default_factory=list)
 
-    def tables_in_slot(self, slot: int) -> list[int]:
-        """Indices of the tables usable in `slot`."""
-        return [t for t, table in enumerate(self.tables) if slot in table.available]
+    def tables_in_slot(self, slot: int, online: bool) -> list[int]:
+        """Indices of the video rooms (`online`) or physical tables usable in `slot`."""
+        return [
+            t
+            for t, table in enumerate(self.tables)
+            if table.online == online and slot in table.available
+        ]
 
-    def free_tables(self, slot: int) -> list[int]:
-        """Tables usable in `slot` that no fixed meeting pins there."""
+    def free_tables(self, slot: int, online: bool) -> list[int]:
+        """Video rooms or physical tables usable in `slot` that no fixed meeting pins there."""
         taken = {f.table for f in self.fixed if f.slot == slot and f.table is not None}
-        return [t for t in self.tables_in_slot(slot) if t not in taken]
+        return [t for t in self.tables_in_slot(slot, online) if t not in taken]
 
     def requests_of(self) -> list[list[int]]:
         """For each participant, the indices of the requests naming them."""
@@ -202,6 +217,14 @@ def _parse_slots(entries: list[dict]) -> list[Slot]:
     return slots
 
 
+def _online(where: str, entry: dict) -> bool:
+    """Read `online`: absent means false; anything but a JSON boolean is refused."""
+    value = entry.get("online", False)
+    if not isinstance(value, bool):
+        raise InstanceError(f'{where}: "online" must be true or false, got {value!r}')
+    return value
+
+
 def _parse_tables(entries: list[dict], slot_ids: dict[str, int]) -> list[Table]:
     """Build tables; seats default to 4 and must be a positive integer."""
     tables = []
@@ -210,7 +233,8 @@ def _parse_tables(entries: list[dict], slot_ids: dict[str, int]) -> list[Table]:
         seats = entry.get("seats", DEFAULT_SEATS)
         if not _is_int(seats) or seats < 1:
             raise InstanceError(f'{where}: "seats" must be a positive integer, got {seats!r}')
-        tables.append(Table(entry["id"], seats, _slot_set(where, entry.get("available"), slot_ids)))
+        available = _slot_set(where, entry.get("available"), slot_ids)
+        tables.append(Table(entry["id"], seats, available, _online(where, entry)))
     return tables
 
 
@@ -228,7 +252,8 @@ def _parse_participants(entries: list[dict], slot_ids: dict[str, int]) -> list[P
                 f'{where}: "max_meetings" must be a non-negative integer, got {cap!r}'
             )
         available = _slot_set(where, entry.get("available"), slot_ids)
-        people.append(Participant(entry["id"], name, available, min(cap, len(slot_ids))))
+        cap = min(cap, len(slot_ids))
+        people.append(Participant(entry["id"], name, available, cap, _online(where, entry)))
     return people
 
 
@@ -247,16 +272,19 @@ def _request_people(where: str, value: Any, person_ids: dict[str, int]) -> tuple
     return tuple(people)
 
 
-def _parse_requests(entries: list[dict], person_ids: dict[str, int]) -> list[Request]:
+def _parse_requests(
+    entries: list[dict], person_ids: dict[str, int], people: list[Participant]
+) -> list[Request]:
     """Build requests; the weight must be a positive JSON integer."""
     requests = []
     for i, entry in enumerate(entries):
         where = _where("requests", i, entry)
-        people = _request_people(where, entry.get("participants"), person_ids)
+        members = _request_people(where, entry.get("participants"), person_ids)
         weight = entry.get("weight")
         if not _is_int(weight) or weight < 1:
             raise InstanceError(f'{where}: "weight" must be a positive integer, got {weight!r}')
-        requests.append(Request(entry["id"], people, weight))
+        online = any(people[p].online for p in members)
+        requests.append(Request(entry["id"], members, weight, online))
     return requests
 
 
@@ -294,11 +322,14 @@ def parse_instance(data: dict | str | bytes) -> Instance:
     sections = {name: _section(raw, name) for name in SECTIONS}
     ids = {name: _index_ids(name, entries) for name, entries in sections.items()}
     slot_ids = ids["slots"]
+    slots = _parse_slots(sections["slots"])
+    tables = _parse_tables(sections["tables"], slot_ids)
+    people = _parse_participants(sections["participants"], slot_ids)
     return Instance(
-        slots=_parse_slots(sections["slots"]),
-        tables=_parse_tables(sections["tables"], slot_ids),
-        participants=_parse_participants(sections["participants"], slot_ids),
-        requests=_parse_requests(sections["requests"], ids["participants"]),
+        slots=slots,
+        tables=tables,
+        participants=people,
+        requests=_parse_requests(sections["requests"], ids["participants"], people),
         fixed=_parse_fixed(_section(raw, "fixed", required=False), ids),
     )
 
@@ -326,13 +357,15 @@ def candidate_slots(inst: Instance) -> list[list[int]]:
 
     A slot survives only if every participant is available and not already in a
     fixed meeting there, nobody's cap is used up by fixed meetings, and some free
-    table is big enough. Fixed requests keep exactly their own slot.
+    table of the request's kind (rule 3: a video room exactly when someone attends
+    online) is big enough. Fixed requests keep exactly their own slot.
     """
     busy, load = _fixed_usage(inst)
-    biggest = [
-        max((inst.tables[t].seats for t in inst.free_tables(s)), default=0)
+    biggest = {
+        (s, online): max((inst.tables[t].seats for t in inst.free_tables(s, online)), default=0)
         for s in range(len(inst.slots))
-    ]
+        for online in (False, True)
+    }
     fixed = inst.fixed_by_request()
     out: list[list[int]] = []
     for r, req in enumerate(inst.requests):
@@ -345,7 +378,7 @@ def candidate_slots(inst: Instance) -> list[list[int]]:
             continue
         common = frozenset.intersection(*(person.available for person in people))
         blocked = set().union(*(busy[p] for p in req.participants))
-        out.append([s for s in sorted(common - blocked) if biggest[s] >= req.size])
+        out.append([s for s in sorted(common - blocked) if biggest[s, req.online] >= req.size])
     return out
 
 

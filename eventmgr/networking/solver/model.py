@@ -12,6 +12,12 @@ what `status` and `bound` are about); then `polish` trades meetings of equal
 weight for fairness (more people with a meeting, fewer people with many), so
 fairness can never cost weight. The same local search first improves the
 greedy schedule that CP-SAT gets as its hint.
+
+Before any of that, the capacity relaxation (bound.py) gives a proven bound
+and the meetings worth placing first. When the hint reaches that bound it is
+optimal and CP-SAT is skipped; when the slot model would be too big to build
+and search in the time (a three-day partnering event has over a million
+request-slot pairs), the hint is the answer and the relaxation its bound.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from .bound import Relaxation, relax
 from .check import fixed_problems
 from .greedy import greedy_placements, infeasible_solution, seat_meetings
 from .instance import Instance, ensure_instance, solution_dict, trivial_bound
@@ -30,6 +37,11 @@ from .polish import polish
 
 HINT_SHARE = 0.1  # at most this share of the time limit polishes the hint
 MIN_SOLVE_SECONDS = 0.05
+# Above this many request-slot pairs the slot model is not built. The 2,000-person,
+# 8-slot benchmark has 64,000 (peak 0.6 GB); a 5,000-person three-day event 1.16
+# million: building took 17 s, and 120 s of CP-SAT (2 cores, no hint) found nothing
+# better than the empty schedule while the process grew to 7.6 GB (2026-12-04).
+MAX_SLOT_VARIABLES = 300_000
 
 
 @dataclass
@@ -67,15 +79,20 @@ def _add_people(sm: SlotModel) -> None:
 
 
 def _add_tables(sm: SlotModel) -> None:
-    """Per slot and seat class k: meetings needing >= k seats <= free tables with >= k."""
+    """Per slot, kind of room and seat class k: meetings needing >= k seats <= such tables.
+
+    Rule 3 splits every slot into two independent pools, video rooms for
+    meetings with someone online and physical tables for the rest, so the
+    counts are per pool and no variable is needed for the choice of room.
+    """
     inst = sm.inst
     pinned = {(f.request, f.slot) for f in inst.fixed if f.table is not None}
-    per_slot: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    per_pool: dict[tuple[int, bool], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
     for (r, s), var in sm.x.items():
         if (r, s) not in pinned:
-            per_slot[s].append((inst.requests[r].size, var))
-    for s, group in per_slot.items():
-        seats = [inst.tables[t].seats for t in inst.free_tables(s)]
+            per_pool[s, inst.requests[r].online].append((inst.requests[r].size, var))
+    for (s, online), group in per_pool.items():
+        seats = [inst.tables[t].seats for t in inst.free_tables(s, online)]
         for k in sorted({size for size, _ in group}):
             needing = [var for size, var in group if size >= k]
             room = sum(1 for n in seats if n >= k)
@@ -135,12 +152,18 @@ def _slots_chosen(sm: SlotModel, solver: cp_model.CpSolver) -> dict[int, int]:
 
 
 def seat_all(inst: Instance, slots: dict[int, int]) -> dict[int, tuple[int, int]]:
-    """Turn {request: slot} into {request: (slot, table)}, keeping pinned tables."""
+    """Turn {request: slot} into {request: (slot, table)}, keeping pinned tables.
+
+    Each pool (slot, online) is seated on its own: video rooms or physical tables.
+    """
     pinned = {f.request: f.table for f in inst.fixed if f.table is not None}
     placed = {r: (s, pinned[r]) for r, s in slots.items() if r in pinned}
-    for s in sorted(set(slots.values())):
-        sizes = {r: inst.requests[r].size for r, rs in slots.items() if rs == s and r not in pinned}
-        for r, t in seat_meetings(inst, sizes, inst.free_tables(s)).items():
+    pools: dict[tuple[int, bool], dict[int, int]] = defaultdict(dict)
+    for r, s in slots.items():
+        if r not in pinned:
+            pools[s, inst.requests[r].online][r] = inst.requests[r].size
+    for (s, online), sizes in sorted(pools.items()):
+        for r, t in seat_meetings(inst, sizes, inst.free_tables(s, online)).items():
             placed[r] = (s, t)
     return placed
 
@@ -171,38 +194,65 @@ class _Clock:
         return self.started + share * (self.limit - self.reserve)
 
 
-def _proven_bound(sm: SlotModel, solver: cp_model.CpSolver) -> int:
-    """CP-SAT's proven bound on the weight, never looser than the trivial one."""
-    bound = trivial_bound(sm.inst)
-    if math.isfinite(solver.best_objective_bound):
-        bound = min(bound, math.floor(solver.best_objective_bound + 1e-6) * sm.unit)
-    return bound
+def _proven_bound(sm: SlotModel, solver: cp_model.CpSolver, status: int, known: int) -> int:
+    """CP-SAT's proven bound on the weight, never looser than the one `known` already.
+
+    Only a search that got somewhere has one: stopped before its first solution
+    (status UNKNOWN), CP-SAT reports a bound of 0, which proves nothing.
+    """
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return known
+    if not math.isfinite(solver.best_objective_bound):
+        return known
+    return min(known, math.floor(solver.best_objective_bound + 1e-6) * sm.unit)
 
 
-def _hint_slots(inst: Instance, clock: _Clock) -> dict[int, int]:
-    """Greedy schedule improved by local search: CP-SAT's starting point."""
-    slots = {r: s for r, (s, _) in greedy_placements(inst).items()}
+def _hint_slots(inst: Instance, relaxation: Relaxation, clock: _Clock) -> dict[int, int]:
+    """Greedy schedule in the relaxation's order, improved by local search."""
+    placed = greedy_placements(inst, relaxation.priority(inst))
+    slots = {r: s for r, (s, _) in placed.items()}
     return polish(inst, slots, deadline=clock.deadline(HINT_SHARE))
 
 
+def slot_variables(inst: Instance) -> int:
+    """Request-slot pairs the slot model would need: its size."""
+    return sum(len(slots) for slots in inst.candidates)
+
+
 def _run_cp_sat(
-    inst: Instance, hint: dict[int, int], clock: _Clock, workers: int
+    inst: Instance, hint: dict[int, int], bound: int, clock: _Clock, workers: int
 ) -> tuple[str, dict[int, int], int]:
-    """Maximise weight; returns (status, {request: slot}, proven bound)."""
+    """Maximise weight below the known `bound`; returns (status, {request: slot}, bound).
+
+    Capping the objective at the relaxation's bound costs nothing and lets CP-SAT
+    stop as soon as it finds a schedule that reaches it.
+    """
     sm = build_model(inst)
+    sm.model.add(sm.weight <= bound // sm.unit)
     sm.model.maximize(sm.weight)
     _hint(sm, hint)
     solver = _solver(clock.left(), workers)
     status = solver.solve(sm.model)
     if status == cp_model.INFEASIBLE:
         return "infeasible", {}, 0
-    bound = _proven_bound(sm, solver)
+    bound = _proven_bound(sm, solver, status, bound)
     if status == cp_model.OPTIMAL:
         return "optimal", _slots_chosen(sm, solver), bound
     found = _slots_chosen(sm, solver) if status == cp_model.FEASIBLE else {}
     if _weight(inst, found) < _weight(inst, hint):
         found = hint
     return "feasible", found, bound
+
+
+def _improve(
+    inst: Instance, hint: dict[int, int], bound: int, clock: _Clock, workers: int
+) -> tuple[str, dict[int, int], int]:
+    """CP-SAT from the hint, unless the hint is already optimal or the model too big."""
+    if _weight(inst, hint) >= bound:
+        return "optimal", hint, bound
+    if slot_variables(inst) > MAX_SLOT_VARIABLES:
+        return "feasible", hint, bound
+    return _run_cp_sat(inst, hint, bound, clock, workers)
 
 
 def solve(
@@ -213,8 +263,10 @@ def solve(
     inst = ensure_instance(instance)
     if fixed_problems(inst):
         return infeasible_solution(inst, clock.elapsed())
-    hint = _hint_slots(inst, clock)
-    status, slots, bound = _run_cp_sat(inst, hint, clock, workers)
+    relaxation = relax(inst)
+    bound = min(relaxation.bound, trivial_bound(inst))
+    hint = _hint_slots(inst, relaxation, clock)
+    status, slots, bound = _improve(inst, hint, bound, clock, workers)
     if status == "infeasible":
         return infeasible_solution(inst, clock.elapsed())
     slots = polish(inst, slots, deadline=clock.deadline())

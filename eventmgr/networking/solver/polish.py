@@ -17,9 +17,10 @@ objective found almost nothing in seconds, while these swaps are cheap.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections import Counter, defaultdict
 
-from .check import sizes_fit
+from .greedy import by_weight
 from .instance import Instance
 
 COVER = 10**6  # one more person with a meeting outweighs any load penalty
@@ -30,8 +31,15 @@ def _score(count: int) -> int:
     return (COVER if count else 0) - count * (count - 1) // 2
 
 
+Pool = tuple[int, bool]  # (slot, online): meetings that compete for the same tables
+
+
 class _State:
-    """A slot assignment with the indexes moves need."""
+    """A slot assignment with the indexes moves need.
+
+    Tables are counted per pool: a meeting with someone online only competes
+    for the slot's video rooms, an all-on-site one only for its physical tables.
+    """
 
     def __init__(self, inst: Instance, slots: dict[int, int]) -> None:
         self.inst = inst
@@ -40,13 +48,19 @@ class _State:
         self.pinned = {f.request for f in inst.fixed if f.table is not None}
         self.who: dict[tuple[int, int], int] = {}
         self.load: Counter[int] = Counter()
-        self.members: dict[int, set[int]] = defaultdict(set)  # evictable meetings per slot
-        self.sizes: dict[int, Counter[int]] = defaultdict(Counter)  # unpinned meetings only
-        self.seats = [
-            [inst.tables[t].seats for t in inst.free_tables(s)] for s in range(len(inst.slots))
-        ]
+        self.members: dict[Pool, set[int]] = defaultdict(set)  # evictable meetings
+        self.sizes: dict[Pool, Counter[int]] = defaultdict(Counter)  # unpinned meetings only
+        self.seats = {  # ascending, to count the tables with at least k seats by bisection
+            (s, online): sorted(inst.tables[t].seats for t in inst.free_tables(s, online))
+            for s in range(len(inst.slots))
+            for online in (False, True)
+        }
         for r, s in slots.items():
             self._add(r, s)
+
+    def _pool(self, r: int, s: int) -> Pool:
+        """The tables request r competes for in slot s."""
+        return s, self.inst.requests[r].online
 
     def _add(self, r: int, s: int) -> None:
         """Book request r in slot s."""
@@ -55,27 +69,37 @@ class _State:
             self.who[p, s] = r
             self.load[p] += 1
         if r not in self.pinned:
-            self.sizes[s][req.size] += 1
+            self.sizes[self._pool(r, s)][req.size] += 1
         if r not in self.fixed:
-            self.members[s].add(r)
+            self.members[self._pool(r, s)].add(r)
         self.slots[r] = s
 
     def _remove(self, r: int) -> None:
-        """Unbook request r."""
+        """Unbook request r (never a fixed one)."""
         req, s = self.inst.requests[r], self.slots.pop(r)
         for p in req.participants:
             del self.who[p, s]
             self.load[p] -= 1
-        self.sizes[s][req.size] -= 1
-        self.members[s].discard(r)
+        self.sizes[self._pool(r, s)][req.size] -= 1
+        self.members[self._pool(r, s)].discard(r)
 
-    def _tables_ok(self, s: int, out: int | None, add: int) -> bool:
-        """Do the unpinned meetings of s still fit its free tables after the move?"""
-        sizes = self.sizes[s].copy()
-        if out is not None:
-            sizes[self.inst.requests[out].size] -= 1
-        sizes[self.inst.requests[add].size] += 1
-        return sizes_fit(list(sizes.elements()), self.seats[s])
+    def _fits(self, pool: Pool, out_size: int | None, add_size: int) -> bool:
+        """Would the pool's unpinned meetings fit its tables after this swap of sizes?
+
+        `out_size` is the size of a meeting leaving the pool (None: none leaves).
+        For nested "at least k seats" demands it is enough that, for each size k
+        present, the meetings needing k or more do not outnumber such tables.
+        """
+        sizes = self.sizes[pool].copy()
+        if out_size is not None:
+            sizes[out_size] -= 1
+        sizes[add_size] += 1
+        seats, needing = self.seats[pool], 0
+        for k in sorted(sizes, reverse=True):
+            needing += sizes[k]
+            if needing > len(seats) - bisect_left(seats, k):
+                return False
+        return True
 
     def _fairness_gain(self, out: int | None, add: int) -> int:
         """Change in total fairness if `out` leaves and `add` joins."""
@@ -93,29 +117,57 @@ class _State:
         return True, next(iter(blockers), None)
 
     def _table_blocker(self, r: int, s: int) -> int | None:
-        """The cheapest meeting in a full slot whose table r could take instead."""
-        reqs = self.inst.requests
+        """The cheapest meeting in a full pool whose table r could take instead.
+
+        Lightest first, then the swap that is fairest, then the lowest index.
+        """
+        reqs, pool = self.inst.requests, self._pool(r, s)
+        frees: dict[int, bool] = {}  # by size of the meeting that would leave
+
+        def usable(e: int) -> bool:
+            size = reqs[e].size
+            if size not in frees:
+                frees[size] = self._fits(pool, size, reqs[r].size)
+            return frees[size]
+
         weight = reqs[r].weight
-        lighter = [e for e in self.members[s] if reqs[e].weight <= weight]
-        lighter.sort(key=lambda e: (reqs[e].weight, -self._fairness_gain(e, r), e))
-        return next((e for e in lighter if self._tables_ok(s, e, r)), None)
+        options = [e for e in self.members[pool] if reqs[e].weight <= weight and usable(e)]
+        if not options:
+            return None
+        lightest = min(reqs[e].weight for e in options)
+        return min(
+            (e for e in options if reqs[e].weight == lightest),
+            key=lambda e: (-self._fairness_gain(e, r), e),
+        )
+
+    def _under_caps(self, r: int, out: int | None) -> bool:
+        """Can r's people take one more meeting each, counting `out` leaving?"""
+        reqs = self.inst.requests
+        leaving = set(reqs[out].participants) if out is not None else set()
+        return all(
+            p in leaving or self.load[p] < self.inst.participants[p].max_meetings
+            for p in reqs[r].participants
+        )
 
     def _worth_it(self, r: int, out: int | None) -> bool:
-        """Does swapping `out` for r raise (weight, fairness) within everyone's cap?"""
+        """Does swapping `out` for r raise (weight, fairness)?"""
         reqs = self.inst.requests
         gain = reqs[r].weight - (reqs[out].weight if out is not None else 0)
-        leaving = set(reqs[out].participants) if out is not None else set()
-        for p in reqs[r].participants:
-            if p not in leaving and self.load[p] >= self.inst.participants[p].max_meetings:
-                return False
         return gain > 0 or (gain == 0 and self._fairness_gain(out, r) > 0)
 
     def try_move(self, r: int, s: int) -> bool:
-        """Put unscheduled r into s if that raises (weight, fairness); report success."""
+        """Put unscheduled r into s if that raises (weight, fairness); report success.
+
+        Caps are checked before any table is looked for: a meeting evicted for
+        its table shares nobody with r, so it cannot make room under a cap.
+        """
+        reqs = self.inst.requests
         possible, out = self._person_blocker(r, s)
-        if not possible:
+        if not possible or not self._under_caps(r, out):
             return False
-        if not self._tables_ok(s, out, r):
+        pool = self._pool(r, s)
+        leaving = reqs[out].size if out is not None and self._pool(out, s) == pool else None
+        if not self._fits(pool, leaving, reqs[r].size):
             if out is not None:
                 return False
             out = self._table_blocker(r, s)
@@ -134,7 +186,7 @@ def polish(
 ) -> dict[int, int]:
     """Improve {request: slot} by single insert-or-swap moves until none helps or time ends."""
     state = _State(inst, slots)
-    order = sorted(range(len(inst.requests)), key=lambda r: (-inst.requests[r].weight, r))
+    order = by_weight(inst)
     for _ in range(rounds):
         moved = False
         for r in order:
