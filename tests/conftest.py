@@ -25,6 +25,7 @@ from tests.support import (
     REQUIRE_BROWSER,
     free_port,
     reset_postgres_schema,
+    settle_outbox,
     smtp_server,
     unavailable,
 )
@@ -194,6 +195,7 @@ def smtp(app, live_app) -> Iterator[list]:
     with smtp_server() as (port, received):
         for application in (app, live_app):
             application.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        received.settle = lambda: settle_outbox(app)
         yield received
     for application in (app, live_app):
         application.config.update(MAIL_SERVER="")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from eventmgr.events.models import Event
 from eventmgr.platform.db import db
@@ -129,19 +130,62 @@ def log_in(page, email: str, password: str) -> None:
     page.wait_for_url("**/dashboard")
 
 
+class Inbox(list):
+    """The messages an SMTP server received. Reading it first lets the outbox settle: mail
+    goes out from a worker thread after the commit, so a test reads what was sent once no
+    message is due any more (`settle`, set by the fixture)."""
+
+    settle: Callable[[], None] = staticmethod(lambda: None)
+
+    def __iter__(self):
+        self.settle()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self.settle()
+        return super().__len__()
+
+    def __getitem__(self, index):
+        self.settle()
+        return super().__getitem__(index)
+
+
+def settle_outbox(app, timeout: float = 20) -> None:
+    """Wait until no message in the app's outbox is due or being sent."""
+    from eventmgr.mail.models import QUEUED, SENDING, OutboxMessage
+    from eventmgr.platform.db import utcnow
+
+    deadline = time.monotonic() + timeout
+    with app.app_context():
+        while time.monotonic() < deadline:
+            pending = db.session.scalar(
+                select(OutboxMessage.id)
+                .where(
+                    OutboxMessage.status.in_((QUEUED, SENDING)),
+                    OutboxMessage.next_attempt_at <= utcnow(),
+                )
+                .limit(1)
+            )
+            db.session.rollback()
+            if pending is None:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the outbox did not settle: mail is still due after the timeout")
+
+
 @contextmanager
 def smtp_server() -> Iterator[tuple[int, list]]:
-    """A real SMTP server (aiosmtpd) on a free port: yields the port and the list that every
+    """A real SMTP server (aiosmtpd) on a free port: yields the port and the Inbox that every
     received message (an email.message.EmailMessage) is appended to."""
     from email import message_from_bytes, policy
 
     from aiosmtpd.controller import Controller
 
-    received: list = []
+    received = Inbox()
 
     class Handler:
         async def handle_DATA(self, server, session, envelope):
-            received.append(message_from_bytes(envelope.content, policy=policy.default))
+            list.append(received, message_from_bytes(envelope.content, policy=policy.default))
             return "250 OK"
 
     port = free_port()

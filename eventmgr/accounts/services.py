@@ -164,7 +164,7 @@ def send_reset_link(email: str) -> None:
         return
     link = external_url("accounts.reset", token=password_reset_token(user))
     body = render_template("mail/password_reset.txt", user=user, link=link)
-    queue_mail(user.email, _("Reset your password"), body)
+    queue_mail(user.email, _("Reset your password"), body, rule="accounts.password_reset")
     commit()
 
 

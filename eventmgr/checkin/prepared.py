@@ -19,7 +19,7 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
-from eventmgr.platform.db import db
+from eventmgr.platform.db import db, rollback
 
 
 class Prepared:
@@ -125,7 +125,11 @@ _KEEP: list[ClauseElement] = []
 @contextmanager
 def door_connection() -> Iterator[DoorConnection]:
     """A DoorConnection from the engine's pool; what is not committed is rolled back when it
-    goes back (the pool's reset on return)."""
+    goes back (the pool's reset on return). The ORM session's transaction (the event's
+    look-up) ends first: on SQLite a changing request's transaction holds the write lock that
+    this connection's writes need."""
+    if db.session().in_transaction():
+        rollback()
     engine = db.engine
     raw = engine.raw_connection()
     conn = DoorConnection(raw, engine.dialect)

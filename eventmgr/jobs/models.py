@@ -28,6 +28,10 @@ class Job(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A scheduled job (a reminder, a message sent later) waits until then; None: at once.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One job per key (e.g. "reminder:day-before:42"): scheduling again moves it, never doubles.
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result_name: Mapped[str] = mapped_column(String(200), default="")
     result_type: Mapped[str] = mapped_column(String(100), default="")

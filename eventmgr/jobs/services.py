@@ -11,11 +11,11 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from eventmgr.accounts.models import User
 from eventmgr.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
@@ -72,6 +72,27 @@ def enqueue(kind: str, params: dict[str, Any], *, owner=None, event=None, total:
     return job
 
 
+def schedule(kind: str, params: dict[str, Any], due_at: datetime, *, key: str, event=None) -> Job:
+    """A job that runs at `due_at`, once per `key`, in the caller's transaction: scheduling the
+    same key again moves the waiting job (an event moved, a message's time changed). A job
+    that already ran is left alone. Workers (`flask jobs work --loop`) pick it up when due."""
+    if kind not in HANDLERS:
+        raise KeyError(f"no handler for job kind {kind!r}")
+    job = db.session.scalar(select(Job).where(Job.key == key))
+    if job is None:
+        job = Job(kind=kind, key=key, event_id=getattr(event, "id", None))
+        db.session.add(job)
+    elif job.status != QUEUED:
+        return job
+    job.params, job.due_at = params, due_at
+    return job
+
+
+def unschedule(key: str) -> None:
+    """Drop a waiting job (a reminder turned off); one that ran or runs stays."""
+    db.session.execute(delete(Job).where(Job.key == key, Job.status == QUEUED))
+
+
 def start_thread(app: Flask) -> threading.Thread:
     thread = threading.Thread(target=_work_in_thread, args=(app,), daemon=True)
     thread.start()
@@ -100,23 +121,19 @@ def work(limit: int = 100) -> int:
 
 def claim_next() -> Job | None:
     """Take the oldest queued job, or a running one whose process died."""
-    stale = utcnow() - STALE_AFTER
+    now = utcnow()
+    stale = now - STALE_AFTER
+    due = Job.due_at.is_(None) | (Job.due_at <= now)
+    died = (Job.status == RUNNING) & (Job.heartbeat_at < stale)
+    claimable = or_((Job.status == QUEUED) & due, died)
     candidates = db.session.scalars(
-        select(Job.id)
-        .where(
-            or_(
-                Job.status == QUEUED,
-                (Job.status == RUNNING) & (Job.heartbeat_at < stale),
-            )
-        )
-        .order_by(Job.id)
-        .limit(10)
+        select(Job.id).where(claimable).order_by(Job.id).limit(10)
     ).all()
     for job_id in candidates:
         claimed = db.session.execute(
             update(Job)
             .where(Job.id == job_id)
-            .where(or_(Job.status == QUEUED, (Job.status == RUNNING) & (Job.heartbeat_at < stale)))
+            .where(claimable)
             .values(status=RUNNING, heartbeat_at=utcnow(), attempts=Job.attempts + 1)
         )
         commit()

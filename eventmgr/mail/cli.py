@@ -1,17 +1,18 @@
-"""`flask mail send`: deliver the queued outbox through SMTP."""
+"""`flask mail send`: deliver what is due in the outbox now (workers do it continuously:
+`flask jobs work --loop`)."""
 
 import click
 from flask.cli import AppGroup
 
-from eventmgr.mail.services import send_queued, smtp_configured
+from eventmgr.mail.delivery import deliver_due, smtp_configured
 
 mail = AppGroup("mail", help="The outbox.")
 
 
 @mail.command("send")
 def send():
-    """Send every queued message through the configured SMTP server."""
+    """Send every message that is due through the configured SMTP server."""
     if not smtp_configured():
         raise click.ClickException("No SMTP server: set MAIL_SERVER (and MAIL_PORT).")
-    sent = send_queued()
+    sent = deliver_due()
     click.echo(f"sent {sent} message(s)")

@@ -74,7 +74,8 @@ def _invite(user: User, event: Event, why: str) -> None:
             why=why,
             page=external_url("networking.home", slug=event.slug),
         )
-        queue_mail(user.email, _("You are invited: %(event)s", event=event.name), body)
+        subject = _("You are invited: %(event)s", event=event.name)
+        queue_mail(user.email, subject, body, rule="networking.invitation")
 
 
 def invite_to_networking(attendee: Registration) -> User:

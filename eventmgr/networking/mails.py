@@ -25,7 +25,7 @@ def notify(registration: Registration, kind: str, **values: Any) -> OutboxMessag
         greeting = _("Hello %(name)s,", name=registration.name)
         footer = _("Your networking page: %(link)s", link=link)
         body = f"{greeting}\n\n{text}\n\n{footer}\n"
-        return queue_mail(registration.email, subject, body)
+        return queue_mail(registration.email, subject, body, rule=f"networking.{kind}")
 
 
 def _message(kind: str, event: Event, values: dict[str, Any]) -> tuple[str, str]:

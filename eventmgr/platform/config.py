@@ -63,6 +63,15 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Event manager <noreply@localhost>"),
+        # Deliver in a thread of the web process too (one process needs no worker); set 0
+        # where `flask jobs work --loop` workers run.
+        "MAIL_IN_PROCESS": _bool("MAIL_IN_PROCESS", default=True),
+        # The provider's sending limit over all workers, e.g. "14 per second"; empty: none.
+        "MAIL_RATE_LIMIT": os.environ.get("MAIL_RATE_LIMIT", ""),
+        # A worker's claim on the messages it sends lasts this long (then another worker may
+        # take them: it died); a batch must be sent well within it.
+        "MAIL_LEASE_SECONDS": int(os.environ.get("MAIL_LEASE_SECONDS", "120")),
+        "MAIL_BATCH": int(os.environ.get("MAIL_BATCH", "100")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
@@ -88,13 +89,23 @@ def _is_sqlite(dbapi_connection) -> bool:
     return type(dbapi_connection).__module__.startswith("sqlite3")
 
 
+_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
     """Open SQLite transactions ourselves; IMMEDIATE ones take the write lock up front, so that
-    a read-then-write (count the seats, then book one) cannot interleave with another writer."""
+    a read-then-write (count the seats, then book one) cannot interleave with another writer.
+
+    A request that changes things begins that way too: a transaction that read first cannot
+    become a writer once another connection (a worker delivering mail, another process) has
+    committed since, and SQLite would refuse it at once (SQLITE_BUSY_SNAPSHOT) instead of
+    waiting. Reading pages begin deferred, so readers never wait for writers."""
     if conn.dialect.name != "sqlite":
         return
-    immediate = conn.get_execution_options().get(IMMEDIATE)
+    immediate = conn.get_execution_options().get(IMMEDIATE) or (
+        has_request_context() and request.method in _CHANGING
+    )
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 

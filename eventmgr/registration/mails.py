@@ -28,7 +28,7 @@ SUBJECTS = {
 def mail(registration: Registration, kind: str, token: str | None = None) -> OutboxMessage:
     """A message in the registrant's language; with a fresh token it carries the personal links
     (without one it points to the link sent before: only a hash of it is kept)."""
-    return queue_mail(*render_mail(registration, kind, token))
+    return queue_mail(*render_mail(registration, kind, token), rule=f"registration.{kind}")
 
 
 class _MailFields:

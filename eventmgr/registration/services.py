@@ -20,7 +20,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from eventmgr import audit
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
-from eventmgr.mail.services import queued_row
+from eventmgr.mail.services import queued
 from eventmgr.platform import signals
 from eventmgr.platform.db import begin_write, commit, commit_keeping_state, db, rollback, utcnow
 from eventmgr.platform.errors import RuleError
@@ -461,11 +461,18 @@ def register(
             details=changes,
         )
     recipient, subject, body = render_mail(registration, "confirmation", token)
-    message_id = conn.execute(
+    conn.execute(
         _INSERT_MAIL,
-        {"recipient": recipient, "subject": subject, "body": body, "created_at": now},
-    ).inserted_primary_key[0]
-    queued_row(message_id)
+        {
+            "recipient": recipient,
+            "subject": subject,
+            "body": body,
+            "rule": "registration.confirmation",
+            "created_at": now,
+            "next_attempt_at": now,
+        },
+    )
+    queued()
     commit_keeping_state()
     return Outcome(registration, token)
 
