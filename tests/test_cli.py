@@ -86,7 +86,9 @@ def test_users_token_prints_a_working_token_and_stores_only_its_hash(app, demo):
 
 def test_mail_send_delivers_the_queue(app, smtp):
     with app.app_context():
-        queue_mail("someone@example.org", "Hei", "Velkommen til Cancer Crosslinks – æøå", rule="test")
+        queue_mail(
+            "someone@example.org", "Hei", "Velkommen til Cancer Crosslinks – æøå", rule="test"
+        )
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["mail", "send"])
     assert result.exit_code == 0 and "sent 1" in result.output
