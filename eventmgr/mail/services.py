@@ -3,6 +3,9 @@
 The one way to send mail: `queue_mail` in the transaction of the change it tells about; the
 message is delivered once that transaction commits (platform.db.commit), and never when it
 rolls back. Without an SMTP server it waits in the outbox for `flask mail send`.
+
+Once SMTP accepted a message its text is dropped: mails carry live manage, reset and password
+links, and the outbox keeps only who got what and when (recipient, subject, status).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
 
 from eventmgr.mail.models import OutboxMessage
 from eventmgr.platform.db import after_commit, after_commit_batch, commit, db, utcnow
@@ -96,13 +99,40 @@ def send_messages(messages: list[OutboxMessage]) -> int:
                 continue
             message.sent_at = utcnow()
             message.last_error = None
+            message.body = ""  # its links stay with the recipient only
             sent += 1
     commit()
     return sent
 
 
+def drop_sent_texts() -> int:
+    """Empty the text of sent messages that still have one (sent before texts were dropped
+    at sending); returns how many."""
+    done = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_not(None), OutboxMessage.body != "")
+        .values(body="")
+    )
+    commit()
+    return done.rowcount
+
+
+def forget_recipients(addresses: set[str]) -> int:
+    """Erasure: delete every message to these addresses, sent or waiting, in the caller's
+    transaction; returns how many."""
+    keys = {a.strip().lower() for a in addresses if a and a.strip()}
+    if not keys:
+        return 0
+    done = db.session.execute(
+        delete(OutboxMessage).where(func.lower(OutboxMessage.recipient).in_(keys))
+    )
+    return done.rowcount
+
+
 def send_queued(limit: int = 500) -> int:
-    """Deliver what is waiting, oldest first (the `flask mail send` command)."""
+    """Deliver what is waiting, oldest first (the `flask mail send` command); texts of mail
+    sent before they were dropped at sending are emptied first."""
+    drop_sent_texts()
     queued = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.sent_at.is_(None))
