@@ -4,6 +4,7 @@ API tokens, and the administrator's deactivation."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from flask import current_app, g, render_template
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventmgr import audit
@@ -23,6 +25,7 @@ from eventmgr.platform.roles import EVENT_ROLES, Role
 from eventmgr.platform.tokens import hash_secret
 from eventmgr.platform.urls import external_url
 
+log = logging.getLogger(__name__)
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "em_"
 SHOWN_PREFIX = len(TOKEN_PREFIX) + 8
@@ -149,10 +152,13 @@ def record_token_use() -> None:
     db.session.remove()
     now = utcnow()
     stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_USE_INTERVAL)
-    with db.engine.begin() as conn:
-        conn.execute(
-            update(ApiToken).where(ApiToken.id == token_id, stale).values(last_used_at=now)
-        )
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(
+                update(ApiToken).where(ApiToken.id == token_id, stale).values(last_used_at=now)
+            )
+    except SQLAlchemyError as exc:  # a note for the administrator, never the request's failure
+        log.warning("could not record the use of API token %s: %s", token_id, exc)
 
 
 def tokens_of(user: User) -> list[ApiToken]:
