@@ -41,12 +41,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_platform(app: Flask) -> None:
     """Extensions, then the error handlers and id converter, before any blueprint."""
     from eventmgr import models  # noqa: F401 - every table is known to metadata
+    from eventmgr.platform.db import create_private_sqlite_file
     from eventmgr.platform.errors import init_errors
     from eventmgr.platform.extensions import babel, csrf, db, limiter, login_manager, migrate
     from eventmgr.platform.i18n import register_filters, select_locale
     from eventmgr.platform.nav import inject_menu
     from eventmgr.platform.security import init_security
 
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -64,10 +66,9 @@ def _init_platform(app: Flask) -> None:
 
 
 def _load_user(user_id: str):
-    from eventmgr.accounts.models import User
-    from eventmgr.platform.db import db
+    from eventmgr.accounts.services import user_for_session
 
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user_for_session(user_id)
 
 
 def _template_globals() -> dict[str, Any]:

@@ -23,7 +23,8 @@ class World:
 
 def hostile_world(app, demo) -> World:
     """The demo event with networking, every text field carrying PAYLOAD, republished."""
-    from eventmgr.accounts.services import find_user
+    from eventmgr.accounts.models import ApiToken
+    from eventmgr.accounts.services import find_user, issue_api_token
     from eventmgr.badges.jobs import EXPORT_JOB, params_for
     from eventmgr.badges.services import DEFAULT_FORMAT, BadgeFilter
     from eventmgr.calendar import services as calendar
@@ -105,6 +106,10 @@ def hostile_world(app, demo) -> World:
             .join(MeetingRequest, Meeting.request_id == MeetingRequest.id)
             .where((MeetingRequest.from_id == attendee.id) | (MeetingRequest.to_id == attendee.id))
         )
+        account = find_user("attendee@example.org")
+        account.name = f"Attendee {PAYLOAD}"[:200]
+        issue_api_token(account)
+        db.session.flush()
         request = mine.request if mine else db.session.scalars(select(MeetingRequest)).first()
         other = request.other(attendee.id)
         world.ids.update(
@@ -127,6 +132,9 @@ def hostile_world(app, demo) -> World:
             table_id=db.session.scalars(select(MeetingTable.id)).first(),
             delegation_id=db.session.scalars(select(Delegation.id)).first(),
             job_id=job.id,
+            user_id=account.id,
+            role_id=account.roles[0].id,
+            token_id=db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == account.id)),
             message_id=db.session.scalars(
                 select(OutboxMessage.id).order_by(OutboxMessage.id.desc())
             ).first(),

@@ -18,6 +18,8 @@ from eventmgr.platform.db import db
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 BROWSER_ARGS = (
     "--no-sandbox",
@@ -41,6 +43,17 @@ def need_postgres() -> str:
     if not PG_URL:
         unavailable("TEST_DATABASE_URL is not set", REQUIRE_POSTGRES)
     return PG_URL
+
+
+def need_redis() -> str:
+    """The Redis server that shares rate limits between processes (TEST_REDIS_URL)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis at {REDIS_URL} does not answer: {exc}", REQUIRE_REDIS)
+    return REDIS_URL
 
 
 def free_port() -> int:

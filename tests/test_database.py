@@ -76,3 +76,18 @@ def test_security_headers_on_pages_and_api(client):
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_hsts_when_the_site_is_served_over_https(app, client):
+    """Once a browser has seen the https site it never tries plain http for it again (a
+    first visit over http could be intercepted); not sent for a plain-http BASE_URL."""
+    for path in ("/", "/api/v1/events", "/no-such-page"):
+        assert "Strict-Transport-Security" not in client.get(path).headers
+    base = app.config["BASE_URL"]
+    app.config["BASE_URL"] = "https://events.example.org"
+    try:
+        for path in ("/", "/api/v1/events", "/no-such-page"):
+            hsts = client.get(path).headers["Strict-Transport-Security"]
+            assert hsts == "max-age=31536000"
+    finally:
+        app.config["BASE_URL"] = base

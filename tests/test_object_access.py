@@ -63,6 +63,7 @@ class Objects:
 
 
 def _build(app, demo) -> Objects:
+    from eventmgr.accounts.models import ApiToken
     from eventmgr.accounts.services import (
         find_user,
         get_or_create_user,
@@ -171,6 +172,14 @@ def _build(app, demo) -> Objects:
             table_id=of_event[MeetingTable],
             delegation_id=of_event[Delegation],
         )
+        a_user = find_user(A_EMAIL)
+        issue_api_token(a_user)
+        db.session.flush()
+        objects.ids.update(
+            user_id=a_user.id,
+            role_id=a_user.roles[0].id,
+            token_id=db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == a_user.id)),
+        )
         for name, email in (
             ("attendee_b", B_EMAIL),
             ("door_staff_b", DOOR_B_EMAIL),
@@ -185,6 +194,7 @@ def _build(app, demo) -> Objects:
 
 def _fingerprint(app, objects: Objects) -> dict:
     """What an attack could change of A's objects and of the event."""
+    from eventmgr.accounts.models import ApiToken, User
     from eventmgr.jobs.models import Job
     from eventmgr.networking.models import Block, Meeting, MeetingRequest, Profile
     from eventmgr.platform.db import db
@@ -206,6 +216,12 @@ def _fingerprint(app, objects: Objects) -> dict:
                 select(func.count()).select_from(Block).where(Block.blocker_id == reg.id)
             ),
             "job": (job.status, job.owner_id),
+            "account": (
+                db.session.get(User, objects.ids["user_id"]).active,
+                db.session.get(User, objects.ids["user_id"]).session_version,
+                sorted(a.id for a in db.session.get(User, objects.ids["user_id"]).roles),
+                db.session.get(ApiToken, objects.ids["token_id"]) is not None,
+            ),
         }
 
 

@@ -21,6 +21,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session's user id: raising it ends every session of the user everywhere.
+    session_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
@@ -30,6 +32,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # flask-login asks this
         return self.active
+
+    def get_id(self) -> str:
+        """The id flask-login keeps in the session and the remember cookie: with the session
+        version, so a cookie saved before a log-out or a new password names nobody."""
+        return f"{self.id}:{self.session_version}"
 
     def has_role(
         self, role: Role | str, event_id: int | None = None, *, event_slug: str | None = None
@@ -83,6 +90,8 @@ class ApiToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token's first characters, to tell tokens apart in lists; never enough to use it.
+    prefix: Mapped[str] = mapped_column(String(16), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -1,27 +1,37 @@
-"""Account rules: creating users, granting roles, passwords, reset links and API tokens."""
+"""Account rules: creating users, granting and removing roles, passwords, reset links, sessions,
+API tokens, and the administrator's deactivation."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from datetime import timedelta
+from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, g, render_template
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventmgr import audit
 from eventmgr.accounts.models import ApiToken, RoleAssignment, User
 from eventmgr.mail.services import queue_mail
-from eventmgr.platform.db import commit, db
+from eventmgr.platform.db import commit, db, utcnow
 from eventmgr.platform.errors import RuleError
 from eventmgr.platform.roles import EVENT_ROLES, Role
 from eventmgr.platform.tokens import hash_secret
 from eventmgr.platform.urls import external_url
 
+log = logging.getLogger(__name__)
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "em_"
+SHOWN_PREFIX = len(TOKEN_PREFIX) + 8
+"""How much of a token lists show: 48 of its 256 random bits, enough to tell tokens apart."""
+TOKEN_USE_INTERVAL = timedelta(minutes=5)
+"""A token's "last used" is written at most this often, not on every call."""
 
 
 class AccountError(RuleError):
@@ -37,11 +47,14 @@ def find_user(email: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password ends every session of the user (a changed or reset password, or one set
+    with `flask users create`): whoever held the old one is signed out everywhere."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             {"password": f"The password must have at least {MIN_PASSWORD_LENGTH} characters."}
         )
     user.password_hash = generate_password_hash(password)
+    end_sessions(user)
 
 
 def check_password(user: User | None, password: str) -> bool:
@@ -104,7 +117,12 @@ def grant_role(user: User, role: str, event_id: int | None = None) -> RoleAssign
 def issue_api_token(user: User) -> str:
     """A new bearer token for the user; the plain token is shown once, only its hash is kept."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=hash_secret(token)))
+    db.session.add(ApiToken(user=user, token_hash=hash_secret(token), prefix=token[:SHOWN_PREFIX]))
+    audit.record(
+        "account.token_issued",
+        target=("User", user.id or user.email),
+        details={"email": user.email, "token": token[:SHOWN_PREFIX]},
+    )
     return token
 
 
@@ -114,7 +132,68 @@ def user_for_token(token: str) -> User | None:
     api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(token)))
     if api_token is None or not api_token.user.active:
         return None
+    note_token_use(api_token.id, api_token.last_used_at)
     return api_token.user
+
+
+def note_token_use(token_id: int, last_used_at: Any) -> None:
+    """Remember to write the token's "last used" once the request is over (`record_token_use`),
+    when the stored one is older than TOKEN_USE_INTERVAL."""
+    if last_used_at is None or last_used_at < utcnow() - TOKEN_USE_INTERVAL:
+        g.used_api_token = token_id
+
+
+def record_token_use() -> None:
+    """Write "last used" of the request's token, after the request's own transaction ended: a
+    write of its own, so a GET stays a read and no request's snapshot goes stale (SQLite)."""
+    token_id = g.pop("used_api_token", None)
+    if token_id is None:
+        return
+    db.session.remove()
+    now = utcnow()
+    stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_USE_INTERVAL)
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(
+                update(ApiToken).where(ApiToken.id == token_id, stale).values(last_used_at=now)
+            )
+    except SQLAlchemyError as exc:  # a note for the administrator, never the request's failure
+        log.warning("could not record the use of API token %s: %s", token_id, exc)
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's tokens, newest first (for lists: prefix, created, last used)."""
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+        )
+    )
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def user_for_session(user_id: str) -> User | None:
+    """The user a session or remember cookie names ("<id>:<session version>"), if that is
+    still their current session version and the account is active."""
+    number, _sep, version = user_id.partition(":")
+    if not (number.isdigit() and version.isdigit()) or len(number) > 18:
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Every session of the user, on every device, ends with this unit of work."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def log_out(user: User) -> None:
+    """Logging out ends the user's sessions everywhere, so a copied cookie is worth nothing."""
+    end_sessions(user)
+    commit()
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -177,3 +256,92 @@ def set_locale(user: User, lang: str) -> None:
     """The language the user chose, kept for their next visit."""
     user.locale = lang
     commit()
+
+
+# --------------------------------------------------------------------------- administration
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(func.distinct(User.id)))
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id)
+    )
+
+
+def _keep_an_admin(user: User, field: str) -> None:
+    if user.is_admin and user.active and _other_active_admins(user) == 0:
+        raise AccountError(
+            {field: _("%(email)s is the last administrator.", email=user.email)}, 409
+        )
+
+
+def deactivate(user: User, acting: Any = None) -> None:
+    """The account can no longer log in; its sessions end and its API tokens are revoked, so
+    reactivating it revives nothing an attacker may have copied. Not oneself, not the last
+    administrator."""
+    if acting is not None and acting.id == user.id:
+        raise AccountError({"user": _("You cannot deactivate your own account.")}, 409)
+    if not user.active:
+        return
+    _keep_an_admin(user, "user")
+    revoked = tokens_of(user)
+    for token in revoked:
+        db.session.delete(token)
+    user.active = False
+    end_sessions(user)
+    audit.record(
+        "account.deactivated",
+        target=("User", user.id),
+        details={"email": user.email, "tokens_revoked": len(revoked)},
+    )
+    commit()
+
+
+def reactivate(user: User) -> None:
+    """The account may log in again (with its password; old sessions and tokens stay ended)."""
+    if user.active:
+        return
+    user.active = True
+    audit.record("account.reactivated", target=("User", user.id), details={"email": user.email})
+    commit()
+
+
+def remove_role(user: User, assignment_id: int) -> None:
+    """Take one role away; the last active administrator keeps theirs."""
+    assignment = next((a for a in user.roles if a.id == assignment_id), None)
+    if assignment is None:
+        raise AccountError({"role": _("This user has no such role.")}, 404)
+    if assignment.role == Role.ADMIN.value:
+        _keep_an_admin(user, "role")
+    details = {"email": user.email, "role": assignment.role}
+    if assignment.event_id is not None:
+        details["event"] = assignment.event.slug
+    user.roles.remove(assignment)
+    audit.record(
+        "account.role_removed", event=assignment.event_id, target=("User", user.id), details=details
+    )
+    commit()
+
+
+def find_role(user: User, role: str, event_id: int | None) -> RoleAssignment:
+    """The user's assignment of `role` (for that event); AccountError naming it when missing."""
+    for assignment in user.roles:
+        if assignment.role == role and assignment.event_id == event_id:
+            return assignment
+    raise AccountError({"role": _("%(email)s does not hold that role.", email=user.email)}, 404)
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """The token stops working at once; the audit log keeps its prefix."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise AccountError({"token": _("This user has no such token.")}, 404)
+    db.session.delete(token)
+    audit.record(
+        "account.token_revoked",
+        target=("User", user.id),
+        details={"email": user.email, "token": token.prefix or f"#{token.id}"},
+    )
+    commit()
+    return token

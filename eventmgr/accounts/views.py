@@ -43,6 +43,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    services.log_out(current_user)
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("pages.home"))
@@ -61,6 +62,8 @@ def account():
             form,
         )
         if changed:
+            # every other session ended with the old password; this one goes on
+            login_user(current_user._get_current_object())
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form)
 

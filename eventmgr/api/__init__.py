@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
+from eventmgr.accounts.services import record_token_use
 from eventmgr.platform.errors import Error, IdConverter, http_error
 from eventmgr.platform.extensions import csrf
 
@@ -34,3 +35,9 @@ def init_api(app: Flask) -> None:
     for module in (events, programme, registrations, networking, checkins):
         api.register_blueprint(module.blp, url_prefix="/api/v1")
         csrf.exempt(module.blp)  # bearer tokens, never cookies: no CSRF to guard against
+    app.teardown_request(_record_token_use)
+
+
+def _record_token_use(_error: BaseException | None) -> None:
+    """A token's "last used", written once the request's own work is over."""
+    record_token_use()

@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from sqlalchemy import and_, bindparam, or_, select
 
 from eventmgr.accounts.models import ApiToken, RoleAssignment, User
-from eventmgr.accounts.services import TOKEN_PREFIX
+from eventmgr.accounts.services import TOKEN_PREFIX, note_token_use
 from eventmgr.api.auth import BEARER, api_roles
 from eventmgr.checkin import services
 from eventmgr.checkin.models import Checkin
@@ -47,7 +47,12 @@ def _event_id(slug: str) -> int:
 _RA = RoleAssignment.__table__.c
 _R = Registration.__table__.c
 _DOOR_ACCESS = (
-    select(Event.__table__.c.id.label("access_event_id"), *services.PERSON_COLUMNS)
+    select(
+        Event.__table__.c.id.label("access_event_id"),
+        ApiToken.__table__.c.id.label("token_id"),
+        ApiToken.__table__.c.last_used_at.label("token_used_at"),
+        *services.PERSON_COLUMNS,
+    )
     .select_from(
         ApiToken.__table__.join(User.__table__, User.__table__.c.id == ApiToken.__table__.c.user_id)
         .join(RoleAssignment.__table__, _RA.user_id == User.__table__.c.id)
@@ -106,6 +111,7 @@ def fast_scan(view):
                     }
                     found = conn.first(_DOOR_ACCESS, params)
                     if found is not None:
+                        note_token_use(found.token_id, found.token_used_at)
                         answer = services.scan(
                             found.access_event_id,
                             data["code"],

@@ -11,6 +11,7 @@ from sqlalchemy import Select, select
 
 from eventmgr.audit.models import AuditEntry
 from eventmgr.platform.db import db
+from eventmgr.platform.redact import ERASED, Redactor, everything
 
 
 def _current_actor() -> tuple[int | None, str]:
@@ -88,3 +89,23 @@ def export_rows(query: Select) -> Iterator[list[str]]:
 
 def _details_text(details: dict[str, Any]) -> str:
     return "; ".join(f"{key}={value}" for key, value in sorted((details or {}).items()))
+
+
+def redact(targets: set[tuple[str, str]], event_id: int | None, redactor: Redactor) -> int:
+    """Erasure, in the caller's transaction: entries about the erased records (`targets`, as
+    (type, id)) keep who acted, when and which fields changed, but none of the values; other
+    entries of the event (or of no event) lose the person's values (Redactor). Returns how
+    many entries changed."""
+    query = select(AuditEntry)
+    if event_id is not None:
+        query = query.where((AuditEntry.event_id == event_id) | AuditEntry.event_id.is_(None))
+    changed = 0
+    for entry in db.session.scalars(query.execution_options(yield_per=500)):
+        about = (entry.target_type, entry.target_id) in targets
+        details = everything(entry.details) if about else redactor(entry.details or {})
+        target_id = ERASED if redactor.matches(entry.target_id) else entry.target_id
+        label = ERASED if redactor.matches(entry.actor_label) else entry.actor_label
+        if (details, target_id, label) != (entry.details, entry.target_id, entry.actor_label):
+            entry.details, entry.target_id, entry.actor_label = details, target_id, label
+            changed += 1
+    return changed

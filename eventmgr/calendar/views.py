@@ -22,8 +22,10 @@ from flask_babel import gettext as _
 from eventmgr.calendar import services, visitor
 from eventmgr.calendar.http import calendar_response, not_modified_response
 from eventmgr.calendar.links import google_link, outlook_link
-from eventmgr.events.web import event_or_404
+from eventmgr.events.models import Event
+from eventmgr.events.web import event_or_404, may_see
 from eventmgr.platform.access import public
+from eventmgr.platform.db import db
 from eventmgr.platform.web import run_rule
 from eventmgr.registration.links import find_by_token
 from eventmgr.registration.models import CONFIRMED, DIGITAL, Registration
@@ -84,6 +86,8 @@ def agenda_ics(token: str):
     if agenda is None:
         abort(404)
     owner = agenda.registration or agenda.user
+    if agenda.registration is None and not may_see(db.session.get(Event, agenda.event_id), owner):
+        abort(404)  # stars kept from when the event was public: a draft's name stays unknown
     code = getattr(owner, "language", None) or getattr(owner, "locale", None)
     with force_locale(code if code in current_app.config["LANGUAGES"] else "en"):
         return _respond(services.agenda_feed(agenda))

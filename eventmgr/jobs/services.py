@@ -20,6 +20,7 @@ from sqlalchemy import delete, or_, select, update
 from eventmgr.accounts.models import User
 from eventmgr.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
 from eventmgr.platform.db import begin_write, commit, db, rollback, utcnow
+from eventmgr.platform.redact import Redactor
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(seconds=60)
@@ -198,3 +199,23 @@ def job_for(job_id: int, user) -> Job | None:
     if job is None or not (user.is_admin or job.owner_id == user.id):
         return None
     return job
+
+
+def redact_finished(event_id: int | None, redactor: Redactor) -> int:
+    """Erasure, in the caller's transaction: finished jobs of the event lose the person's values
+    in their parameters (an import's rows), and their files (a badge PDF may show the person;
+    the organiser makes a new one). Queued and running jobs still need theirs. Returns how
+    many jobs changed."""
+    query = select(Job).where(Job.status.in_((DONE, FAILED)))
+    query = query.where(Job.event_id == event_id) if event_id is not None else query
+    changed = 0
+    for job in db.session.scalars(query):
+        params = redactor(job.params or {})
+        if params != job.params:
+            job.params = params
+            changed += 1
+        if job.result_name:  # the page then offers no download
+            job.result = None
+            job.result_name = ""
+            changed += 1
+    return changed

@@ -232,7 +232,8 @@ def send(messages: list[Claimed]) -> Sent:
             except OSError as exc:
                 _release(messages[n:], f"connection: {exc}")
                 break
-            _record(message.id, status=SENT, sent_at=utcnow(), last_error=None)
+            # its text goes: the links in it stay with the recipient only
+            _record(message.id, status=SENT, sent_at=utcnow(), last_error=None, body="")
             outcome.accepted += 1
     return outcome
 

@@ -3,6 +3,9 @@
 The one way to send mail: `queue_mail` in the transaction of the change it tells about, with
 the rule that sends it. Nothing is sent by the web request: once the transaction commits, a
 worker claims the message and delivers it, and nothing is sent for a change that rolled back.
+
+Once SMTP accepted a message its text is dropped: mails carry live manage, reset and password
+links, and the outbox keeps only who got what and when (recipient, subject, rule, status).
 """
 
 from __future__ import annotations
@@ -11,11 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from eventmgr.mail.delivery import wake_in_process_worker
 from eventmgr.mail.models import OutboxMessage
-from eventmgr.platform.db import after_commit, db, utcnow
+from eventmgr.platform.db import after_commit, commit, db, utcnow
 
 
 def queue_mail(
@@ -68,3 +71,27 @@ def summary(rule_prefix: str) -> dict[str, Any]:
         .group_by(OutboxMessage.status)
     )
     return dict(rows.all())
+
+
+def drop_sent_texts() -> int:
+    """Empty the text of sent messages that still have one (sent before texts were dropped
+    at sending); returns how many."""
+    done = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_not(None), OutboxMessage.body != "")
+        .values(body="")
+    )
+    commit()
+    return done.rowcount
+
+
+def forget_recipients(addresses: set[str]) -> int:
+    """Erasure: delete every message to these addresses, sent or waiting, in the caller's
+    transaction; returns how many."""
+    keys = {a.strip().lower() for a in addresses if a and a.strip()}
+    if not keys:
+        return 0
+    done = db.session.execute(
+        delete(OutboxMessage).where(func.lower(OutboxMessage.recipient).in_(keys))
+    )
+    return done.rowcount

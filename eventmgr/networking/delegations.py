@@ -24,6 +24,7 @@ from eventmgr.networking.services import NetworkingError
 from eventmgr.platform.csvfile import CsvCheck
 from eventmgr.platform.db import commit, db
 from eventmgr.platform.roles import Role
+from eventmgr.platform.text import has_control
 from eventmgr.platform.urls import external_url
 from eventmgr.registration import services as registration
 from eventmgr.registration.models import Registration
@@ -111,12 +112,15 @@ def create_delegation(event: Event, data: dict[str, Any]) -> Delegation:
     errors: dict[str, str] = {}
     name = " ".join(str(data.get("name") or "").split())
     home = " ".join(str(data.get("home_organisation") or "").split())
+    for field, text in (("name", name), ("home_organisation", home)):
+        if has_control(text):
+            errors[field] = _("Remove the control characters.")
     if not name:
-        errors["name"] = _("This field is required.")
+        errors.setdefault("name", _("This field is required."))
     elif len(name) > 200:
-        errors["name"] = _("At most %(n)d characters.", n=200)
+        errors.setdefault("name", _("At most %(n)d characters.", n=200))
     if len(home) > 200:
-        errors["home_organisation"] = _("At most %(n)d characters.", n=200)
+        errors.setdefault("home_organisation", _("At most %(n)d characters.", n=200))
     try:
         lead = _clean_person({"name": data.get("lead_name"), "email": data.get("lead_email")})
     except registration.RegistrationError as exc:

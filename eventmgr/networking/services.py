@@ -36,6 +36,7 @@ from eventmgr.networking.models import (
 )
 from eventmgr.platform.db import begin_write, commit, db, utcnow
 from eventmgr.platform.errors import RuleError
+from eventmgr.platform.text import has_control
 from eventmgr.registration.models import CANCELLED as REG_CANCELLED
 from eventmgr.registration.models import Registration
 from eventmgr.registration.services import lock_event
@@ -94,6 +95,8 @@ def update_settings(event: Event, data: dict[str, Any]) -> NetworkingSettings:
         tags = data["interest_tags"]
         if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
             errors["interest_tags"] = _("Give a list of tags.")
+        elif any(has_control(t) for t in tags):
+            errors["interest_tags"] = _("Remove the control characters.")
         else:
             values["interest_tags"] = list(dict.fromkeys(t.strip()[:60] for t in tags))
     if errors:
@@ -177,6 +180,9 @@ def _text(data: dict, name: str, errors: dict[str, str]) -> str | None:
         value = ""
     if not isinstance(value, str):
         errors[name] = _("Give text.")
+        return None
+    if has_control(value):
+        errors[name] = _("Remove the control characters.")
         return None
     value = value.strip()
     if len(value) > TEXT_LIMITS[name]:
@@ -397,6 +403,8 @@ def create_request(
         message = "" if message is None else None
     if message is None:
         raise NetworkingError({"message": _("Give text.")})
+    if has_control(message):
+        raise NetworkingError({"message": _("Remove the control characters.")})
     message = message.strip()
     if len(message) > MESSAGE_LIMIT:
         raise NetworkingError({"message": _("At most %(n)d characters.", n=MESSAGE_LIMIT)})

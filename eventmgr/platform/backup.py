@@ -4,6 +4,7 @@ PostgreSQL has better tools of its own (pg_dump/pg_restore, see the README)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -48,9 +49,17 @@ def _check_backup(path: Path) -> None:
 def backup_command(path: Path) -> None:
     """Write a consistent copy of the SQLite database to PATH (safe while serving)."""
     source = _sqlite_path()
-    if path.exists():
-        raise click.ClickException(f"{path} exists already; choose a new file.")
-    _copy(source, path)
+    try:  # readable by its owner only, as the database it copies (0600)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise click.ClickException(f"{path} exists already; choose a new file.") from None
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write {path}: {exc.strerror}.") from None
+    try:
+        _copy(source, path)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
     click.echo(f"backed up {source} to {path}")
 
 

@@ -10,13 +10,20 @@ ROOT = Path(__file__).resolve().parents[2]
 """The project folder: templates/, static/, migrations/ and instance/ are found from it."""
 
 
+def private_folder(path: Path) -> None:
+    """instance/ holds the secret key and the SQLite database: only its owner may enter it
+    (0700), however the process's umask is set; made so when it is looser."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+
+
 def _secret_key(instance_path: Path) -> str:
     """Use SECRET_KEY, else a key generated once and kept in instance/ (never a constant)."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     path = instance_path / "secret_key"
     if not path.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
@@ -30,6 +37,15 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _count(name: str, default: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise RuntimeError(f"{name} must be a whole number (0 or more), not {value!r}.")
+    return int(value)
+
+
 def database_url(instance_path: Path) -> str:
     """DATABASE_URL, or an SQLite file under instance/."""
     url = os.environ.get("DATABASE_URL")
@@ -39,13 +55,13 @@ def database_url(instance_path: Path) -> str:
         elif url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://") :]
         return url
-    instance_path.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{instance_path / 'eventmgr.sqlite3'}"
 
 
 def from_environment(instance_path: Path) -> dict:
     """The settings of a deployed instance; see the README for each variable."""
     base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    private_folder(instance_path)
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
@@ -72,7 +88,9 @@ def from_environment(instance_path: Path) -> dict:
         # take them: it died); a batch must be sent well within it.
         "MAIL_LEASE_SECONDS": int(os.environ.get("MAIL_LEASE_SECONDS", "120")),
         "MAIL_BATCH": int(os.environ.get("MAIL_BATCH", "100")),
+        "TRUSTED_PROXIES": _count("TRUSTED_PROXIES"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "eventmgr"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute"),

@@ -13,6 +13,9 @@ from eventmgr.programme.models import Person
 MAX_BYTES = 5 * 1024 * 1024
 MIN_SIDE = 100
 MAX_SIDE = 8000
+MAX_MEGAPIXELS = 36
+"""Width × height, checked from the header before anything is decoded: a decoded photo costs
+3-4 bytes a pixel, so a small file of a huge blank image would otherwise cost gigabytes."""
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 SIZES = {"large": 800, "thumb": 240}
 
@@ -22,11 +25,25 @@ class PhotoRefused(ValueError):
 
 
 def _encode(image: Image.Image, side: int) -> bytes:
-    copy = image.copy()
-    copy.thumbnail((side, side), Image.Resampling.LANCZOS)
+    """The image scaled down to `side` in place (the largest size first), as JPEG."""
+    image.thumbnail((side, side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    copy.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     return out.getvalue()
+
+
+def check_pixels(width: int, height: int) -> None:
+    """Refuse an image whose pixel count would cost too much memory to decode."""
+    if width * height > MAX_MEGAPIXELS * 1_000_000:
+        raise PhotoRefused(
+            _(
+                "The photo has too many pixels (%(w)d × %(h)d): at most %(n)d megapixels. "
+                "Scale it down first.",
+                w=width,
+                h=height,
+                n=MAX_MEGAPIXELS,
+            )
+        )
 
 
 def check_and_encode(data: bytes) -> dict[str, bytes]:
@@ -49,13 +66,17 @@ def check_and_encode(data: bytes) -> dict[str, bytes]:
                 raise PhotoRefused(
                     _("The photo is too large: at most %(n)d pixels a side.", n=MAX_SIDE)
                 )
+            check_pixels(width, height)
+            largest = max(SIZES.values())
+            probe.draft("RGB", (largest, largest))  # a JPEG decodes at 1/2, 1/4 or 1/8 scale
             probe.load()
-            image = probe.convert("RGB")
+            image = probe if probe.mode == "RGB" else probe.convert("RGB")
+            sizes = sorted(SIZES.items(), key=lambda size: -size[1])
+            return {name: _encode(image, side) for name, side in sizes}
     except PhotoRefused:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise PhotoRefused(_("This file is not a photo we can read.")) from None
-    return {name: _encode(image, side) for name, side in SIZES.items()}
 
 
 def set_photo(person: Person, data: bytes) -> None:

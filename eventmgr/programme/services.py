@@ -698,6 +698,11 @@ def public_programme(event: Event, version: ProgrammeVersion | None = None) -> P
     return PublicProgramme(version, cached.items, cached.people, cached.by_id)
 
 
+def in_published_programme(event: Event, person_id: int) -> bool:
+    """True when the person speaks or moderates in the latest published programme."""
+    return any(p["id"] == person_id for p in public_programme(event).people)
+
+
 # A published snapshot never changes, so its parsed form is kept (a few, per process).
 _PARSED: dict[tuple, PublicProgramme] = {}
 

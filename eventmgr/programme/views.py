@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from eventmgr.events.web import event_or_404
 from eventmgr.platform import signals
-from eventmgr.platform.access import public, roles_required
+from eventmgr.platform.access import current_actor, public, roles_required, user_may
 from eventmgr.platform.db import rollback
 from eventmgr.platform.i18n import local_time
 from eventmgr.platform.roles import Role
@@ -112,14 +112,19 @@ def changes(slug: str):
 @bp.route("/events/<slug>/people/<int:person_id>/photo")
 @public
 def photo(slug: str, person_id: int):
-    """A speaker's photo, resized at upload; `?size=thumb` for lists."""
+    """A speaker's photo, resized at upload; `?size=thumb` for lists. Public for the people of
+    the published programme; anyone else's only for the event's organisers."""
     event = event_or_404(slug)
     person = services.person_of(event, person_id)
     if person is None or not person.has_photo:
         abort(404)
+    published = services.in_published_programme(event, person.id)
+    if not published and not user_may(current_actor(), (Role.ORGANISER,), slug):
+        abort(404)
     data = person.photo_thumb if request.args.get("size") == "thumb" else person.photo
     response = Response(data, mimetype="image/jpeg")
-    response.headers["Cache-Control"] = "public, max-age=86400"
+    cache = "public, max-age=86400" if published else "private, no-store"
+    response.headers["Cache-Control"] = cache
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -19,11 +19,13 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from eventmgr import audit
 from eventmgr.events.models import Event
+from eventmgr.jobs.services import redact_finished
 from eventmgr.mail.models import OutboxMessage
-from eventmgr.mail.services import queued
+from eventmgr.mail.services import forget_recipients, queued
 from eventmgr.platform import signals
 from eventmgr.platform.db import begin_write, commit, commit_keeping_state, db, rollback, utcnow
 from eventmgr.platform.errors import RuleError
+from eventmgr.platform.redact import Redactor
 from eventmgr.platform.tokens import hash_secret
 from eventmgr.registration.links import new_badge_code, new_token
 from eventmgr.registration.mails import mail, render_mail
@@ -621,13 +623,54 @@ def erase(registration: Registration, actor: str, cancel_first: bool = True) -> 
     """Anonymise personal data; mode, status, category and dates stay so counts still add up."""
     if cancel_first and registration.status != CANCELLED:
         registration = cancel(registration, actor)
-    _anonymise(registration, actor)
+    event_id = registration.event_id
+    _forget_elsewhere(event_id, [_anonymise(registration, actor)])
     commit()
 
 
-def _anonymise(registration: Registration, actor: str) -> None:
-    if registration.anonymised_at is not None:
+@dataclass
+class Erased:
+    """Who an erased registration was: its id, and the addresses and names it ever had."""
+
+    registration_id: int
+    emails: set[str]
+    names: set[str]
+
+
+def _former_values(registration: Registration) -> Erased:
+    """The addresses and names the registration holds now and held before (its history)."""
+    emails = {registration.email, registration.email_key}
+    names = {registration.name}
+    for entry in registration.history:
+        for name, change in (entry.changes or {}).items():
+            values = change if isinstance(change, list) else [change]
+            texts = {v for v in values if isinstance(v, str)}
+            if name == "email":
+                emails |= texts
+            elif name == "name":
+                names |= texts
+    return Erased(registration.id, emails, names)
+
+
+def _forget_elsewhere(event_id: int, erased: list[Erased]) -> None:
+    """What the layers below keep of erased people, in the same transaction: their mail in
+    the outbox (deleted), their values in the audit log and in finished jobs (redacted)."""
+    erased = [e for e in erased if e is not None]
+    if not erased:
         return
+    emails = set().union(*(e.emails for e in erased))
+    names = set().union(*(e.names for e in erased))
+    redactor = Redactor(keys=emails, values=emails | names)
+    forget_recipients(emails)
+    audit.redact({("Registration", str(e.registration_id)) for e in erased}, event_id, redactor)
+    redact_finished(event_id, redactor)
+
+
+def _anonymise(registration: Registration, actor: str) -> Erased | None:
+    """Blank the registration; who it was is returned, for _forget_elsewhere."""
+    if registration.anonymised_at is not None:
+        return None
+    former = _former_values(registration)
     placeholder = f"erased-{registration.id}@invalid"
     registration.name = ERASED_NAME
     registration.email = placeholder
@@ -642,6 +685,7 @@ def _anonymise(registration: Registration, actor: str) -> None:
         entry.changes = {}
     _record(registration, actor, "erased", {})
     signals.registration_erased.send(registration)
+    return former
 
 
 def purge_event(event: Event, actor: str = SYSTEM) -> int:
@@ -651,8 +695,7 @@ def purge_event(event: Event, actor: str = SYSTEM) -> int:
             Registration.event_id == event.id, Registration.anonymised_at.is_(None)
         )
     ).all()
-    for registration in rows:
-        _anonymise(registration, actor)
+    _forget_elsewhere(event.id, [_anonymise(registration, actor) for registration in rows])
     commit()
     return len(rows)
 

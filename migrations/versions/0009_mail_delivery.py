@@ -1,6 +1,6 @@
 """mail delivery by workers: outbox states, retries, rules; jobs with a due time
 
-Revision ID: 0104_mail_delivery
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-04 21:00:00
 
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0104_mail_delivery'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None
