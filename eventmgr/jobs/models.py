@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from eventmgr.platform.db import UTCDateTime, db, utcnow
@@ -15,6 +15,7 @@ QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
 class Job(db.Model):
     __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_key", "key", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(60))
@@ -31,7 +32,7 @@ class Job(db.Model):
     # A scheduled job (a reminder, a message sent later) waits until then; None: at once.
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # One job per key (e.g. "reminder:day-before:42"): scheduling again moves it, never doubles.
-    key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    key: Mapped[str | None] = mapped_column(String(200))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result_name: Mapped[str] = mapped_column(String(200), default="")
     result_type: Mapped[str] = mapped_column(String(100), default="")

@@ -23,14 +23,17 @@ class OutboxMessage(db.Model):
     message at most once per key (a unique constraint), whoever asks how often."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        Index("ix_outbox_messages_key", "key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     rule: Mapped[str] = mapped_column(String(80), default="", index=True)
-    key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    key: Mapped[str | None] = mapped_column(String(200))
     headers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(10), default=QUEUED)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
