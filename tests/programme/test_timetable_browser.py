@@ -381,8 +381,14 @@ def test_the_programme_lead_s_pages_fit_a_phone(browser, live_server, demo):
     for path in ("programme", "programme/coming-changes", "programme/items/new"):
         phone.goto(f"/manage/events/{demo['slug']}/{path}")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
-    # The timetable scrolls sideways inside its own box, and an item's menu fits the screen.
+    # The timetable scrolls sideways inside its own box, the hours staying in sight, and an
+    # item's menu fits the screen.
     phone.goto(f"/manage/events/{demo['slug']}/programme")
+    scroller = phone.locator(".timetable-scroll")
+    assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")
+    scroller.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    hours = phone.locator(".tt-axis").bounding_box()
+    assert hours["x"] >= 0 and hours["x"] + hours["width"] <= 390 / 4
     menu = open_menu(phone, "Lunch")
     box = menu.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
