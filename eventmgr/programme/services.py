@@ -870,9 +870,10 @@ class ComingChanges:
     items: int  # items in the draft
 
 
-def coming_changes(event: Event) -> ComingChanges:
-    """The draft against the latest publication, with the rule the changes page uses."""
-    items = items_of(event)
+def coming_changes(event: Event, items: list[ProgrammeItem] | None = None) -> ComingChanges:
+    """The draft (`items`, when loaded already) against the latest publication, with the rule
+    the changes page uses."""
+    items = items if items is not None else items_of(event)
     version = latest_version(event)
     draft = build_snapshot(event, items)
     announced = changes_between(version.snapshot if version else None, draft)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_wtf.csrf import generate_csrf
 from wtforms import SelectChoice
 
 from eventmgr.events.web import event_or_404
@@ -159,9 +160,40 @@ def timetable(slug: str):
         marks=services.clashes_by_item(clashes),
         rooms=rooms,
         versions=services.versions_of(event)[:1],
-        coming=services.coming_changes(event),
+        coming=services.coming_changes(event, items),
+        clock=_clock(event, items),
+        t=_timetable_texts(slug),
         **_labels(),
     )
+
+
+def _timetable_texts(slug: str) -> dict:
+    """Every item's menu says the same things: translated and linked once a request ("{title}"
+    stands for the item's title, an item's links are `item_url` + its id + "/edit" etc.)."""
+    return {
+        "item_url": url_for("programme.item_new", slug=slug).removesuffix("new"),
+        "new_talk": url_for("programme.item_new", slug=slug, parent_id=0)[:-1],
+        "csrf": generate_csrf(),
+        "drag": _("Drag to move"),
+        "clash": _("Clash"),
+        "menu": _("Edit or move “%(title)s”", title="{title}"),
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "add_talk": _("Add a talk to this session"),
+        "moves": [
+            (
+                m,
+                _("Move “%(title)s” %(n)d minutes earlier", title="{title}", n=-m)
+                if m < 0
+                else _("Move “%(title)s” %(n)d minutes later", title="{title}", n=m),
+            )
+            for m in (-15, -5, 5, 15)
+        ],
+        "room": _("Room"),
+        "no_room": _("No room"),
+        "change_room": _("Change room"),
+        "close": _("Close"),
+    }
 
 
 PX_PER_MINUTE = 4
@@ -484,7 +516,7 @@ def coming_changes(slug: str):
     return render_template(
         "manage/programme/coming_changes.html",
         event=event,
-        coming=services.coming_changes(event),
+        coming=services.coming_changes(event, items),
         conflicts=services.conflicts(clashes, items),
         publish_form=PublishForm(),
     )
