@@ -7,12 +7,14 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from eventmgr.badges import services
 from eventmgr.badges.forms import LAST_RUN, SINCE, ExportForm
 from eventmgr.badges.jobs import params_for
+from eventmgr.badges.qr import qr_svg
 from eventmgr.badges.services import EXPORT_JOB, BadgeError, BadgeFilter
 from eventmgr.events.web import event_or_404
 from eventmgr.jobs.models import Job
@@ -33,7 +35,14 @@ def _badge_formats() -> dict:
     def badge_format_choices() -> list[SelectChoice]:
         return [SelectChoice(fmt, str(label)) for fmt, label in services.FORMAT_LABELS.items()]
 
-    return {"badge_format_choices": badge_format_choices}
+    def badge_qr(registration) -> Markup | None:
+        """The badge's QR code to show at the door from a phone (confirmed on-site only)."""
+        if not registration.confirmed_on_site:
+            return None
+        label = _("QR code of the badge of %(name)s", name=registration.name)
+        return Markup(qr_svg(registration.badge_code, label))
+
+    return {"badge_format_choices": badge_format_choices, "badge_qr": badge_qr}
 
 
 def _filter(form: ExportForm, event, last_run: Job | None) -> BadgeFilter:

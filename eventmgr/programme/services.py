@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from enum import Enum
 from typing import Any
 
 from flask_babel import gettext as _
@@ -48,11 +49,15 @@ class ProgrammeError(RuleError):
 
 @dataclass(frozen=True)
 class Clash:
-    """A soft rule broken by one or more items; `kind` is stable for tests and the API."""
+    """A soft rule broken by one or more items; `kind` is stable for tests and the API.
+    `reason` says it without the items' titles (the timetable names them once per conflict);
+    `person_id` is the person in two places, for a person clash."""
 
     kind: str
     message: str
     item_ids: tuple[int, ...]
+    reason: str = ""
+    person_id: int | None = None
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "message": self.message, "item_ids": list(self.item_ids)}
@@ -226,25 +231,38 @@ def _apply(event: Event, item: ProgrammeItem, data: dict, new: bool) -> Programm
     return item
 
 
+class _Keep(Enum):
+    ROOM = "keep"
+
+
+KEEP_ROOM = _Keep.ROOM
+"""move_item's default: the item stays in its room, or in no room when it has none."""
+
+
 def move_item(
-    event: Event, item: ProgrammeItem, minutes: int = 0, room_id: int | None = None
+    event: Event,
+    item: ProgrammeItem,
+    minutes: int = 0,
+    room_id: int | None | _Keep = KEEP_ROOM,
 ) -> ProgrammeItem:
-    """Shift an item (a session takes its talks along) and/or change its room."""
+    """Shift an item (a session takes its talks along) and/or put it in another room, or in
+    none (`room_id` None); unless a room is given the item keeps the one it has, "no room"
+    included (a break moved by five minutes must not land in the first room)."""
     data: dict[str, Any] = {}
+    shift = timedelta(minutes=minutes)
     if minutes:
-        shift = timedelta(minutes=minutes)
         data["starts_at"] = item.starts_at + shift
         data["ends_at"] = item.ends_at + shift
-    if room_id is not None:
+    new_room = room_id is not KEEP_ROOM and room_id != item.room_id
+    if new_room:
         data["room_id"] = room_id
     _apply(event, item, data, new=False)
-    if minutes:
-        for child in item.children:
+    for child in item.children:
+        if minutes:
             child.starts_at += shift
             child.ends_at += shift
-    if room_id is not None:
-        for child in item.children:
-            child.room_id = room_id
+        if new_room:
+            child.room_id = item.room_id
     commit()
     return item
 
@@ -388,6 +406,10 @@ def _room_clashes(items: list[ProgrammeItem]) -> list[Clash]:
                                 room=a.room.name if a.room else "?",
                             ),
                             (a.id, b.id),
+                            _(
+                                "Both in %(room)s at the same time.",
+                                room=a.room.name if a.room else "?",
+                            ),
                         )
                     )
     return clashes
@@ -418,6 +440,8 @@ def _person_clashes(items: list[ProgrammeItem]) -> list[Clash]:
                                 b=b.title,
                             ),
                             (a.id, b.id),
+                            _("%(person)s is in both at the same time.", person=names[person_id]),
+                            person_id,
                         )
                     )
     return clashes
@@ -438,12 +462,16 @@ def _item_clashes(
                     b=parent.title,
                 ),
                 (item.id, parent.id),
+                _("The talk is outside the time of its session."),
             )
         )
     if item.starts_at < first or item.ends_at > last:
         clashes.append(
             Clash(
-                "outside_event", _("“%(a)s” is outside the event's days.", a=item.title), (item.id,)
+                "outside_event",
+                _("“%(a)s” is outside the event's days.", a=item.title),
+                (item.id,),
+                _("Outside the event's days."),
             )
         )
     length = item.ends_at - item.starts_at
@@ -457,6 +485,7 @@ def _item_clashes(
                     n=MIN_DURATION.seconds // 60,
                 ),
                 (item.id,),
+                _("Shorter than %(n)d minutes.", n=MIN_DURATION.seconds // 60),
             )
         )
     if length > MAX_DURATION:
@@ -469,9 +498,58 @@ def _item_clashes(
                     n=MAX_DURATION.seconds // 3600,
                 ),
                 (item.id,),
+                _("Longer than %(n)d hours.", n=MAX_DURATION.seconds // 3600),
             )
         )
     return clashes
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One problem as the programme lead sees it: the items involved, named once, with every
+    rule they break together (a room and two people shared by two items is one conflict)."""
+
+    items: tuple[ProgrammeItem, ...]
+    clashes: tuple[Clash, ...]
+
+    @property
+    def kinds(self) -> set[str]:
+        return {c.kind for c in self.clashes}
+
+
+def conflicts(clashes: list[Clash], items: list[ProgrammeItem]) -> list[Conflict]:
+    """The clashes grouped by the items involved, in the order of the first item's start.
+
+    A talk's clash that its session already has (a talk shares its session's room, so when the
+    session overlaps another item in that room, each overlapping talk does too) is left out:
+    it is the same conflict, named once, on the session."""
+    by_id = {i.id: i for i in items}
+
+    def top(item_id: int) -> int:
+        item = by_id.get(item_id)
+        return item.parent_id if item is not None and item.parent_id else item_id
+
+    def key(clash: Clash, ids: tuple[int, ...]) -> tuple:
+        return clash.kind, clash.person_id, frozenset(ids)
+
+    known = {key(c, c.item_ids) for c in clashes}
+    groups: dict[frozenset, list[Clash]] = {}
+    for clash in clashes:
+        tops = tuple(top(i) for i in clash.item_ids)
+        implied = (
+            clash.kind in ("room", "person")
+            and tops != clash.item_ids
+            and len(set(tops)) == len(tops)
+            and key(clash, tops) in known
+        )
+        if not implied:
+            groups.setdefault(frozenset(clash.item_ids), []).append(clash)
+    result = []
+    for ids, group in groups.items():
+        involved = sorted((by_id[i] for i in ids if i in by_id), key=lambda i: (i.starts_at, i.id))
+        result.append(Conflict(tuple(involved), tuple(group)))
+    result.sort(key=lambda c: [(i.starts_at, i.id) for i in c.items])
+    return result
 
 
 def clashes_by_item(clashes: list[Clash]) -> dict[int, list[Clash]]:
@@ -785,6 +863,32 @@ def changes_between(old: dict | None, new: dict) -> list[Change]:
         if item_id not in after:
             changes.append(Change("removed", was.title, item_id, was, None))
     return changes
+
+
+@dataclass
+class ComingChanges:
+    """What attendees would see change if the draft were published now."""
+
+    version: ProgrammeVersion | None  # the version they see now
+    announced: list[Change]  # what the changes page will list
+    edited: list[Change]  # other changes they will see, not announced (a title, the people)
+    items: int  # items in the draft
+
+
+def coming_changes(event: Event, items: list[ProgrammeItem] | None = None) -> ComingChanges:
+    """The draft (`items`, when loaded already) against the latest publication, with the rule
+    the changes page uses."""
+    items = items if items is not None else items_of(event)
+    version = latest_version(event)
+    draft = build_snapshot(event, items)
+    announced = changes_between(version.snapshot if version else None, draft)
+    edited = []
+    if version is not None:
+        before = public_programme(event, version).by_id
+        for item in programme_from_snapshot(draft).items:
+            if item.change_since(before.get(item.id)) == "changed":
+                edited.append(Change("changed", item.title, item.id, before[item.id], item))
+    return ComingChanges(version, announced, edited, len(items))
 
 
 def publication_history(event: Event) -> list[tuple[ProgrammeVersion, list[Change]]]:

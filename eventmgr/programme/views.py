@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_wtf.csrf import generate_csrf
 from wtforms import SelectChoice
 
 from eventmgr.events.web import event_or_404
@@ -18,10 +22,9 @@ from eventmgr.platform.roles import Role
 from eventmgr.platform.web import int_arg, run_rule
 from eventmgr.programme import photos, services, transfer
 from eventmgr.programme.forms import ImportForm, ItemForm, PersonForm, PublishForm, RoomForm
-from eventmgr.programme.models import DELIVERY_LABELS, KIND_LABELS, Kind, ProgrammeItem
+from eventmgr.programme.models import DELIVERY_LABELS, KIND_LABELS, Kind, ProgrammeItem, Room
 
 bp = Blueprint("programme", __name__)
-SLOT_MINUTES = 5
 
 
 def _labels() -> dict:
@@ -150,30 +153,123 @@ def timetable(slug: str):
     event = event_or_404(slug)
     day, days = _chosen_day(event)
     items = services.items_of(event)
+    rooms = services.rooms_of(event)
     clashes = services.find_clashes(event, items)
-    grid = _grid(event, day, items)
     return render_template(
         "manage/programme/timetable.html",
         event=event,
         day=day,
         days=days,
-        grid=grid,
-        clashes=clashes,
+        grid=_grid(event, day, items, rooms),
+        conflicts=services.conflicts(clashes, items),
         marks=services.clashes_by_item(clashes),
-        rooms=services.rooms_of(event),
+        rooms=rooms,
         versions=services.versions_of(event)[:1],
-        publish_form=PublishForm(),
+        coming=services.coming_changes(event, items),
+        clock=_clock(event, items),
+        t=_timetable_texts(slug),
         **_labels(),
     )
 
 
-def _grid(event, day, items: list[ProgrammeItem]) -> dict:
-    """Rows of 5 minutes from the day's first to last item, columns per room (and 'no room')."""
+def _timetable_texts(slug: str) -> dict:
+    """Every item's menu says the same things: translated and linked once a request ("{title}"
+    stands for the item's title, an item's links are `item_url` + its id + "/edit" etc.)."""
+    return {
+        "item_url": url_for("programme.item_new", slug=slug).removesuffix("new"),
+        "new_talk": url_for("programme.item_new", slug=slug, parent_id=0)[:-1],
+        "csrf": generate_csrf(),
+        "drag": _("Drag to move"),
+        "clash": _("Clash"),
+        "menu": _("Edit or move “%(title)s”", title="{title}"),
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "add_talk": _("Add a talk to this session"),
+        "moves": [
+            (
+                m,
+                _("Move “%(title)s” %(n)d minutes earlier", title="{title}", n=-m)
+                if m < 0
+                else _("Move “%(title)s” %(n)d minutes later", title="{title}", n=m),
+            )
+            for m in (-15, -5, 5, 15)
+        ],
+        "room": _("Room"),
+        "no_room": _("No room"),
+        "change_room": _("Change room"),
+        "close": _("Close"),
+    }
+
+
+PX_PER_MINUTE = 4
+"""The timetable's scale: an hour is 240 px high, a 10-minute welcome 40 px."""
+MIN_BOX_MINUTES = 10
+"""Shorter items are drawn this tall, so their time, title and menu show; lanes allow for it."""
+
+
+@dataclass
+class _Box:
+    """An item's place on the timetable: pixels from the top, and its lane among the items it
+    overlaps (they sit side by side, each `1 / lanes` of the column wide)."""
+
+    item: ProgrammeItem
+    start: int  # minutes after the timetable's first hour
+    end: int  # drawn end, at least MIN_BOX_MINUTES after the start
+    lane: int = 0
+    lanes: int = 1
+
+    @property
+    def top(self) -> int:
+        return self.start * PX_PER_MINUTE
+
+    @property
+    def height(self) -> int:
+        return (self.end - self.start) * PX_PER_MINUTE
+
+
+@dataclass
+class _Column:
+    room: Room | None  # None: the items without a room
+    boxes: list[_Box]
+
+    @property
+    def lanes(self) -> int:
+        return max([b.lanes for b in self.boxes] or [1])
+
+
+def _side_by_side(boxes: list[_Box]) -> list[_Box]:
+    """Give each box the first lane free at its start; a run of boxes that overlap one another
+    (directly or through others) shares one lane count, so none is drawn over another."""
+    boxes.sort(key=lambda b: (b.start, -b.end, b.item.id))
+    run: list[_Box] = []
+    lane_ends: list[int] = []
+    run_end = 0
+
+    def close() -> None:
+        for box in run:
+            box.lanes = len(lane_ends)
+
+    for box in boxes:
+        if run and box.start >= run_end:
+            close()
+            run, lane_ends = [], []
+        free = [n for n, end in enumerate(lane_ends) if end <= box.start]
+        box.lane = free[0] if free else len(lane_ends)
+        if free:
+            lane_ends[box.lane] = box.end
+        else:
+            lane_ends.append(box.end)
+        run_end = max(run_end, box.end) if run else box.end
+        run.append(box)
+    close()
+    return boxes
+
+
+def _grid(event, day, items: list[ProgrammeItem], rooms: list[Room]) -> dict:
+    """The day drawn to scale: one column per room (and one for items without a room), from
+    the hour of the first item to the hour after the last, PX_PER_MINUTE pixels a minute."""
     tz = event.tz
     top = [i for i in items if i.parent_id is None and event.local(i.starts_at).date() == day]
-    rooms = services.rooms_of(event)
-    columns = {room.id: n + 2 for n, room in enumerate(rooms)}
-    no_room = len(rooms) + 2
     if top:
         first = min(event.local(i.starts_at) for i in top)
         last = max(event.local(i.ends_at) for i in top)
@@ -182,33 +278,32 @@ def _grid(event, day, items: list[ProgrammeItem]) -> dict:
         last = first.replace(hour=17)
     first = first.replace(minute=0, second=0, microsecond=0)
     last = (last + timedelta(minutes=59)).replace(minute=0, second=0, microsecond=0)
-    rows = int((last - first).total_seconds() // 60 // SLOT_MINUTES)
+    total = int((last - first).total_seconds() // 60)
 
-    def row_of(moment) -> int:
-        minutes = (event.local(moment) - first).total_seconds() // 60
-        return int(max(0, min(rows, minutes // SLOT_MINUTES))) + 2
+    def minute(moment) -> int:
+        return int((event.local(moment) - first).total_seconds() // 60)
 
-    placed = [
-        {
-            "item": i,
-            "row": row_of(i.starts_at),
-            "row_end": max(row_of(i.ends_at), row_of(i.starts_at) + 1),
-            "column": columns.get(i.room_id, no_room),
-        }
-        for i in top
+    by_room: dict[int | None, list[_Box]] = {room.id: [] for room in rooms}
+    for item in top:
+        start = minute(item.starts_at)
+        end = max(minute(item.ends_at), start + MIN_BOX_MINUTES)
+        by_room.setdefault(item.room_id if item.room_id in by_room else None, []).append(
+            _Box(item, start, end)
+        )
+    columns = [_Column(room, _side_by_side(by_room[room.id])) for room in rooms]
+    if None in by_room or not rooms:
+        columns.append(_Column(None, _side_by_side(by_room.get(None, []))))
+    total = max([total] + [b.end for c in columns for b in c.boxes])
+    hours = [
+        {"label": (first + timedelta(hours=n)).strftime("%H:%M"), "top": n * 60 * PX_PER_MINUTE}
+        for n in range(total // 60 + (1 if total % 60 else 0))
     ]
-    hours = []
-    moment = first
-    while moment < last:
-        hours.append({"label": moment.strftime("%H:%M"), "row": row_of(moment.astimezone(UTC))})
-        moment += timedelta(hours=1)
     return {
-        "placed": placed,
-        "rooms": rooms,
-        "no_room": no_room,
-        "rows": rows + 1,
+        "columns": columns,
         "hours": hours,
-        "show_no_room": any(p["column"] == no_room for p in placed) or not rooms,
+        "height": total * PX_PER_MINUTE,
+        "ppm": PX_PER_MINUTE,
+        "first_minute": first.hour * 60 + first.minute,
     }
 
 
@@ -224,9 +319,16 @@ def _item_form(event, item: ProgrammeItem | None) -> ItemForm:
         SelectChoice(s.id, f"{event.local(s.starts_at):%H:%M} {s.title}")
         for s in services.sessions_of(event)
     ]
-    people = [SelectChoice(p.id, p.name) for p in services.people_of(event)]
-    form.speakers.choices = people
-    form.moderators.choices = people
+    people = services.people_of(event)
+    names = Counter(p.name for p in people)
+    choices = [
+        SelectChoice(p.id, f"{p.name} ({p.affiliation})" if names[p.name] > 1 else p.name)
+        for p in people
+    ]
+    form.speakers.choices = choices
+    form.moderators.choices = choices
+    form.speakers.render_kw = _picker(_("Chosen speakers"))
+    form.moderators.render_kw = _picker(_("Chosen moderators"))
     if not form.is_submitted():
         if item is not None:
             form.day.data = event.local(item.starts_at).date()
@@ -239,6 +341,22 @@ def _item_form(event, item: ProgrammeItem | None) -> ItemForm:
         else:
             _prefill(event, form)
     return form
+
+
+def _picker(chosen: str) -> dict:
+    """What static/js/people-picker.js needs to turn a multiple select into typing a name."""
+    return {
+        "data-picker": "",
+        "data-picker-chosen": chosen,
+        "data-picker-placeholder": _("Type a name, then Enter"),
+        "data-picker-remove": _("Remove %(name)s", name="{name}"),
+        "data-picker-added": _("%(name)s added.", name="{name}"),
+        "data-picker-removed": _("%(name)s removed.", name="{name}"),
+        "data-picker-unknown": _(
+            "No one called “%(name)s”: add the person under Speakers and moderators first.",
+            name="{name}",
+        ),
+    }
 
 
 def _prefill(event, form: ItemForm) -> None:
@@ -298,9 +416,18 @@ def _save_item(event, form: ItemForm, item: ProgrammeItem | None):
 
 
 def _flash_clashes(event, item_id: int) -> None:
-    for clash in services.find_clashes(event):
-        if item_id in clash.item_ids:
-            flash(_("Clash: %(message)s", message=clash.message), "error")
+    """One message per conflict the item is in, as the timetable's clash list names it."""
+    items = services.items_of(event)
+    for conflict in services.conflicts(services.find_clashes(event, items), items):
+        if any(i.id == item_id for i in conflict.items):
+            flash(_("Clash: %(message)s", message=conflict_text(conflict)), "error")
+
+
+def conflict_text(conflict: services.Conflict) -> str:
+    """“A” and “B”: what they break together."""
+    titles = [f"“{item.title}”" for item in conflict.items]
+    named = titles[0] if len(titles) == 1 else _("%(a)s and %(b)s", a=titles[0], b=titles[1])
+    return f"{named}: {' '.join(c.reason for c in conflict.clashes)}"
 
 
 def _back(event, item: ProgrammeItem | None = None):
@@ -368,13 +495,12 @@ def item_move(slug: str, item_id: int):
     if found is None:
         abort(404)
     minutes = request.form.get("minutes", 0, type=int)
-    room_id = int_arg("room_id") or None
     if abs(minutes) > 24 * 60:
         abort(400)
+    # Only a form that names a room changes it ("0": no room); the minute buttons keep it.
+    room_id = (int_arg("room_id") or None) if "room_id" in request.form else services.KEEP_ROOM
     moved, _item = run_rule(
-        lambda: services.move_item(
-            event, found, minutes, room_id if room_id != found.room_id else None
-        ),
+        lambda: services.move_item(event, found, minutes, room_id),
         _("“%(title)s” is moved.", title=found.title),
     )
     if moved:
@@ -383,6 +509,22 @@ def item_move(slug: str, item_id: int):
 
 
 # ---------------------------------------------------------------- publishing
+
+
+@bp.route("/manage/events/<slug>/programme/coming-changes")
+@roles_required(Role.ORGANISER)
+def coming_changes(slug: str):
+    """Before publishing: what attendees would see change, and the button that publishes."""
+    event = event_or_404(slug)
+    items = services.items_of(event)
+    clashes = services.find_clashes(event, items)
+    return render_template(
+        "manage/programme/coming_changes.html",
+        event=event,
+        coming=services.coming_changes(event, items),
+        conflicts=services.conflicts(clashes, items),
+        publish_form=PublishForm(),
+    )
 
 
 @bp.route("/manage/events/<slug>/programme/publish", methods=["POST"])
@@ -396,14 +538,14 @@ def publish(slug: str):
         version = services.publish(event, confirm=form.confirm.data)
     except services.ClashesNeedConfirmation as exc:
         rollback()
-        flash(
-            _(
-                "Not published: there are %(n)d clashes. Tick the confirmation to publish anyway.",
-                n=len(exc.clashes),
-            ),
-            "error",
+        shown = services.conflicts(exc.clashes, services.items_of(event))
+        message = ngettext(
+            "Not published: there is %(num)d clash. Tick the confirmation to publish anyway.",
+            "Not published: there are %(num)d clashes. Tick the confirmation to publish anyway.",
+            len(shown),
         )
-        return redirect(url_for("programme.timetable", slug=slug) + "#publish")
+        flash(message, "error")
+        return redirect(url_for("programme.coming_changes", slug=slug) + "#publish")
     flash(_("Version %(n)d of the programme is published.", n=version.number), "success")
     return redirect(url_for("programme.timetable", slug=slug))
 

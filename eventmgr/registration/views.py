@@ -218,7 +218,14 @@ def data(token: str):
 @bp.route("/r/<token>/event.ics")
 @public
 def calendar(token: str):
+    """The event for the registrant's calendar; a cancelled registration is no appointment, so
+    there is nothing to add (410: the link worked once and will not again)."""
     registration = _by_token(token)
+    if registration.status == CANCELLED:
+        page = render_template(
+            "registration/no_calendar.html", event=registration.event, token=token
+        )
+        return page, 410
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "eventmgr"
     return Response(
         documents.event_ics(registration, host),

@@ -12,13 +12,24 @@ from tests.programme.conftest import SLUG
 from tests.support import log_in
 
 
-def _fill_item(page, title: str, start: str, end: str, **choices) -> None:
+def _fill_item(page, title: str, start: str, end: str, room: str = "", **people) -> None:
+    """Fill the item form; speakers and moderators are picked by typing a name and Enter."""
     page.get_by_label("Title").fill(title)
     page.get_by_label("Starts").fill(start)
     page.get_by_label("Ends").fill(end)
-    for field, value in choices.items():
-        page.locator(f"#{field}").select_option(label=value)
+    if room:
+        page.locator("#room_id").select_option(label=room)
+    for field, names in people.items():
+        for name in names:
+            page.get_by_label(field.capitalize(), exact=True).fill(name)
+            page.get_by_label(field.capitalize(), exact=True).press("Enter")
     page.get_by_role("button", name="Save").click()
+
+
+def open_menu(page, title: str):
+    """The ⋯ menu of an item on the timetable (every control of an item is in it)."""
+    page.get_by_role("button", name=f"Edit or move “{title}”", exact=True).click()
+    return page.get_by_role("dialog", name=title, exact=True)
 
 
 @pytest.mark.browser
@@ -31,7 +42,7 @@ def test_programme_lead_builds_and_publishes_a_session(page, browser, live_serve
     page.locator("#add-item").click()
     page.get_by_label("Kind").select_option(label="Session")
     _fill_item(
-        page, "Immunotherapy", "09:00", "10:00", room_id="Auditorium", moderators="Ada Moderator"
+        page, "Immunotherapy", "09:00", "10:00", room="Auditorium", moderators=["Ada Moderator"]
     )
     expect(page.get_by_text("“Immunotherapy” is saved.")).to_be_visible()
 
@@ -39,9 +50,11 @@ def test_programme_lead_builds_and_publishes_a_session(page, browser, live_serve
         ("Checkpoint inhibitors", "09:00", "09:30", "Ben Speaker"),
         ("CAR-T beyond blood", "09:30", "10:00", "Cleo Speaker"),
     ):
-        page.get_by_role("link", name="Add a talk to this session").click()
+        open_menu(page, "Immunotherapy").get_by_role(
+            "link", name="Add a talk to this session"
+        ).click()
         expect(page.get_by_label("Kind")).to_have_value("talk")
-        _fill_item(page, title, start, end, speakers=speaker)
+        _fill_item(page, title, start, end, speakers=[speaker])
         expect(page.get_by_text(f"“{title}” is saved.")).to_be_visible()
     session = page.locator("article.tt-item[data-item='Immunotherapy']")
     expect(session.locator(".tt-talks li")).to_have_count(2)
@@ -50,9 +63,7 @@ def test_programme_lead_builds_and_publishes_a_session(page, browser, live_serve
     # The same moderator in a keynote next door at 09:30: warned, on the item and in the list.
     page.locator("#add-item").click()
     page.get_by_label("Kind").select_option(label="Keynote")
-    _fill_item(
-        page, "Keynote", "09:30", "10:15", room_id="Seminar room", moderators="Ada Moderator"
-    )
+    _fill_item(page, "Keynote", "09:30", "10:15", room="Seminar room", moderators=["Ada Moderator"])
     expect(page.get_by_role("alert").filter(has_text="Clash")).to_contain_text(
         "Ada Moderator is in"
     )
@@ -60,15 +71,18 @@ def test_programme_lead_builds_and_publishes_a_session(page, browser, live_serve
     expect(keynote).to_have_class(re.compile("has-clash"))
     expect(page.locator("#clashes [data-clash=person]")).to_have_count(1)
 
-    # Publishing now asks for confirmation; instead the lead moves the keynote 30 minutes later.
+    # Publishing (after the preview of the coming changes) asks for confirmation; instead the
+    # lead moves the keynote 30 minutes later.
+    page.get_by_role("button", name="See the coming changes and publish").click()
     page.get_by_role("button", name="Publish the programme").click()
-    expect(page.get_by_text("Not published: there are 1 clashes.")).to_be_visible()
-    keynote = page.locator("article.tt-item[data-item='Keynote']")
-    keynote.get_by_role("button", name="Move “Keynote” 15 minutes later").click()
-    page.locator("article.tt-item[data-item='Keynote']").get_by_role(
-        "button", name="Move “Keynote” 15 minutes later"
-    ).click()
+    expect(page.get_by_text("Not published: there is 1 clash.")).to_be_visible()
+    page.get_by_role("link", name="Back to the timetable").click()
+    for _twice in range(2):
+        open_menu(page, "Keynote").get_by_role(
+            "button", name="Move “Keynote” 15 minutes later"
+        ).click()
     expect(page.locator("#clashes").get_by_text("No clashes.")).to_be_visible()
+    page.get_by_role("button", name="See the coming changes and publish").click()
     page.get_by_role("button", name="Publish the programme").click()
     expect(page.get_by_text("Version 1 of the programme is published.")).to_be_visible()
 
