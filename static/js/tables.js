@@ -1,0 +1,27 @@
+// Tables read as labelled rows on a phone: each cell carries its column's name, which the
+// stylesheet shows before the cell below 40rem, so that no table scrolls sideways. The
+// timetable keeps its grid and scrolls inside its own frame.
+(function () {
+  "use strict";
+
+  function label(table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    if (!heads.length) { return; }
+    table.classList.add("stacked");
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+      var column = 0;
+      Array.prototype.forEach.call(row.children, function (cell) {
+        if (heads[column] && !cell.hasAttribute("data-label") && cell.colSpan === 1) {
+          cell.setAttribute("data-label", heads[column]);
+        }
+        column += cell.colSpan || 1;
+      });
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("main table"), function (table) {
+    if (!table.closest(".timetable-scroll")) { label(table); }
+  });
+})();
