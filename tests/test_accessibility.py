@@ -189,13 +189,15 @@ def _axe(page: Page) -> list[dict]:
 SIDEWAYS = """() => {
   const found = [];
   const page = document.documentElement;
-  const name = (el) => el.id ? `#${el.id}` : el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ? `.${el.className.split(" ").join(".")}` : "");
+  const name = (el) => el.id ? `#${el.id}` : el.tagName.toLowerCase() +
+    (typeof el.className === "string" && el.className ? `.${el.className.split(" ")[0]}` : "");
   if (page.scrollWidth > page.clientWidth) {
     // the outermost boxes that stick out on the right
     const out = [...document.querySelectorAll("body *")].filter((el) =>
       el.getBoundingClientRect().right > page.clientWidth + 1 &&
       !(el.parentElement && el.parentElement.getBoundingClientRect().right > page.clientWidth + 1));
-    found.push(`page ${page.scrollWidth - page.clientWidth} px (${out.slice(0, 3).map(name).join(", ")})`);
+    const where = out.slice(0, 3).map(name).join(", ");
+    found.push(`page ${page.scrollWidth - page.clientWidth} px (${where})`);
   }
   for (const el of document.querySelectorAll("body *")) {
     const style = getComputedStyle(el);
@@ -213,6 +215,16 @@ def _sideways(page: Page) -> list[str]:
     return page.evaluate(SIDEWAYS)
 
 
+def _console(found: Found, state: str, message, page: Page) -> None:
+    """Errors in the console, except the page's own status: a form sent with mistakes is
+    answered 422, as it should be."""
+    if message.type != "error":
+        return
+    if message.text.startswith("Failed to load resource") and message.location["url"] == page.url:
+        return
+    found.console.append(f"{state}: {message.text}")
+
+
 def _walk(browser, live_server, demo, states, lang: str, width: int) -> Found:
     found = Found()
     if not AXE.exists():
@@ -226,12 +238,7 @@ def _walk(browser, live_server, demo, states, lang: str, width: int) -> Found:
         page = context.new_page()
         page.set_default_timeout(15_000)
         where = {"state": ""}
-        page.on(
-            "console",
-            lambda m, w=where: found.console.append(f"{w['state']}: {m.text}")
-            if m.type == "error"
-            else None,
-        )
+        page.on("console", lambda m, w=where, p=page: _console(found, w["state"], m, p))
         page.on("pageerror", lambda e, w=where: found.console.append(f"{w['state']}: {e}"))
         if role:
             log_in(page, *(LOGINS.get(role) or demo["logins"][role]))

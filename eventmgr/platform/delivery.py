@@ -101,6 +101,7 @@ def _compress(response: Response) -> Response:
 
 def _headers(response: Response) -> Response:
     if request.endpoint == "static" and "v" in request.args and response.status_code == 200:
+        response.cache_control.no_cache = None  # send_file's default: ask again every time
         response.cache_control.public = True
         response.cache_control.max_age = YEAR
         response.cache_control.immutable = True
