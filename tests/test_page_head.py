@@ -86,7 +86,7 @@ def test_static_files_are_compressed_and_cached_for_a_year(client):
     cache = response.cache_control
     assert cache.max_age == 365 * 24 * 3600 and cache.public and cache.immutable
     assert not cache.no_cache
-    script = re.search(r'src="(/static/js/tables.js\?v=\w+)"', page).group(1)
+    script = re.search(r'src="(/static/js/page.js\?v=\w+)"', page).group(1)
     assert client.get(script, headers=GZIP).headers["Content-Encoding"] == "gzip"
 
 
