@@ -257,7 +257,9 @@
   function hideResult() {
     clearTimeout(hideTimer);
     result.hidden = true;
-    codeInput.focus();
+    // back to the badge field, unless someone is typing elsewhere (a name, the door's name)
+    var active = document.activeElement;
+    if (!active || active === document.body || active === codeInput) { codeInput.focus(); }
   }
   result.addEventListener("click", hideResult);
   document.addEventListener("keydown", function (ev) {
