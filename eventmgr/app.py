@@ -42,6 +42,7 @@ def _init_platform(app: Flask) -> None:
     """Extensions, then the error handlers and id converter, before any blueprint."""
     from eventmgr import models  # noqa: F401 - every table is known to metadata
     from eventmgr.platform.db import create_private_sqlite_file
+    from eventmgr.platform.delivery import init_delivery
     from eventmgr.platform.errors import init_errors
     from eventmgr.platform.extensions import babel, csrf, db, limiter, login_manager, migrate
     from eventmgr.platform.i18n import register_filters, select_locale
@@ -61,6 +62,7 @@ def _init_platform(app: Flask) -> None:
     init_errors(app)
     register_filters(app)
     init_security(app)
+    init_delivery(app)
     app.context_processor(inject_menu)
     app.context_processor(_template_globals)
 

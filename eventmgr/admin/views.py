@@ -17,10 +17,11 @@ from eventmgr.events.models import Event
 from eventmgr.platform.access import roles_required
 from eventmgr.platform.csvfile import csv_response
 from eventmgr.platform.db import db
-from eventmgr.platform.roles import Role
+from eventmgr.platform.roles import Role, role_label
 from eventmgr.platform.web import int_arg, page_arg, run_rule
 
 bp = Blueprint("admin", __name__)
+bp.add_app_template_global(role_label, "role_label")
 PAGE_SIZE = 50
 
 

@@ -20,6 +20,7 @@ from eventmgr.events.models import Event
 from eventmgr.jobs.models import DONE, Job
 from eventmgr.platform.db import db
 from eventmgr.platform.i18n import local_date
+from eventmgr.registration import labels
 from eventmgr.registration.models import CONFIRMED, ON_SITE, Registration
 
 EXPORT_JOB = "badges.export"
@@ -32,14 +33,7 @@ FORMAT_LABELS = {
     "a4-8xa7": _l("A4 sheets of 8 A7 badges, with cut marks"),
     "card": _l("85 × 54 mm card, one per page"),
 }
-ROLE_LABELS = {
-    "speaker": _l("Speaker"),
-    "moderator": _l("Moderator"),
-    "organiser": _l("Organiser"),
-    "delegation": _l("Delegation"),
-    "attendee": _l("Attendee"),
-    "press": _l("Press"),
-}
+ROLE_LABELS = labels.ROLE  # the registration's role markers, named in one place
 
 
 class BadgeError(ValueError):

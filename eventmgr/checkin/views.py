@@ -4,9 +4,10 @@ check-in figures."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 
 from eventmgr.checkin import services
@@ -55,7 +56,26 @@ def scanner(slug: str):
         event=event,
         organiser=user_may(current_user, (Role.ORGANISER,), slug),
         texts=_scanner_texts(),
+        csrf_max_age=_csrf_max_age(),
     )
+
+
+def _csrf_max_age() -> int:
+    """Seconds a CSRF token is accepted (Flask-WTF's WTF_CSRF_TIME_LIMIT; none: a day, the
+    scanner still renews it now and then)."""
+    return int(current_app.config.get("WTF_CSRF_TIME_LIMIT") or 86400)
+
+
+@bp.route("/door/<slug>/csrf")
+@roles_required(*DOOR)
+def csrf_token(slug: str):
+    """A fresh CSRF token for the scanner page, which stays open all day while a token is
+    accepted for an hour: the script renews it at half its age and after a refused token.
+    Only the same origin can read it (no CORS), and it works only with this session."""
+    event_or_404(slug)
+    response = jsonify({"csrf_token": generate_csrf(), "max_age": _csrf_max_age()})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _scanner_texts() -> dict[str, str]:
@@ -79,10 +99,47 @@ def _scanner_texts() -> dict[str, str]:
         "new_badge": _("New badge"),
         "no_match": _("Nobody found."),
         "device": _("Device: %(id)s", id="{id}"),
-        "door_needed": _("Name this door first."),
+        "door_needed": _("Name this door first: type its name under “Door name” and save."),
+        "door_is": _("This door: %(door)s", door="{door}"),
+        "door_unnamed": _("This door has no name yet."),
+        "door_is_code": _("That is a badge code, not a door name: type the door's name."),
         "camera_on": _("Camera on: hold the badge's QR code in view."),
-        "camera_failed": _("The camera could not be started: %(error)s", error="{error}"),
+        "camera_denied": _(
+            "The camera may not be used: allow it in the browser's settings for this site."
+        ),
+        "camera_missing": _("No camera was found on this device."),
+        "camera_busy": _("The camera is in use by another app, or could not be read."),
+        "camera_insecure": _("The camera works only over a secure (https) connection."),
+        "camera_other": _("The camera could not be started: type or scan the badge code."),
         "manual": _("Checked in by hand"),
+        "manual_offline": _("No network: checking in by hand needs the server."),
+        "error_title": _("Not checked in"),
+        "no_network": _("No network."),
+        "server_error": _(
+            "The server answered with an error (HTTP %(status)s): try again, and reload the "
+            "page if it happens again.",
+            status="{status}",
+        ),
+        "signed_out": _("You are signed out: reload the page and sign in again."),
+        "upload_failed": _(
+            "Upload failed: %(problem)s The scans stay on this device.", problem="{problem}"
+        ),
+        "not_kept": _(
+            "NOT SAVED: this device is full, the scan will not be uploaded. Note the name."
+        ),
+        "storage_full": _(
+            "This device cannot store more offline scans: free space, or use another device."
+        ),
+        "storage_unavailable": _(
+            "This browser cannot store offline scans (private mode or storage blocked)."
+        ),
+        "snapshot_not_kept": _(
+            "The local copy could not be stored on this device: offline scans work only until "
+            "the page is reloaded."
+        ),
+        "searching": _("Searching…"),
+        "found": _("%(n)s found.", n="{n}"),
+        "search_failed": _("The search failed: %(problem)s", problem="{problem}"),
     }
 
 

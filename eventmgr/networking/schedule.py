@@ -37,6 +37,7 @@ from eventmgr.networking.services import NetworkingError, settings_for, takes_pa
 from eventmgr.networking.solver.instance import parse_instance
 from eventmgr.networking.suggest import pair_scores
 from eventmgr.platform.db import commit, db, utcnow
+from eventmgr.platform.i18n import local_day
 from eventmgr.registration.models import Registration
 
 AUTO_MIN_SCORE = 30
@@ -341,7 +342,7 @@ def run_schedule(event: Event, auto_match: bool = False, time_limit: float = 10.
 def slot_label(event: Event, slot: MeetingSlot) -> str:
     start = format_datetime(event.local(slot.starts_at), "HH:mm", rebase=False)
     end = format_datetime(event.local(slot.ends_at), "HH:mm", rebase=False)
-    day = format_datetime(event.local(slot.starts_at), "EEEE d MMMM", rebase=False)
+    day = local_day(slot.starts_at, event.tz)
     return f"{day} {start}–{end} ({event.timezone})"
 
 

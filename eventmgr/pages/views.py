@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+)
 from flask_login import current_user
 from sqlalchemy import select, text
 
@@ -22,6 +31,15 @@ bp = Blueprint("pages", __name__)
 @public
 def home():
     return render_template("pages/home.html", events=visible_events(current_user))
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says: the same icon, cached a day."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/x-icon", max_age=86400
+    )
 
 
 @bp.route("/events/<slug>")

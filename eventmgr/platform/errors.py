@@ -58,7 +58,11 @@ class RuleError(ValueError):
 
 
 def is_api_request() -> bool:
-    return request.path.startswith("/api/")
+    """The API, or a page's script asking for JSON (the door scanner): both get the JSON error
+    shape, so that a script tells a refusal (an expired CSRF token, a 403) from no network."""
+    if request.path.startswith("/api/"):
+        return True
+    return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
 def api_error(status: int, message: str, fields: dict | None = None, code: str | None = None):

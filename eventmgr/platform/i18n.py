@@ -3,10 +3,17 @@ pages, mails and PDFs format them ("Thursday, January 26, 2023, 10:30–19:00 CE
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time, get_datetime_format
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_time,
+    get_date_format,
+    get_datetime_format,
+)
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -86,9 +93,18 @@ def local_period(
     return _join(fmt if fmt in _NAMED else "medium", local_date(start, zone, fmt), clock)
 
 
+def local_day(moment: datetime, tz: str | ZoneInfo | None) -> str:
+    """The weekday and date without the year, as the language writes it ("Thursday, January
+    26", "torsdag 26. januar"): the locale's full date pattern less its year."""
+    pattern = get_date_format("full", locale=get_locale()).pattern
+    without_year = re.sub(r"[,.\s]*\by+\b[.]?", "", pattern).strip(" ,")
+    return format_date(moment.astimezone(_zone(tz)), without_year, locale=get_locale())
+
+
 def register_filters(app) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["local_period"] = local_period
     app.jinja_env.filters["zone_name"] = zone_name
+    app.jinja_env.filters["local_day"] = local_day

@@ -15,6 +15,7 @@ from wtforms import (
 )
 
 from eventmgr.events.models import Event
+from eventmgr.registration.labels import ROLE
 from eventmgr.registration.models import ROLE_MARKERS, STATUSES
 
 MODE_CHOICES = [SelectChoice("on_site", _l("On site")), SelectChoice("digital", _l("Digital"))]
@@ -78,7 +79,7 @@ class OrganiserForm(DetailsForm):
     """The organiser adds or edits someone, including the role marker and mode."""
 
     mode = RadioField(_l("Participation"), choices=MODE_CHOICES, default="on_site")
-    role = SelectField(_l("Role"), choices=[SelectChoice(r, r.capitalize()) for r in ROLE_MARKERS])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE[r]) for r in ROLE_MARKERS])
 
 
 class ModeForm(FlaskForm):

@@ -23,12 +23,13 @@ from eventmgr.events.web import event_or_404
 from eventmgr.platform.access import public
 from eventmgr.platform.extensions import limiter
 from eventmgr.platform.web import run_rule, show_on_form
-from eventmgr.registration import documents, services
+from eventmgr.registration import documents, labels, services
 from eventmgr.registration.forms import ConfirmForm, DetailsForm, ModeForm, RegisterForm
 from eventmgr.registration.links import find_by_token
 from eventmgr.registration.models import CANCELLED, ON_SITE, Registration
 
 bp = Blueprint("registration", __name__)
+bp.add_app_template_global(labels.label, "registration_label")
 
 
 def registration_rate_limit() -> str:

@@ -29,7 +29,14 @@
     var shown = buckets.slice(-48);
     var width = 600, height = 180, bottom = 20;
     var top = Math.max(1, Math.max.apply(null, shown.map(function (b) { return b.count; }).concat([1])));
-    var graph = svg("svg", { viewBox: "0 0 " + width + " " + height, role: "img" });
+    // one sentence for a screen reader: the heading, then each five minutes with arrivals
+    var said = shown.filter(function (b) { return b.count; }).map(function (b) {
+      return time(b.start) + ": " + b.count;
+    });
+    var graph = svg("svg", {
+      viewBox: "0 0 " + width + " " + height, role: "img",
+      "aria-label": box.getAttribute("aria-label") + (said.length ? ". " + said.join(", ") : "")
+    });
     var step = shown.length ? width / shown.length : width;
     shown.forEach(function (b, i) {
       var h = (height - bottom - 12) * b.count / top;

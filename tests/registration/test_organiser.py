@@ -58,9 +58,9 @@ def test_organiser_filters_promotes_and_sees_history(page, demo, live_server, se
     page.get_by_label("Role").select_option("speaker")
     page.get_by_role("button", name="Save").click()
     history = page.locator("#history").inner_text()
-    assert "edited" in history and "Ny organisasjon" in history and "organiser" in history
+    assert "Details changed" in history and "Ny organisasjon" in history and "organiser" in history
     page.get_by_role("button", name="Cancel").click()
-    assert "cancelled" in page.locator("#registration-state").inner_text()
+    assert "Cancelled" in page.locator("#registration-state").inner_text()
 
 
 @pytest.mark.browser
