@@ -289,7 +289,9 @@ def save_room(event: Event, data: dict[str, Any], room: Room | None = None) -> R
     name = (data.get("name") if "name" in data else room.name if room else "") or ""
     name = name.strip()
     capacity = data.get("capacity") if "capacity" in data else (room.capacity if room else None)
-    stream_url = data.get("stream_url") if "stream_url" in data else (room.stream_url if room else None)
+    stream_url = (
+        data.get("stream_url") if "stream_url" in data else (room.stream_url if room else None)
+    )
     if isinstance(stream_url, str):
         stream_url = stream_url.strip() or None
     errors = {}
@@ -652,6 +654,7 @@ class PublicItem:
     speakers: list[dict]
     moderators: list[dict]
     streamed: bool = True
+    room_id: int | None = None
     children: list[PublicItem] = field(default_factory=list)
 
     themes: list[str] = field(default_factory=list)
@@ -756,6 +759,7 @@ def programme_from_snapshot(
                 speakers=[people[i] for i in row["speaker_ids"]],
                 moderators=[people[i] for i in row["moderator_ids"]],
                 streamed=row.get("streamed", True),  # snapshots before streams have no flag
+                room_id=row.get("room_id"),
             )
         )
     by_id = {i.id: i for i in items}
