@@ -168,14 +168,16 @@ class Questions(MethodView):
         moderator = _moderates(event, item_id)
         if not moderator and not qa.may_ask(_registrant(event), event):
             abort(403, message="Questions are for confirmed registrants and moderators.")
-        version, queue_version = qa.versions(slug, item_id)
-        kind, number = ("queue", queue_version) if moderator else ("board", version)
-        tag = qa.etag(kind, item_id, number)
-        if request.if_none_match.contains(tag):
+        counters = qa.versions(slug, item_id)
+        kind = "queue" if moderator else "board"
+        number = counters.queue_version if moderator else counters.version
+        grant = qa.grant_of(request.if_none_match, kind, item_id, "api")
+        tag = qa.etag(kind, item_id, number, "api")
+        if grant is not None and grant.version == number:
             response = Response(status=304)
         else:
             build = qa.queue_body if moderator else qa.board_body
-            response = Response(build(event, item_id, number), mimetype="application/json")
+            response = Response(build(item_id, number), mimetype="application/json")
         response.set_etag(tag)
         response.headers["Cache-Control"] = "private, no-cache"
         return response

@@ -15,12 +15,14 @@ import hashlib
 import hmac
 import json
 import secrets
+import time
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventmgr import audit
@@ -90,9 +92,12 @@ def _board(event: Event, item_id: int) -> QaBoard:
     board = db.session.get(QaBoard, item_id)
     if board is not None:
         return board
+    # Counters start anywhere: a board made again (an item id reused after a restore) never
+    # meets a body this process cached for the old one.
+    start = secrets.randbelow(2**30) + 1
     try:
         with db.session.begin_nested():
-            board = QaBoard(item_id=item_id, event_id=event.id, version=1, queue_version=1)
+            board = QaBoard(item_id=item_id, event_id=event.id, version=start, queue_version=start)
             db.session.add(board)
     except IntegrityError:
         board = db.session.get(QaBoard, item_id)
@@ -107,25 +112,80 @@ def _touch(board: QaBoard, audience: bool) -> None:
     db.session.execute(update(QaBoard).where(QaBoard.item_id == board.item_id).values(**values))
 
 
-_VERSION_SQL = text(
-    "SELECT b.version, b.queue_version FROM qa_boards b JOIN events e ON e.id = b.event_id"
-    " WHERE b.item_id = :item AND e.slug = :slug"
+_VERSION_SQL = (
+    "SELECT b.version, b.queue_version, b.event_id FROM qa_boards b"
+    " JOIN events e ON e.id = b.event_id WHERE b.item_id = {item} AND e.slug = {slug}"
 )
+# Sent to the driver as it is (no statement compiled per poll), in each driver's style.
+_VERSION_SQL_BY_DIALECT = {
+    "sqlite": _VERSION_SQL.format(item=":item", slug=":slug"),
+    "postgresql": _VERSION_SQL.format(item="%(item)s", slug="%(slug)s"),
+}
 
 
-def versions(slug: str, item_id: int) -> tuple[int, int]:
-    """(audience version, queue version) of an item's board, in one small query; (0, 0)
-    before its first question."""
-    row = db.session.execute(_VERSION_SQL, {"item": item_id, "slug": slug}).first()
-    return (row[0], row[1]) if row else (0, 0)
+@dataclass(frozen=True)
+class Versions:
+    version: int  # what the audience sees
+    queue_version: int  # any change
+    event_id: int | None  # None before the item's first question
 
 
-def etag(kind: str, item_id: int, version: int) -> str:
-    """An entity tag naming one state of a board; signed, so it cannot be made up."""
+def versions(slug: str, item_id: int) -> Versions:
+    """The counters of an item's board, in one small query."""
+    conn = db.session.connection()
+    sql = _VERSION_SQL_BY_DIALECT[conn.dialect.name]
+    row = conn.exec_driver_sql(sql, {"item": item_id, "slug": slug}).first()
+    return Versions(row[0], row[1], row[2]) if row else Versions(0, 0, None)
+
+
+GRANT_MINUTES = 10
+"""How long a poller's proven access holds before its identity is checked again."""
+
+
+def _sign(*parts: object) -> str:
     key = current_app.config["SECRET_KEY"].encode()
-    message = f"{kind}:{item_id}:{version}".encode()
-    sig = hmac.new(key, message, hashlib.sha256).hexdigest()[:12]
-    return f"{kind}-{item_id}-{version}-{sig}"
+    message = ":".join(map(str, parts)).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
+
+
+def etag(
+    kind: str, item_id: int, version: int, person: str = "", granted: int | None = None
+) -> str:
+    """An entity tag naming one state of a board, for one reader, with the minute their access
+    was last checked; signed, so nobody can make one up or use another reader's."""
+    granted = minute() if granted is None else granted
+    return f"{kind}.{item_id}.{version}.{granted}.{_sign(kind, item_id, version, granted, person)}"
+
+
+def minute() -> int:
+    return int(time.time() // 60)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a valid entity tag from the client proves: which version it has, and when the
+    reader's access was checked."""
+
+    version: int
+    granted: int
+
+
+def grant_of(tags, kind: str, item_id: int, person: str) -> Grant | None:
+    """The client's tag for this board and reader if it is genuine and recent, else None."""
+    now = minute()
+    for tag in tags:
+        parts = tag.split(".")
+        if len(parts) != 5 or parts[0] != kind or parts[1] != str(item_id):
+            continue
+        try:
+            version, granted = int(parts[2]), int(parts[3])
+        except ValueError:
+            continue
+        if not 0 <= now - granted <= GRANT_MINUTES:
+            continue
+        if hmac.compare_digest(parts[4], _sign(kind, item_id, version, granted, person)):
+            return Grant(version, granted)
+    return None
 
 
 # ---------------------------------------------------------------- asking and voting
@@ -329,7 +389,7 @@ def _cached(kind: str, item_id: int, version: int, build) -> bytes:
     return body
 
 
-def board_body(event: Event, item_id: int, version: int) -> bytes:
+def board_body(item_id: int, version: int) -> bytes:
     """What the audience sees of an item's questions (JSON bytes), for `version`."""
 
     def build() -> dict[str, Any]:
@@ -349,7 +409,7 @@ def board_body(event: Event, item_id: int, version: int) -> bytes:
     return _cached("board", item_id, version, build)
 
 
-def queue_body(event: Event, item_id: int, version: int) -> bytes:
+def queue_body(item_id: int, version: int) -> bytes:
     """Every question of the item with its asker, for the moderators (JSON bytes)."""
 
     def build() -> dict[str, Any]:

@@ -353,13 +353,22 @@ def _may_read_board(event: Event) -> bool:
 
 
 @bp.route("/events/<slug>/qa/<int:item_id>")
+@limiter.exempt
 @public
 def board(slug: str, item_id: int):
-    """The approved questions of an item, for the audience; polled with If-None-Match."""
-    version, _queue = qa.versions(slug, item_id)
-    tag = qa.etag("board", item_id, version)
-    if request.if_none_match.contains(tag):
-        return _not_modified(tag)  # the tag is signed: only a reader who had the board has it
+    """The approved questions of an item, for the audience; polled with If-None-Match.
+
+    The entity tag is signed for the reader and carries when their access was checked: while
+    that is recent, an unchanged board answers 304 and a changed one its cached JSON, each
+    after one small query; identity and item are checked again every few minutes."""
+    counters = qa.versions(slug, item_id)
+    person = audience.person_key(counters.event_id) if counters.event_id else ""
+    grant = qa.grant_of(request.if_none_match, "board", item_id, person) if person else None
+    if grant is not None:
+        tag = qa.etag("board", item_id, counters.version, person, grant.granted)
+        if grant.version == counters.version:
+            return _not_modified(tag)
+        return _polled(qa.board_body(item_id, counters.version), tag)
     event = event_or_404(slug)
     if not _may_read_board(event):
         return _error(403, _("Questions are for confirmed registrants of this event."))
@@ -367,7 +376,8 @@ def board(slug: str, item_id: int):
         qa.qa_item(event, item_id)
     except RuleError as exc:
         return _error(exc.status, exc.message, exc.fields)
-    return _polled(qa.board_body(event, item_id, version), tag)
+    tag = qa.etag("board", item_id, counters.version, audience.person_key(event.id))
+    return _polled(qa.board_body(item_id, counters.version), tag)
 
 
 @bp.route("/events/<slug>/qa/<int:item_id>/mine")
@@ -483,12 +493,14 @@ def link_csrf(token: str):
 
 
 def _poll_board(kind: str, event: Event, item_id: int) -> Response:
-    version, queue_version = qa.versions(event.slug, item_id)
-    number = version if kind == "board" else queue_version
-    tag = qa.etag(kind, item_id, number)
-    if request.if_none_match.contains(tag):
+    """A moderator's poll (access checked by the caller on every request)."""
+    counters = qa.versions(event.slug, item_id)
+    number = counters.version if kind == "board" else counters.queue_version
+    grant = qa.grant_of(request.if_none_match, kind, item_id, "moderator")
+    tag = qa.etag(kind, item_id, number, "moderator")
+    if grant is not None and grant.version == number:
         return _not_modified(tag)
-    body = (qa.board_body if kind == "board" else qa.queue_body)(event, item_id, number)
+    body = (qa.board_body if kind == "board" else qa.queue_body)(item_id, number)
     return _polled(body, tag)
 
 

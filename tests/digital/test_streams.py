@@ -22,7 +22,7 @@ def test_public_pages_api_and_feeds_never_contain_a_stream_url(client, live):
         f"/events/{SLUG}/programme.ics",
         f"/api/v1/events/{SLUG}",
         f"/api/v1/events/{SLUG}/programme",
-        f"/api/v1/events",
+        "/api/v1/events",
         f"/events/{SLUG}/watch",
         f"/events/{SLUG}/watch/now",
         f"/events/{SLUG}/ask",
