@@ -123,6 +123,13 @@ class Viewer:
         self.cookie = cookie.split(";", 1)[0]
         self.etag = None
 
+    def hello(self) -> int:
+        """The same request to a bare "hello" on the same app: the floor of any poll."""
+        self.conn.request("GET", "/bench/hello", headers={"Cookie": self.cookie})
+        response = self.conn.getresponse()
+        response.read()
+        return response.status
+
     def poll(self) -> int:
         headers = {"Cookie": self.cookie}
         if self.etag:
@@ -174,7 +181,8 @@ def main() -> int:
         workdir = Path(tmp)
         url = fresh_database(workdir)
         item_id, tokens, moderator = _prepare(url, workdir)
-        with gunicorn(url, 2, workdir, f"/events/{SLUG}") as (server, port):
+        env = {"EVENTMGR_BENCH_HELLO": "1"}
+        with gunicorn(url, 2, workdir, f"/events/{SLUG}", **env) as (server, port):
             viewers = [Viewer(port, token, item_id) for token in tokens]
             for viewer in viewers:  # everyone has the board once, as a page load would
                 viewer.poll()
@@ -185,19 +193,25 @@ def main() -> int:
             start_cpu = cpu_seconds(server.pid)
             started = time.monotonic()
 
-            def run(group: list[Viewer], offset: float) -> None:
+            def run(group: list[Viewer], offset: float, hello: bool = False) -> None:
                 # each viewer polls every POLL_SECONDS, spread evenly over the interval
                 step = POLL_SECONDS / len(group)
-                next_at = started + offset
+                begun = time.monotonic()
+                next_at = begun + offset
                 n = 0
-                while time.monotonic() - started < duration:
+                while time.monotonic() - begun < (duration / 3 if hello else duration):
                     delay = next_at - time.monotonic()
                     if delay > 0:
                         time.sleep(delay)
                     viewer = group[n % len(group)]
                     t0 = time.perf_counter()
-                    status = viewer.poll()
+                    status = viewer.hello() if hello else viewer.poll()
                     elapsed = (time.perf_counter() - t0) * 1000
+                    if hello:
+                        hellos.append(elapsed)
+                        n += 1
+                        next_at += step
+                        continue
                     with lock:
                         statuses.append(status)
                         latencies.append(elapsed)
@@ -224,6 +238,17 @@ def main() -> int:
             changer.join()
             wall = time.monotonic() - started
             cpu = cpu_seconds(server.pid) - start_cpu
+            hellos: list[float] = []
+            hello_cpu = cpu_seconds(server.pid)
+            threads = [
+                threading.Thread(target=run, args=(g, i * POLL_SECONDS / len(viewers), True))
+                for i, g in enumerate(groups)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            hello_per = (cpu_seconds(server.pid) - hello_cpu) * 1000 / max(1, len(hellos))
     polls = len(statuses)
     per_poll = cpu * 1000 / polls
     not_modified = statuses.count(304)
@@ -234,6 +259,7 @@ def main() -> int:
     )
     print(f"  questions asked and approved meanwhile: {changer_result[0] if changer_result else 0}")
     print(f"  server CPU per poll: {per_poll:.3f} ms (goal < {GOAL_MS} ms)")
+    print(f"  a bare hello at the same rate, same server: {hello_per:.3f} ms CPU per request")
     print(
         f"  latency median {statistics.median(latencies):.2f} ms, "
         f"p99 {latencies[int(0.99 * (len(latencies) - 1))]:.2f} ms"
@@ -246,6 +272,7 @@ def main() -> int:
         per_poll < GOAL_MS,
     )
     report("Q&A poll: share answered 304", round(100 * not_modified / polls, 1), "%")
+    report("Q&A poll: a bare hello on the same server, CPU per request", round(hello_per, 3), "ms")
     return 0
 
 

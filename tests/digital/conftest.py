@@ -22,6 +22,16 @@ EMBED_URL = "https://player.example.com/embed/keynote-42"
 SEMINAR_URL = "https://elsewhere.example.net/seminar"
 
 
+@pytest.fixture(autouse=True)
+def _forget_boards():
+    """Each test's database is new, its ids are reused: no process cache may carry over."""
+    from eventmgr.digital import qa
+
+    qa._VERSIONS.clear()
+    qa._BUILT.clear()
+    yield
+
+
 @pytest.fixture
 def live(app, demo):
     """The event, built through the rules and published; ids and manage tokens returned."""

@@ -47,10 +47,9 @@ def test_a_digital_registrant_sees_the_current_rooms_stream(page, live):
     assert page.locator("#player video").get_attribute("data-src") == HLS_URL
     assert "Clonal dynamics" in page.locator("#now-line").inner_text()
     assert "Unpublished data" in page.locator("#next-line").inner_text()
-    page.wait_for_function("document.querySelector('#qa').dataset.polls > 0", polling=100)
+    page.locator("#qa[data-polls]").wait_for(state="attached")
     assert page.locator("#qa-session").inner_text() == "Tumour evolution"
     # hls.js asked for the playlist: the page's policy let it through to the configured host
-    page.wait_for_function("window.Hls !== undefined", polling=100)
     deadline = 50
     while not fetched and deadline:
         page.wait_for_timeout(100)
@@ -96,7 +95,7 @@ def test_a_question_from_a_phone_is_moderated_and_shown(app, browser, live_serve
         assert live["people"]["on_site"]["name"] in pending.inner_text()
         projector.goto(f"/m/{token}/projector")
         home.goto(f"/r/{live['people']['digital']['token']}/watch")
-        home.wait_for_function("document.querySelector('#qa').dataset.polls > 0", polling=100)
+        home.locator("#qa[data-polls]").wait_for(state="attached")
         assert home.locator("#questions .question").count() == 0  # not approved yet
 
         pending.locator("button[data-action=approve]").click()
