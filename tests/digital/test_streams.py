@@ -129,3 +129,25 @@ def test_beats_credit_the_time_watched_once(app, live):
     assert (
         stranger.post(f"/events/{SLUG}/watch/beat", json={"room_id": auditorium}).status_code == 403
     )
+
+
+def test_the_organiser_pages_set_streams(app, login, live):
+    from eventmgr.programme.models import ProgrammeItem, Room
+
+    organiser = login("organiser")
+    added = organiser.post(
+        f"/manage/events/{SLUG}/rooms",
+        data={"name": "Foyer", "capacity": "40", "stream_url": "https://stream.example.org/f.m3u8"},
+    )
+    assert added.status_code == 302
+    refused = organiser.post(
+        f"/manage/events/{SLUG}/rooms", data={"name": "Annex", "stream_url": "ftp://x"}
+    )
+    assert refused.status_code == 422
+    talk = live["items"]["talk"]
+    page = organiser.get(f"/manage/events/{SLUG}/programme/items/{talk}/edit").get_data(True)
+    assert 'name="not_streamed"' in page
+    with app.app_context():
+        assert db.session.query(Room).filter_by(name="Foyer").one().stream_url.endswith("f.m3u8")
+        item = db.session.get(ProgrammeItem, live["items"]["hidden"])
+        assert item.streamed is False
