@@ -53,8 +53,8 @@ def _union_seconds(intervals: list[tuple[datetime, datetime]]) -> int:
     return int(total)
 
 
-def attended(event: Event, registration: Registration) -> Attended:
-    """How long the person attended, and how."""
+def attended(event: Event, registration: Registration, now: datetime) -> Attended:
+    """How long the person attended up to `now`, and how."""
     programme = public_programme(event)
     counted = [i for i in programme.top_level if not i.cancelled and i.kind not in NOT_COUNTED]
     arrived = db.session.scalar(
@@ -64,7 +64,7 @@ def attended(event: Event, registration: Registration) -> Attended:
     if arrived is None:
         online = sum(watched.values())
         return Attended(online // 60, ONLINE if online else None)
-    on_site = _union_seconds([(max(i.starts_at, arrived), i.ends_at) for i in counted])
+    on_site = _union_seconds([(max(i.starts_at, arrived), min(i.ends_at, now)) for i in counted])
     ended_before = {i.id for i in programme.items if i.ends_at <= arrived}
     earlier = sum(s for item_id, s in watched.items() if item_id in ended_before)
     return Attended((on_site + earlier) // 60, BOTH if earlier else ON_SITE)
@@ -83,7 +83,7 @@ class Standing:
 
 def standing(event: Event, registration: Registration, now: datetime) -> Standing:
     settings = settings_for(event)
-    record = attended(event, registration)
+    record = attended(event, registration, now)
     minimum = settings.certificate_minutes
     available = settings.certificates_from is not None and now >= settings.certificates_from
     eligible = (
