@@ -176,3 +176,35 @@ def test_no_certificate_before_the_organiser_allows_or_below_the_minimum(app, cl
     assert client.get(f"/r/{token}/certificate.pdf").status_code == 302
     manage = client.get(f"/r/{token}").get_data(as_text=True)
     assert "A certificate needs 60 minutes of attendance; we have 0 for you." in manage
+
+
+def test_the_certificate_pdf_carries_its_verification_url_as_a_qr_code(app, client, live):
+    import pypdfium2
+    import zxingcpp
+
+    _setup_everything(app, live)
+    response = client.get(f"/r/{live['people']['digital']['token']}/certificate.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    page = pypdfium2.PdfDocument(response.data)[0]
+    text = page.get_textpage().get_text_range()
+    assert "40 hours" not in text and "0.7 hours, online" in text
+    image = page.render(scale=3).to_pil()
+    (code,) = zxingcpp.read_barcodes(image)
+    assert code.text.startswith(app.config["BASE_URL"] + "/certificates/")
+    assert code.text in text.replace("\r", "").replace("\n", "")
+    again = client.get(f"/r/{live['people']['digital']['token']}/certificate.pdf")
+    assert again.data == response.data  # issued once: the same certificate every time
+
+
+def test_the_announcement_mails_each_eligible_person_once(app, login, live):
+    from eventmgr.mail.models import OutboxMessage
+
+    _setup_everything(app, live)
+    organiser = login("organiser")
+    assert organiser.post(f"/manage/events/{SLUG}/certificates/announce").status_code == 302
+    organiser.post(f"/manage/events/{SLUG}/certificates/announce")
+    with app.app_context():
+        mails = db.session.query(OutboxMessage).filter(
+            OutboxMessage.subject.like("Your certificate of attendance%")
+        )
+        assert [m.recipient for m in mails] == ["person1@example.org"]
