@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from eventmgr.checkin.models import Checkin
 from eventmgr.digital import streams
@@ -86,19 +87,26 @@ def beat(event: Event, registration: Registration | None, room_id: int, now: dat
 def _credit(event: Event, registration: Registration, item_id: int, seconds: int, now) -> None:
     row = db.session.get(WatchTime, (registration.id, item_id))
     if row is None:
-        db.session.add(
-            WatchTime(
-                registration_id=registration.id,
-                item_id=item_id,
-                event_id=event.id,
-                seconds=seconds,
-                first_at=now,
-                last_at=now,
-            )
-        )
-    else:
-        row.seconds += seconds
-        row.last_at = now
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    WatchTime(
+                        registration_id=registration.id,
+                        item_id=item_id,
+                        event_id=event.id,
+                        seconds=seconds,
+                        first_at=now,
+                        last_at=now,
+                    )
+                )
+            return
+        except IntegrityError:
+            pass  # another tab made the row a moment ago: add to it
+    db.session.execute(
+        update(WatchTime)
+        .where(WatchTime.registration_id == registration.id, WatchTime.item_id == item_id)
+        .values(seconds=WatchTime.seconds + seconds, last_at=now)
+    )
 
 
 def watched(registration: Registration) -> dict[int, int]:
