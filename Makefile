@@ -34,6 +34,7 @@ static/vendor/.installed: package.json package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/
 	cp node_modules/jsqr/dist/jsQR.js static/vendor/
+	cp node_modules/hls.js/dist/hls.light.min.js static/vendor/
 	touch $@
 
 node_modules/.dev-installed: static/vendor/.installed

@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventmgr.badges.views import bp as badges_bp
     from eventmgr.calendar.views import bp as calendar_bp
     from eventmgr.checkin.views import bp as checkin_bp
+    from eventmgr.digital.views import bp as digital_bp
     from eventmgr.events.views import bp as events_bp
     from eventmgr.jobs.views import bp as jobs_bp
     from eventmgr.mail.views import bp as mail_bp
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         jobs_bp,
         badges_bp,
         calendar_bp,
+        digital_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
@@ -132,6 +134,7 @@ def _register_listeners() -> None:
     """Each domain's reactions to the others' signals (platform/signals.py)."""
     from eventmgr.calendar import listeners as calendar  # noqa: F401
     from eventmgr.checkin import listeners as checkin  # noqa: F401
+    from eventmgr.digital import listeners as digital  # noqa: F401
     from eventmgr.networking import listeners as networking  # noqa: F401
     from eventmgr.registration import listeners as registration  # noqa: F401
 

@@ -4,6 +4,19 @@ from eventmgr.accounts.models import ApiToken, RoleAssignment, User
 from eventmgr.audit.models import AuditEntry
 from eventmgr.calendar.models import Agenda, StarredItem
 from eventmgr.checkin.models import Checkin, Scan
+from eventmgr.digital.models import (
+    Certificate,
+    CertificateNotice,
+    DigitalSettings,
+    EventFeedback,
+    ItemRating,
+    ModeratorLink,
+    QaBoard,
+    Question,
+    QuestionVote,
+    Viewer,
+    WatchTime,
+)
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import Job
 from eventmgr.mail.models import OutboxMessage
@@ -26,21 +39,30 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Block",
+    "Certificate",
+    "CertificateNotice",
     "Checkin",
     "Delegation",
     "DelegationMember",
+    "DigitalSettings",
     "Event",
+    "EventFeedback",
+    "ItemRating",
     "Job",
     "Meeting",
     "MeetingRequest",
     "MeetingSlot",
     "MeetingTable",
+    "ModeratorLink",
     "NetworkingSettings",
     "OutboxMessage",
     "Person",
     "Profile",
     "ProgrammeItem",
     "ProgrammeVersion",
+    "QaBoard",
+    "Question",
+    "QuestionVote",
     "Registration",
     "RegistrationHistory",
     "RevokedBadgeCode",
@@ -49,4 +71,6 @@ __all__ = [
     "Scan",
     "StarredItem",
     "User",
+    "Viewer",
+    "WatchTime",
 ]

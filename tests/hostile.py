@@ -139,6 +139,43 @@ def hostile_world(app, demo) -> World:
                 select(OutboxMessage.id).order_by(OutboxMessage.id.desc())
             ).first(),
         )
+        world.ids.update(_digital(event, attendee, world))
         db.session.commit()
         jobs.work()
     return world
+
+
+def _digital(event, attendee, world: World) -> dict:
+    """A hostile question (approved), a moderator link, a certificate and feedback."""
+    from datetime import timedelta
+
+    from eventmgr.digital import certificates, feedback, qa
+    from eventmgr.digital.models import WatchTime
+    from eventmgr.digital.settings import update_settings
+    from eventmgr.platform.db import db, utcnow
+    from eventmgr.programme.services import public_programme
+
+    item = next(i for i in public_programme(event).top_level if i.kind not in qa.NO_QUESTIONS)
+    question = qa.ask(event, item.id, attendee, f"Question {PAYLOAD}", False)
+    qa.moderate(event, item.id, question.id, "approve")
+    link, world.tokens["moderator_token"] = qa.create_link(event, item.id, f"Label {PAYLOAD}")
+    now = utcnow()
+    db.session.add(
+        WatchTime(registration_id=attendee.id, item_id=item.id, event_id=event.id, seconds=7200)
+    )
+    db.session.commit()
+    update_settings(event, {"certificate_minutes": 1, "certificates_from": now - timedelta(days=1)})
+    certificate = certificates.issue(event, attendee, now)
+    talks = feedback.rated_items(event)
+    feedback.save(
+        event,
+        attendee,
+        {
+            "rating": 3,
+            "liked": f"Liked {PAYLOAD}",
+            "improve": f"Improve {PAYLOAD}",
+            "items": {talks[0].id: {"rating": 4, "comment": f"Comment {PAYLOAD}"}} if talks else {},
+        },
+        now,
+    )
+    return {"question_id": question.id, "link_id": link.id, "code": certificate.code}

@@ -83,7 +83,46 @@ def _fill_every_table(url: str, tmp_path) -> None:
         issue_api_token(db.session.scalar(select(User).order_by(User.id)))
         db.session.add(Job(kind="backup.test", status="done", message="kept"))
         db.session.commit()
+        _fill_digital(event, first, second)
         db.engine.dispose()
+
+
+def _fill_digital(event, first, second) -> None:
+    """A question with a vote and a moderator link, watch time, a certificate and its notice,
+    feedback with a talk rating, the digital settings."""
+    from datetime import timedelta
+
+    from eventmgr.digital import certificates, feedback, qa
+    from eventmgr.digital.models import CertificateNotice, Viewer, WatchTime
+    from eventmgr.digital.settings import update_settings
+    from eventmgr.platform.db import utcnow
+    from eventmgr.programme.services import public_programme
+
+    now = utcnow()
+    update_settings(
+        event,
+        {
+            "player_hosts": ["stream.example.org"],
+            "certificate_minutes": 1,
+            "certificates_from": now - timedelta(days=1),
+        },
+    )
+    item = next(i for i in public_programme(event).top_level if i.kind not in qa.NO_QUESTIONS)
+    qa.create_link(event, item.id, "backup")
+    question = qa.ask(event, item.id, first, "Backed up?", False)
+    qa.moderate(event, item.id, question.id, "approve")
+    qa.vote(event, item.id, second, question.id, True)
+    db.session.add(Viewer(registration_id=first.id, event_id=event.id, last_beat_at=now))
+    db.session.add(
+        WatchTime(registration_id=first.id, item_id=item.id, event_id=event.id, seconds=600)
+    )
+    db.session.add(CertificateNotice(registration_id=first.id, event_id=event.id, sent_at=now))
+    db.session.commit()
+    certificates.issue(event, first, now)
+    talk = feedback.rated_items(event)[0]
+    feedback.save(
+        event, first, {"rating": 5, "liked": "kept", "items": {talk.id: {"rating": 4}}}, now
+    )
 
 
 def _snapshot(url: str) -> dict[str, list[tuple]]:

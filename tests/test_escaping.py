@@ -13,7 +13,15 @@ from tests.hostile import ATTRIBUTE, PAYLOAD, RAW_MARKERS, SCRIPT, hostile_world
 
 ROLES = ("admin", "organiser", "door_staff", "delegation_lead", "attendee")
 # Only the agenda feed takes the agenda's token; every other <token> is a manage token.
-TOKEN_KIND = {"calendar.agenda_ics": "agenda_token", "accounts.reset": "reset"}
+TOKEN_KIND = {
+    "calendar.agenda_ics": "agenda_token",
+    "accounts.reset": "reset",
+    "digital.link_page": "moderator_token",
+    "digital.link_projector": "moderator_token",
+    "digital.link_queue": "moderator_token",
+    "digital.link_board": "moderator_token",
+    "digital.link_csrf": "moderator_token",
+}
 QUERY = {"checkin.search": "?q=Demo", "checkins_api.CheckinSearch": "?q=Demo"}
 
 
@@ -100,6 +108,10 @@ def test_every_page_shows_hostile_text_escaped(app, demo):
         "pages.dashboard",
         "mail.message",
         "admin.audit",
+        "digital.verify",
+        "digital.feedback_page",
+        "digital.link_queue",
+        "digital.settings",
     }
     missing = {e for e in must_show if e in app.view_functions} - shown
     assert not missing, f"the payload was expected (escaped) on {sorted(missing)}"

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from eventmgr.platform.access import ROLES
 
+ACTORS = ("attendee_b", "b_token", "door_staff_b", "organiser_b", "anonymous")
 A_NAME = "Alice Leakcheck"
 A_EMAIL = "attendee@example.org"  # the demo attendee: registered, networking, meetings
 B_EMAIL, B_PASSWORD = "bob.other@example.org", "bob-other-2023"
@@ -28,6 +29,11 @@ ALLOWED = {
     "networking_api.ProfileItem": {"attendee_b"},
     "networking.request_meeting": {"attendee_b"},
     "networking.block": {"attendee_b"},
+    # Fellow registrants upvote a question the audience sees; that is what it is shown for.
+    "digital.vote": {"attendee_b"},
+    "digital_api.Vote": {"attendee_b"},
+    # A certificate's verification page is for anyone who holds its code.
+    "digital.verify": set(ACTORS),
 }
 # Views that refuse a wrong secret by sending the visitor back to where they may start again.
 # Networking pages refuse with a message on the networking page they send the visitor to (what
@@ -46,8 +52,8 @@ FORM = {
 JSON = {
     "networking_api.MeetingFeedback": {"happened": True, "rating": 5},
     "registrations_api.RegistrationItem": {"role": "organiser", "mode": "on_site"},
+    "digital_api.Moderate": {"action": "hide"},
 }
-ACTORS = ("attendee_b", "b_token", "door_staff_b", "organiser_b", "anonymous")
 
 
 @dataclass
@@ -180,6 +186,7 @@ def _build(app, demo) -> Objects:
             role_id=a_user.roles[0].id,
             token_id=db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == a_user.id)),
         )
+        objects.ids.update(_digital(event, a_reg, objects.ids["item_id"]))
         for name, email in (
             ("attendee_b", B_EMAIL),
             ("door_staff_b", DOOR_B_EMAIL),
@@ -190,6 +197,30 @@ def _build(app, demo) -> Objects:
         jobs.work()
     assert all(objects.ids.values()), objects.ids
     return objects
+
+
+def _digital(event, a_reg, item_id: int) -> dict:
+    """A's approved question on the item, a moderator link, and A's certificate."""
+    from eventmgr.digital import qa
+    from eventmgr.digital.certificates import new_code
+    from eventmgr.digital.models import Certificate
+    from eventmgr.platform.db import db
+
+    qa.qa_item(event, item_id)  # the sample item takes questions
+    question = qa.ask(event, item_id, a_reg, "A's question?", False)
+    qa.moderate(event, item_id, question.id, "approve")
+    link, _token = qa.create_link(event, item_id, "moderators")
+    certificate = Certificate(
+        event_id=event.id,
+        registration_id=a_reg.id,
+        code=new_code(),
+        name=a_reg.name,
+        minutes=120,
+        attendance="online",
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    return {"question_id": question.id, "link_id": link.id, "code": certificate.code}
 
 
 def _fingerprint(app, objects: Objects) -> dict:

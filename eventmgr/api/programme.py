@@ -58,10 +58,27 @@ class ItemSchema(Schema):
     parent_id = fields.Integer(allow_none=True, strict=True)
     delivery = fields.String(validate=validate.OneOf(DELIVERIES))
     cancelled = fields.Boolean()
+    stream_url = fields.URL(
+        allow_none=True,
+        schemes={"http", "https"},
+        validate=validate.Length(max=500),
+        metadata={"description": "Overrides the room's stream; organisers only, never public"},
+    )
+    streamed = fields.Boolean(
+        metadata={"description": "False keeps the item off the stream (shown as not streamed)"}
+    )
     speaker_ids = fields.List(fields.Integer(strict=True))
     moderator_ids = fields.List(fields.Integer(strict=True))
     speakers = fields.List(fields.Nested(PersonRefSchema), dump_only=True)
     moderators = fields.List(fields.Nested(PersonRefSchema), dump_only=True)
+
+
+class PublishedItemSchema(ItemSchema):
+    """An item as attendees see it: whether it is streamed, never where."""
+
+    class Meta:
+        ordered = True
+        exclude = ("stream_url",)
 
 
 class ItemPatchSchema(ItemSchema):
@@ -85,7 +102,7 @@ class ProgrammeSchema(Schema):
     version = fields.Integer(allow_none=True)
     published_at = fields.AwareDateTime(allow_none=True)
     timezone = fields.String()
-    items = fields.List(fields.Nested(ItemSchema))
+    items = fields.List(fields.Nested(PublishedItemSchema))
     people = fields.List(fields.Nested(PublishedPersonSchema))
 
 
@@ -129,6 +146,12 @@ class RoomSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     capacity = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0))
+    stream_url = fields.URL(
+        allow_none=True,
+        schemes={"http", "https"},
+        validate=validate.Length(max=500),
+        metadata={"description": "The room's stream, for confirmed digital registrants only"},
+    )
 
 
 class PersonPatchSchema(PersonSchema):
@@ -165,6 +188,8 @@ def item_dict(event, item) -> dict:
         "parent_id": item.parent_id,
         "delivery": item.delivery,
         "cancelled": item.cancelled,
+        "stream_url": item.stream_url,
+        "streamed": item.streamed,
         "speaker_ids": [p.id for p in item.speakers],
         "moderator_ids": [p.id for p in item.moderators],
         "speakers": [_person_ref(p) for p in item.speakers],
@@ -228,6 +253,7 @@ def published_json(event, published) -> dict:
                 "parent_id": i.parent_id,
                 "delivery": i.delivery,
                 "cancelled": i.cancelled,
+                "streamed": i.streamed,
                 "speaker_ids": [p["id"] for p in i.speakers],
                 "moderator_ids": [p["id"] for p in i.moderators],
             }
@@ -397,7 +423,12 @@ class PersonResource(MethodView):
 
 
 def _room_dict(room) -> dict:
-    return {"id": room.id, "name": room.name, "capacity": room.capacity}
+    return {
+        "id": room.id,
+        "name": room.name,
+        "capacity": room.capacity,
+        "stream_url": room.stream_url,
+    }
 
 
 @blp.route("/events/<slug>/rooms")

@@ -94,6 +94,8 @@ def from_environment(instance_path: Path) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute"),
+        "QA_ASK_RATE_LIMIT": os.environ.get("QA_ASK_RATE_LIMIT", "5 per minute"),
+        "QA_VOTE_RATE_LIMIT": os.environ.get("QA_VOTE_RATE_LIMIT", "60 per minute"),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600")),
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": {"en": "English", "nb": "Norsk bokmål"},

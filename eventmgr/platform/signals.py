@@ -41,7 +41,9 @@ registration_erased = _signals.signal(
     "registration-erased",
     doc="""In the transaction. sender: the Registration being anonymised.
     calendar: the agenda and its stars are deleted.
-    networking: profile, blocks and delegation membership deleted, own messages blanked.""",
+    networking: profile, blocks and delegation membership deleted, own messages blanked.
+    digital: questions, votes, watch time and certificate deleted; feedback unlinked, without
+    its comments.""",
 )
 
 registration_filters = _signals.signal(
@@ -55,7 +57,7 @@ personal_data_requested = _signals.signal(
     "personal-data-requested",
     doc="""Question. sender: a Registration. Each listener returns {section: JSON-ready value}
     for the person's data download. calendar: my_programme; networking: networking;
-    checkin: checkin.""",
+    checkin: checkin; digital: digital.""",
 )
 
 # ---------------------------------------------------------------- programme and calendar

@@ -42,6 +42,11 @@ class ItemForm(FlaskForm):
     )
     abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=10000)])
     cancelled = BooleanField(_l("Cancelled (stays listed, struck through)"))
+    stream_url = StringField(
+        _l("Stream address for this item (empty: the room's stream)"),
+        validators=[Optional(), Length(max=500)],
+    )
+    not_streamed = BooleanField(_l("Not streamed (for example unpublished data)"))
     submit = SubmitField(_l("Save"))
 
     # The service's field names, mapped to this form's fields for its error messages.
@@ -50,6 +55,7 @@ class ItemForm(FlaskForm):
         "ends_at": "end",
         "speaker_ids": "speakers",
         "moderator_ids": "moderators",
+        "streamed": "not_streamed",
     }
 
 
@@ -67,6 +73,10 @@ class PersonForm(FlaskForm):
 class RoomForm(FlaskForm):
     name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=200)])
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0)])
+    stream_url = StringField(
+        _l("Stream address (HLS .m3u8 or a video platform's player; digital registrants only)"),
+        validators=[Optional(), Length(max=500)],
+    )
     submit = SubmitField(_l("Add room"))
 
 

@@ -80,6 +80,9 @@ class Room(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     capacity: Mapped[int | None] = mapped_column()
+    # Where the room is streamed (HLS or a video platform's player); for digital registrants
+    # only: never in a published snapshot, a public page, a feed or the public API.
+    stream_url: Mapped[str | None] = mapped_column(String(500))
 
 
 class Person(db.Model):
@@ -122,6 +125,10 @@ class ProgrammeItem(db.Model):
     )
     delivery: Mapped[str] = mapped_column(String(20), default=Delivery.ON_SITE.value)
     cancelled: Mapped[bool] = mapped_column(default=False)
+    # The room's stream unless overridden here; `streamed` False keeps an item (unpublished
+    # data) off the stream, and the programme says "not streamed".
+    stream_url: Mapped[str | None] = mapped_column(String(500))
+    streamed: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     room: Mapped[Room | None] = relationship()

@@ -40,6 +40,8 @@ ITEM_FIELDS = (
     "parent_id",
     "delivery",
     "cancelled",
+    "stream_url",
+    "streamed",
 )
 
 
@@ -143,11 +145,27 @@ def _check(event: Event, item: ProgrammeItem) -> None:
             errors[name] = _("Give a date and time with its UTC offset.")
     if "starts_at" not in errors and "ends_at" not in errors and item.ends_at <= item.starts_at:
         errors["ends_at"] = _("The item must end after it starts.")
+    if not _stream_url_ok(item.stream_url):
+        errors["stream_url"] = STREAM_URL_MESSAGE()
     if item.room_id is not None and room_of(event, item.room_id) is None:
         errors["room_id"] = _("No such room in this event.")
     errors.update(_check_parent(event, item))
     if errors:
         raise ProgrammeError(errors)
+
+
+def STREAM_URL_MESSAGE() -> str:  # noqa: N802 - a message, translated when shown
+    return _("A stream is a web address starting with https:// or http:// (at most 500).")
+
+
+def _stream_url_ok(url: str | None) -> bool:
+    """Empty, or an http(s) address: the watch page plays or embeds it, nothing else."""
+    return url is None or (
+        isinstance(url, str)
+        and url.startswith(("https://", "http://"))
+        and len(url) <= 500
+        and not any(c.isspace() for c in url)
+    )
 
 
 def _check_parent(event: Event, item: ProgrammeItem) -> dict[str, str]:
@@ -183,7 +201,9 @@ def create_item(event: Event, data: dict[str, Any]) -> ProgrammeItem:
 
 def stage_item(event: Event, data: dict[str, Any]) -> ProgrammeItem:
     """A new item in the caller's unit of work (an import adds many, all or none)."""
-    item = ProgrammeItem(event_id=event.id, delivery=Delivery.ON_SITE.value, cancelled=False)
+    item = ProgrammeItem(
+        event_id=event.id, delivery=Delivery.ON_SITE.value, cancelled=False, streamed=True
+    )
     return _apply(event, item, data, new=True)
 
 
@@ -203,6 +223,10 @@ def _apply(event: Event, item: ProgrammeItem, data: dict, new: bool) -> Programm
                 setattr(item, name, data[name])
         if isinstance(item.title, str):
             item.title = item.title.strip()
+        if isinstance(item.stream_url, str):
+            item.stream_url = item.stream_url.strip() or None
+        if item.streamed is None:
+            item.streamed = True
         try:
             _check(event, item)
             speakers = (
@@ -283,7 +307,14 @@ def save_room(event: Event, data: dict[str, Any], room: Room | None = None) -> R
     name = (data.get("name") if "name" in data else room.name if room else "") or ""
     name = name.strip()
     capacity = data.get("capacity") if "capacity" in data else (room.capacity if room else None)
+    stream_url = (
+        data.get("stream_url") if "stream_url" in data else (room.stream_url if room else None)
+    )
+    if isinstance(stream_url, str):
+        stream_url = stream_url.strip() or None
     errors = {}
+    if not _stream_url_ok(stream_url):
+        errors["stream_url"] = STREAM_URL_MESSAGE()
     if not name or len(name) > 200:
         errors["name"] = _("The room needs a name (at most 200 characters).")
     if capacity is not None and capacity < 0:
@@ -296,7 +327,7 @@ def save_room(event: Event, data: dict[str, Any], room: Room | None = None) -> R
     if room is None:
         room = Room(event_id=event.id)
         db.session.add(room)
-    room.name, room.capacity = name, capacity
+    room.name, room.capacity, room.stream_url = name, capacity, stream_url
     commit()
     return room
 
@@ -604,6 +635,7 @@ def build_snapshot(event: Event, items: list[ProgrammeItem]) -> dict:
                 "parent_id": item.parent_id,
                 "delivery": item.delivery,
                 "cancelled": item.cancelled,
+                "streamed": item.streamed is not False,  # the flag only: never the stream URL
                 "speaker_ids": [p.id for p in item.speakers],
                 "moderator_ids": [p.id for p in item.moderators],
             }
@@ -699,6 +731,8 @@ class PublicItem:
     cancelled: bool
     speakers: list[dict]
     moderators: list[dict]
+    streamed: bool = True
+    room_id: int | None = None
     children: list[PublicItem] = field(default_factory=list)
 
     themes: list[str] = field(default_factory=list)
@@ -723,6 +757,7 @@ class PublicItem:
             self.delivery,
             self.cancelled,
             people,
+            self.streamed,
         )
 
     def change_since(self, before: PublicItem | None) -> str | None:
@@ -806,6 +841,8 @@ def programme_from_snapshot(
                 cancelled=row["cancelled"],
                 speakers=[people[i] for i in row["speaker_ids"]],
                 moderators=[people[i] for i in row["moderator_ids"]],
+                streamed=row.get("streamed", True),  # snapshots before streams have no flag
+                room_id=row.get("room_id"),
             )
         )
     by_id = {i.id: i for i in items}

@@ -338,6 +338,7 @@ def _item_form(event, item: ProgrammeItem | None) -> ItemForm:
             form.parent_id.data = item.parent_id or 0
             form.speakers.data = [p.id for p in item.speakers]
             form.moderators.data = [p.id for p in item.moderators]
+            form.not_streamed.data = item.streamed is False
         else:
             _prefill(event, form)
     return form
@@ -393,6 +394,8 @@ def _item_data(event, form: ItemForm) -> dict:
         "parent_id": form.parent_id.data or None,
         "delivery": form.delivery.data,
         "cancelled": form.cancelled.data,
+        "stream_url": (form.stream_url.data or "").strip() or None,
+        "streamed": not form.not_streamed.data,
         "speaker_ids": form.speakers.data or [],
         "moderator_ids": form.moderators.data or [],
     }
@@ -559,7 +562,11 @@ def rooms(slug: str):
     event = event_or_404(slug)
     form = RoomForm()
     if form.validate_on_submit():
-        data = {"name": form.name.data, "capacity": form.capacity.data}
+        data = {
+            "name": form.name.data,
+            "capacity": form.capacity.data,
+            "stream_url": (form.stream_url.data or "").strip() or None,
+        }
         if run_rule(lambda: services.save_room(event, data), _("The room is added."), form)[0]:
             return redirect(url_for("programme.rooms", slug=slug))
     status = 422 if form.is_submitted() else 200
