@@ -221,7 +221,13 @@ def announce(event: Event, now: datetime) -> int:
                 name=registration.name,
                 event=event.name,
             )
-        queue_mail(registration.email, subject, body)
+        queue_mail(
+            registration.email,
+            subject,
+            body,
+            rule="digital.certificate_announcement",
+            key=f"certificate-announcement:{registration.id}",
+        )
         db.session.add(
             CertificateNotice(registration_id=registration.id, event_id=event.id, sent_at=now)
         )
