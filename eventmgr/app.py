@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventmgr.programme.views import bp as programme_bp
     from eventmgr.registration.admin_views import bp as registration_admin_bp
     from eventmgr.registration.views import bp as registration_bp
+    from eventmgr.sponsors.views import bp as sponsors_bp
 
     for blueprint in (
         pages_bp,
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
         jobs_bp,
         badges_bp,
         calendar_bp,
+        sponsors_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
@@ -130,7 +132,9 @@ def _register_listeners() -> None:
     from eventmgr.calendar import listeners as calendar  # noqa: F401
     from eventmgr.checkin import listeners as checkin  # noqa: F401
     from eventmgr.networking import listeners as networking  # noqa: F401
+    from eventmgr.programme import listeners as programme  # noqa: F401
     from eventmgr.registration import listeners as registration  # noqa: F401
+    from eventmgr.sponsors import listeners as sponsors  # noqa: F401
 
 
 def _register_cli(app: Flask) -> None:

@@ -4,7 +4,7 @@ from eventmgr.accounts.models import ApiToken, RoleAssignment, User
 from eventmgr.audit.models import AuditEntry
 from eventmgr.calendar.models import Agenda, StarredItem
 from eventmgr.checkin.models import Checkin, Scan
-from eventmgr.events.models import Event
+from eventmgr.events.models import Event, StaffInvitation
 from eventmgr.jobs.models import Job
 from eventmgr.mail.models import OutboxMessage
 from eventmgr.networking.models import (
@@ -19,7 +19,13 @@ from eventmgr.networking.models import (
     Profile,
 )
 from eventmgr.programme.models import Person, ProgrammeItem, ProgrammeVersion, Room
-from eventmgr.registration.models import Registration, RegistrationHistory, RevokedBadgeCode
+from eventmgr.registration.models import (
+    Registration,
+    RegistrationAnswer,
+    RegistrationHistory,
+    RevokedBadgeCode,
+)
+from eventmgr.sponsors.models import Sponsor
 
 __all__ = [
     "Agenda",
@@ -42,11 +48,14 @@ __all__ = [
     "ProgrammeItem",
     "ProgrammeVersion",
     "Registration",
+    "RegistrationAnswer",
     "RegistrationHistory",
     "RevokedBadgeCode",
     "RoleAssignment",
     "Room",
     "Scan",
+    "Sponsor",
+    "StaffInvitation",
     "StarredItem",
     "User",
 ]

@@ -73,6 +73,7 @@ def _invite(user: User, event: Event, why: str) -> None:
             link=link,
             why=why,
             page=external_url("networking.home", slug=event.slug),
+            privacy_url=external_url("pages.privacy", slug=event.slug),
         )
         queue_mail(user.email, _("You are invited: %(event)s", event=event.name), body)
 
