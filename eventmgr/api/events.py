@@ -87,7 +87,7 @@ class QuestionSchema(Schema):
     )
     label = fields.Nested(QuestionLabelSchema, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(services.QUESTION_KINDS))
-    required = fields.Boolean(load_default=False)
+    required = fields.Boolean(load_default=False, truthy={True}, falsy={False})
     choices = fields.List(
         fields.Nested(ChoiceSchema),
         load_default=list,

@@ -100,7 +100,10 @@ def _event_fields(data: dict) -> dict:
         "contact_email": DEMO_ACCOUNTS[1][1],  # the programme lead's demo account
         # The demo took place in 2023; so that anyone can try registering, its registration
         # stays open for a year from the day the demo is loaded.
-        "registration_closes_at": max(end.replace(tzinfo=zone), utcnow() + timedelta(days=365)),
+        "registration_closes_at": max(
+            end.replace(tzinfo=zone),
+            (utcnow() + timedelta(days=365)).replace(second=0, microsecond=0),
+        ),
     }
 
 

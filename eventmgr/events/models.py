@@ -137,7 +137,6 @@ class StaffInvitation(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
-    invited_by = relationship("User", foreign_keys=[invited_by_id])
 
     def status(self, now: datetime | None = None) -> str:
         if self.accepted_at is not None:

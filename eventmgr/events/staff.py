@@ -11,9 +11,10 @@ change is in the audit log.
 from __future__ import annotations
 
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass
 
-from flask import render_template
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -220,7 +221,12 @@ def _send(invitation: StaffInvitation, event: Event, inviter: User | None) -> No
     invitation.expires_at = now + StaffInvitation.lifetime()
     invitee = find_user(invitation.email)
     language = (invitee.locale if invitee else None) or str(get_locale() or "en")
-    with force_locale(language):
+    outside = (  # a command or a job: templates need a request (the menu, url_for)
+        nullcontext()
+        if has_request_context()
+        else current_app.test_request_context(base_url=current_app.config["BASE_URL"])
+    )
+    with outside, force_locale(language):
         body = render_template(
             "mail/staff_invitation.txt",
             event=event,
@@ -247,7 +253,7 @@ def _check_open(invitation: StaffInvitation) -> None:
             "expired": _("This invitation has expired; ask the organiser to send it again."),
             "withdrawn": _("This invitation was withdrawn."),
         }
-        raise EventError({"invitation": messages[state]}, 410, code=f"invitation_{state}")
+        raise EventError({"invitation": messages[state]}, 410)
 
 
 def accept(invitation: StaffInvitation, user: User) -> RoleAssignment:

@@ -54,6 +54,7 @@ def event_home(slug: str):
         programme=public_programme(event),
         full={mode: not registration.has_room(event, mode) for mode in (ON_SITE, DIGITAL)},
         window=registration.window_message(event),
+        registration_closes=registration.readable(event, event.registration_closes),
         groups=sponsors.by_level(sponsors.sponsors_of(event)),
         level_labels=LEVEL_LABELS,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -24,7 +25,7 @@ from eventmgr.mail.services import queued_row
 from eventmgr.platform import signals
 from eventmgr.platform.db import begin_write, commit, commit_keeping_state, db, rollback, utcnow
 from eventmgr.platform.errors import RuleError
-from eventmgr.platform.i18n import local_datetime
+from eventmgr.platform.i18n import local_date, local_time
 from eventmgr.platform.tokens import hash_secret
 from eventmgr.registration.links import new_badge_code, new_token
 from eventmgr.registration.mails import mail, render_mail
@@ -201,16 +202,19 @@ def _answers(
     out: dict[str, Any] = {}
     for key, question in known.items():
         name = f"answers.{key}"
-        if key not in value and partial:
+        must = required and question.get("required")
+        if key not in value:
+            if must and not partial:
+                errors[name] = _("This question needs an answer.")
             continue
         try:
-            answer = _answer(question, value.get(key))
+            answer = _answer(question, value[key])
         except ValueError as exc:
             errors[name] = str(exc)
             continue
-        if required and question.get("required") and answer in ("", [], False):
+        if must and answer in ("", [], False):
             errors[name] = _("This question needs an answer.")
-        elif key in value:
+        else:
             out[key] = answer
     return out
 
@@ -465,10 +469,15 @@ def window_message(event: Event, state: str | None = None) -> str | None:
     if state == OPEN:
         return None
     if state == NOT_YET_OPEN:
-        when = local_datetime(event.registration_opens_at, event.timezone, "long")
-        return _("Registration opens %(when)s.", when=when)
-    when = local_datetime(event.registration_closes, event.timezone, "long")
-    return _("Registration closed %(when)s.", when=when)
+        return _("Registration opens %(when)s.", when=readable(event, event.registration_opens_at))
+    return _("Registration closed %(when)s.", when=readable(event, event.registration_closes))
+
+
+def readable(event: Event, moment: datetime) -> str:
+    """A moment as people at the event read it: "26 January 2023, 19:00 CET"."""
+    day = local_date(moment, event.timezone, "long")
+    zone = event.local(moment).tzname()
+    return f"{day}, {local_time(moment, event.timezone, 'HH:mm')} {zone}"
 
 
 def check_window(event: Event) -> None:
