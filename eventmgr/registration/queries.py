@@ -118,6 +118,7 @@ def search(
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(
         query.order_by(*SORTS.get(sort, SORTS["created"]))
+        .options(selectinload(Registration.answer_rows))
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()

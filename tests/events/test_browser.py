@@ -140,3 +140,31 @@ def test_an_event_copied_to_next_year_shows_the_programme_on_the_new_date(page, 
     expect(keynote.locator(".programme-time")).to_contain_text("10:40")
     page.goto("/events/cancer-crosslinks-2023/programme")  # the old edition is as it was
     expect(page.locator("hgroup")).to_contain_text("January 26, 2023")
+
+
+@pytest.mark.browser
+def test_the_new_pages_fit_a_phone(browser, live_server, api, app, demo):
+    """At 390 px nothing scrolls sideways: settings, staff, sponsors, copy, the privacy notice,
+    an invitation, and the event page and form with sponsors and questions."""
+    from tests.events.test_settings_api import QUESTIONS
+
+    api("PATCH", f"/api/v1/events/{demo['slug']}", role="organiser", json={"questions": QUESTIONS})
+    api(
+        "POST",
+        f"/api/v1/events/{demo['slug']}/staff",
+        role="organiser",
+        json={"email": "a.very.long.address.for.a.narrow.screen@example.org", "role": "door_staff"},
+    )
+    context = browser.new_context(
+        base_url=live_server, locale="en-GB", viewport={"width": 390, "height": 844}
+    )
+    phone = context.new_page()
+    slug = demo["slug"]
+    for url in (f"/events/{slug}", f"/events/{slug}/register", f"/events/{slug}/privacy"):
+        phone.goto(url)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
+    log_in(phone, *demo["logins"]["organiser"])
+    for path in ("settings", "staff", "sponsors", "sponsors/new", "copy", "edit"):
+        phone.goto(f"/manage/events/{slug}/{path}")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+    context.close()

@@ -119,6 +119,7 @@ BAD = [
     ("interest_tags", [""], "interest_tags"),
     ("interest_tags", ["x" * 61], "interest_tags"),
     ("interest_tags", ["tab\tin it"], "interest_tags"),
+    ("registration_state", "open", "registration_state"),  # read only
 ]
 
 
@@ -174,3 +175,32 @@ def test_the_demo_seeds_its_own_settings(api, demo):
     assert "immuno-oncology" in event["interest_tags"]
     assert event["organiser_name"] == "Oslo Cancer Cluster"
     assert event["registration_state"] == "open"
+
+
+def test_a_new_event_takes_its_settings_at_once(api):
+    body = {
+        "slug": "oncology-day-2031",
+        "name": "Oncology Day 2031",
+        "starts_at": "2031-03-14T09:00:00+01:00",
+        "ends_at": "2031-03-14T17:00:00+01:00",
+        "timezone": "Europe/Oslo",
+        "categories": CATEGORIES,
+        "questions": QUESTIONS[:1],
+        "registration_opens_at": "2031-01-01T09:00:00+01:00",
+        "interest_tags": ["biomarkers"],
+        "organiser_name": "Oncology Society",
+    }
+    created = api("POST", "/api/v1/events", role="organiser", json=body)
+    assert created.status_code == 201, created.text
+    event = created.json()
+    assert {name: event[name] for name in body} == body
+    assert event["registration_closes_at"] is None and event["privacy_notice"] is None
+    assert event["registration_state"] == "not_yet_open"
+    bad = api(
+        "POST",
+        "/api/v1/events",
+        role="organiser",
+        json=body | {"slug": "x-2031", "interest_tags": [""]},
+    )
+    assert bad.status_code == 422 and "interest_tags" in bad.json()["error"]["fields"]
+    assert api("GET", "/api/v1/events/x-2031", role="organiser").status_code == 404
