@@ -259,12 +259,17 @@ def _window_problems(event: Event) -> dict[str, str]:
 
 
 def normalise_settings(data: dict[str, Any]) -> dict[str, Any]:
-    """Texts trimmed, an empty Bokmål label or privacy text left out, and a privacy notice
-    with no text at all is the default (None), as the service stores them."""
+    """The settings as stored: texts trimmed, a privacy notice without text is the default
+    (None), and each question whole (required, choices), as the API gives them back."""
     out = dict(data)
     notice = out.get("privacy_notice")
     if isinstance(notice, dict) and all(isinstance(v, str) for v in notice.values()):
         out["privacy_notice"] = {k: v.strip() for k, v in notice.items() if v.strip()} or None
+    if isinstance(out.get("questions"), list):  # stored whole, as the API gives them back
+        out["questions"] = [
+            {"required": False, "choices": []} | q if isinstance(q, dict) else q
+            for q in out["questions"]
+        ]
     for name in ("organiser_name", "contact_email"):
         if isinstance(out.get(name), str):
             out[name] = out[name].strip() or None

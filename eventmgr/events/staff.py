@@ -14,6 +14,7 @@ import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
@@ -110,8 +111,6 @@ def invitation_for_token(token: str) -> StaffInvitation | None:
 
 
 def _clean_invitation(email: object, role: object) -> tuple[str, Role]:
-    from email_validator import EmailNotValidError, validate_email
-
     errors = {}
     address = ""
     if not isinstance(email, str) or not email.strip() or len(email) > 254:
