@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventmgr.programme.views import bp as programme_bp
     from eventmgr.registration.admin_views import bp as registration_admin_bp
     from eventmgr.registration.views import bp as registration_bp
+    from eventmgr.sponsors.views import bp as sponsors_bp
 
     for blueprint in (
         pages_bp,
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         badges_bp,
         calendar_bp,
         digital_bp,
+        sponsors_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
@@ -136,7 +138,9 @@ def _register_listeners() -> None:
     from eventmgr.checkin import listeners as checkin  # noqa: F401
     from eventmgr.digital import listeners as digital  # noqa: F401
     from eventmgr.networking import listeners as networking  # noqa: F401
+    from eventmgr.programme import listeners as programme  # noqa: F401
     from eventmgr.registration import listeners as registration  # noqa: F401
+    from eventmgr.sponsors import listeners as sponsors  # noqa: F401
 
 
 def _register_cli(app: Flask) -> None:

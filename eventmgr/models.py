@@ -17,7 +17,7 @@ from eventmgr.digital.models import (
     Viewer,
     WatchTime,
 )
-from eventmgr.events.models import Event
+from eventmgr.events.models import Event, StaffInvitation
 from eventmgr.jobs.models import Job
 from eventmgr.mail.models import OutboxMessage
 from eventmgr.networking.models import (
@@ -32,7 +32,13 @@ from eventmgr.networking.models import (
     Profile,
 )
 from eventmgr.programme.models import Person, ProgrammeItem, ProgrammeVersion, Room
-from eventmgr.registration.models import Registration, RegistrationHistory, RevokedBadgeCode
+from eventmgr.registration.models import (
+    Registration,
+    RegistrationAnswer,
+    RegistrationHistory,
+    RevokedBadgeCode,
+)
+from eventmgr.sponsors.models import Sponsor
 
 __all__ = [
     "Agenda",
@@ -64,11 +70,14 @@ __all__ = [
     "Question",
     "QuestionVote",
     "Registration",
+    "RegistrationAnswer",
     "RegistrationHistory",
     "RevokedBadgeCode",
     "RoleAssignment",
     "Room",
     "Scan",
+    "Sponsor",
+    "StaffInvitation",
     "StarredItem",
     "User",
     "Viewer",

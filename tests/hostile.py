@@ -23,11 +23,12 @@ class World:
 
 def hostile_world(app, demo) -> World:
     """The demo event with networking, every text field carrying PAYLOAD, republished."""
-    from eventmgr.accounts.models import ApiToken
+    from eventmgr.accounts.models import ApiToken, RoleAssignment
     from eventmgr.accounts.services import find_user, issue_api_token
     from eventmgr.badges.jobs import EXPORT_JOB, params_for
     from eventmgr.badges.services import DEFAULT_FORMAT, BadgeFilter
     from eventmgr.calendar import services as calendar
+    from eventmgr.events import staff
     from eventmgr.events.models import Event
     from eventmgr.jobs import services as jobs
     from eventmgr.mail.models import OutboxMessage
@@ -44,7 +45,8 @@ def hostile_world(app, demo) -> World:
     from eventmgr.programme import services as programme
     from eventmgr.programme.models import Person, ProgrammeItem, Room
     from eventmgr.registration import services as registration
-    from eventmgr.registration.models import Registration
+    from eventmgr.registration.models import Registration, RegistrationAnswer
+    from eventmgr.sponsors.models import Sponsor
 
     world = World(demo["slug"])
     with app.app_context():
@@ -53,6 +55,28 @@ def hostile_world(app, demo) -> World:
         event.name = f"Crosslinks {PAYLOAD}"
         event.venue = f"Hall {PAYLOAD}"
         event.description = f"About {PAYLOAD}"
+        event.organiser_name = f"Cluster {PAYLOAD}"
+        event.privacy_notice = {"en": f"Privacy {PAYLOAD}", "nb": f"Personvern {PAYLOAD}"}
+        event.categories = [
+            *event.categories,
+            {"key": f"cat {SCRIPT}", "label": {"en": f"Cat {PAYLOAD}"[:100]}},
+        ]
+        event.questions = [
+            {
+                "key": "hostile",
+                "label": {"en": f"Question {PAYLOAD}"},
+                "kind": "choice",
+                "required": False,
+                "choices": [{"key": "x", "label": {"en": f"Choice {PAYLOAD}"[:100]}}],
+            },
+            {"key": "note", "label": {"en": "Note"}, "kind": "text", "required": False},
+        ]
+        for sponsor in db.session.scalars(select(Sponsor).where(Sponsor.event_id == event.id)):
+            sponsor.name = f"{sponsor.name} {PAYLOAD}"[:200]
+            sponsor.url = f"https://example.org/{ATTRIBUTE}"
+            sponsor.on_stream = True
+        organiser_user = find_user(demo["logins"]["organiser"][0])
+        organiser_user.name = f"Jutta {PAYLOAD}"
         for room in db.session.scalars(select(Room).where(Room.event_id == event.id)):
             room.name = f"{room.name} {PAYLOAD}"
         for person in db.session.scalars(select(Person).where(Person.event_id == event.id)):
@@ -74,6 +98,8 @@ def hostile_world(app, demo) -> World:
             reg.dietary_needs = f"Diet {PAYLOAD}"
             if reg.email == "attendee@example.org":
                 attendee = reg
+                reg.answer_rows.append(RegistrationAnswer(question="note", value=f"Note {PAYLOAD}"))
+                reg.answer_rows.append(RegistrationAnswer(question="hostile", value="x"))
         for profile in db.session.scalars(select(Profile)):
             profile.pitch = f"Pitch {PAYLOAD}"
             profile.offers = f"Offers {PAYLOAD}"
@@ -92,6 +118,7 @@ def hostile_world(app, demo) -> World:
             calendar.agenda_for_registration(attendee)
         )
         organiser = find_user(demo["logins"]["organiser"][0])
+        invitation = staff.invite(event, "new@example.org", "door_staff", organiser)
         in_process = app.config.get("JOBS_IN_PROCESS", True)
         app.config["JOBS_IN_PROCESS"] = False  # run below, not in a thread holding locks
         job = jobs.enqueue(
@@ -135,6 +162,15 @@ def hostile_world(app, demo) -> World:
             user_id=account.id,
             role_id=account.roles[0].id,
             token_id=db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == account.id)),
+            sponsor_id=db.session.scalars(
+                select(Sponsor.id).where(Sponsor.event_id == event.id)
+            ).first(),
+            staff_id=db.session.scalar(
+                select(RoleAssignment.id).where(
+                    RoleAssignment.event_id == event.id, RoleAssignment.role == "door_staff"
+                )
+            ),
+            invitation_id=invitation.id,
             message_id=db.session.scalars(
                 select(OutboxMessage.id).order_by(OutboxMessage.id.desc())
             ).first(),

@@ -17,13 +17,14 @@ from eventmgr.app import create_app
 from eventmgr.calendar.services import agenda_for_registration, set_starred
 from eventmgr.checkin.services import scan
 from eventmgr.events.models import Event
+from eventmgr.events.staff import invite
 from eventmgr.jobs.models import Job
 from eventmgr.networking.services import block
 from eventmgr.platform.config import ROOT
 from eventmgr.platform.db import db
 from eventmgr.programme.models import ProgrammeItem
 from eventmgr.registration.models import CONFIRMED, Registration
-from eventmgr.registration.services import reissue_badge
+from eventmgr.registration.services import reissue_badge, update_details
 from tests.support import REQUIRE_POSTGRES, need_postgres, postgres_database, unavailable
 
 
@@ -55,7 +56,7 @@ def _count(tmp_path, table: str) -> int:
 
 def _fill_every_table(url: str, tmp_path) -> None:
     """What the demo seed leaves empty: check-ins and their scans, a revoked badge code,
-    starred items, a block, an API token, a finished job."""
+    starred items, a block, an API token, a finished job, an answer, a staff invitation."""
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"}
     )
@@ -84,6 +85,9 @@ def _fill_every_table(url: str, tmp_path) -> None:
         db.session.add(Job(kind="backup.test", status="done", message="kept"))
         db.session.commit()
         _fill_digital(event, first, second)
+        event.questions = [{"key": "note", "label": {"en": "Note"}, "kind": "text"}]
+        update_details(first, {"answers": {"note": "æøå"}}, "backup test")
+        invite(event, "door.new@example.org", "door_staff", None)
         db.engine.dispose()
 
 

@@ -20,8 +20,8 @@ B_EMAIL, B_PASSWORD = "bob.other@example.org", "bob-other-2023"
 DOOR_B_EMAIL, DOOR_B_PASSWORD = "door.b@example.org", "door-b-2023"
 ORG_B_EMAIL, ORG_B_PASSWORD = "organiser.b@example.org", "organiser-b-2023"
 OTHER_SLUG = "other-event"
-# Parameters that are not personal: programme objects shown on public pages.
-PUBLIC_OBJECTS = {"item_id", "person_id", "room_id"}
+# Parameters that are not personal: programme objects and sponsors shown on public pages.
+PUBLIC_OBJECTS = {"item_id", "person_id", "room_id", "sponsor_id"}
 NOT_OBJECTS = {"slug", "fmt", "filename"}
 # What a fellow participant may do with A's networking profile: it is shown to them on purpose.
 ALLOWED = {
@@ -69,7 +69,7 @@ class Objects:
 
 
 def _build(app, demo) -> Objects:
-    from eventmgr.accounts.models import ApiToken
+    from eventmgr.accounts.models import ApiToken, RoleAssignment
     from eventmgr.accounts.services import (
         find_user,
         get_or_create_user,
@@ -79,6 +79,7 @@ def _build(app, demo) -> Objects:
     from eventmgr.badges.jobs import EXPORT_JOB, params_for
     from eventmgr.badges.services import DEFAULT_FORMAT, BadgeFilter
     from eventmgr.calendar import services as calendar
+    from eventmgr.events import staff
     from eventmgr.events.models import Event
     from eventmgr.events.services import create_event
     from eventmgr.jobs import services as jobs
@@ -96,6 +97,7 @@ def _build(app, demo) -> Objects:
     from eventmgr.platform.roles import Role
     from eventmgr.programme.models import Person, ProgrammeItem, Room
     from eventmgr.registration import services as registration
+    from eventmgr.sponsors.models import Sponsor
 
     objects = Objects()
     with app.app_context():
@@ -158,10 +160,17 @@ def _build(app, demo) -> Objects:
             event=event,
         )
         app.config["JOBS_IN_PROCESS"] = in_process
+        invitation = staff.invite(event, "door.a@example.org", "door_staff", organiser)
         of_event = {
             model: db.session.scalars(select(model.id).where(model.event_id == event.id)).first()
             for model in (ProgrammeItem, Person, Room, MeetingSlot, MeetingTable, Delegation)
+            + (Sponsor,)
         }
+        door_role = db.session.scalar(
+            select(RoleAssignment.id).where(
+                RoleAssignment.event_id == event.id, RoleAssignment.role == Role.DOOR_STAFF
+            )
+        )
         objects.ids.update(
             registration_id=a_reg.id,
             profile_id=a_profile.id,
@@ -177,6 +186,9 @@ def _build(app, demo) -> Objects:
             slot_id=of_event[MeetingSlot],
             table_id=of_event[MeetingTable],
             delegation_id=of_event[Delegation],
+            sponsor_id=of_event[Sponsor],
+            staff_id=door_role,
+            invitation_id=invitation.id,
         )
         a_user = find_user(A_EMAIL)
         issue_api_token(a_user)
@@ -225,11 +237,13 @@ def _digital(event, a_reg, item_id: int) -> dict:
 
 def _fingerprint(app, objects: Objects) -> dict:
     """What an attack could change of A's objects and of the event."""
-    from eventmgr.accounts.models import ApiToken, User
+    from eventmgr.accounts.models import ApiToken, RoleAssignment, User
+    from eventmgr.events.models import StaffInvitation
     from eventmgr.jobs.models import Job
     from eventmgr.networking.models import Block, Meeting, MeetingRequest, Profile
     from eventmgr.platform.db import db
     from eventmgr.registration.models import Registration
+    from eventmgr.sponsors.models import Sponsor
 
     with app.app_context():
         reg = db.session.get(Registration, objects.ids["registration_id"])
@@ -252,6 +266,15 @@ def _fingerprint(app, objects: Objects) -> dict:
                 db.session.get(User, objects.ids["user_id"]).session_version,
                 sorted(a.id for a in db.session.get(User, objects.ids["user_id"]).roles),
                 db.session.get(ApiToken, objects.ids["token_id"]) is not None,
+            ),
+            "staff": db.session.get(RoleAssignment, objects.ids["staff_id"]) is not None,
+            "invitation": (
+                (invitation := db.session.get(StaffInvitation, objects.ids["invitation_id"]))
+                and (invitation.token_hash, invitation.withdrawn_at, invitation.accepted_at)
+            ),
+            "sponsor": (
+                (sponsor := db.session.get(Sponsor, objects.ids["sponsor_id"]))
+                and (sponsor.name, sponsor.level, sponsor.logo_version)
             ),
         }
 

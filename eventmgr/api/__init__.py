@@ -25,14 +25,32 @@ def _id_parameter(converter: IdConverter) -> dict:
 
 def init_api(app: Flask) -> None:
     """One Api per application, so that tests may build several apps in one process."""
-    from eventmgr.api import checkins, digital, events, networking, programme, registrations
+    from eventmgr.api import (
+        checkins,
+        digital,
+        events,
+        networking,
+        programme,
+        registrations,
+        sponsors,
+        staff,
+    )
 
     api = EventApi(app)
     api.register_converter(IdConverter, _id_parameter)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "flask users token"}
     )
-    for module in (events, programme, registrations, networking, checkins, digital):
+    for module in (
+        events,
+        staff,
+        sponsors,
+        programme,
+        registrations,
+        networking,
+        checkins,
+        digital,
+    ):
         api.register_blueprint(module.blp, url_prefix="/api/v1")
         csrf.exempt(module.blp)  # bearer tokens, never cookies: no CSRF to guard against
     app.teardown_request(_record_token_use)

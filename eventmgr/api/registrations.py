@@ -19,6 +19,14 @@ from eventmgr.registration.views import _registration_limit_exempt, registration
 blp = Blueprint("registrations_api", __name__, description="Registrations")
 
 
+ANSWERS_DOC = {
+    "type": "object",
+    "description": "Answers to the event's questions, {question key: answer}: text for a text "
+    "question, a choice's key for a choice, a list of keys for a multiple, true or false for a "
+    "checkbox. A wrong answer is a 422 naming `answers.<key>`.",
+}
+
+
 class RegistrationIn(Schema):
     """A sign-up. Values are checked by the registration rules, which name every wrong field."""
 
@@ -37,6 +45,7 @@ class RegistrationIn(Schema):
     language = fields.Raw(metadata={"type": "string", "enum": ["en", "nb"]})
     consent = fields.Raw(metadata={"type": "boolean"})
     networking_opt_in = fields.Raw(metadata={"type": "boolean"})
+    answers = fields.Raw(metadata=ANSWERS_DOC)
     when_full = fields.String(
         load_default="waitlist",
         validate=validate.OneOf(["waitlist", "digital"]),
@@ -66,6 +75,7 @@ class RegistrationOut(Schema):
     dietary_needs = fields.String()
     language = fields.String()
     networking_opt_in = fields.Boolean()
+    answers = fields.Dict(keys=fields.String(), values=fields.Raw())
     consent_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -84,6 +94,7 @@ class RegistrationUpdate(Schema):
     dietary_needs = fields.Raw()
     language = fields.Raw()
     networking_opt_in = fields.Raw()
+    answers = fields.Raw(metadata=ANSWERS_DOC)
     role = fields.Raw(metadata={"type": "string", "enum": list(ROLE_MARKERS)})
     mode = fields.String(validate=validate.OneOf(MODES))
     join_waitlist = fields.Boolean(load_default=False)
@@ -95,6 +106,13 @@ class ListArgs(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     category = fields.String(metadata={"description": "A key of the event's categories."})
     checked_in = fields.Boolean(metadata={"description": "Only people checked in (or not)."})
+    answer = fields.List(
+        fields.String(validate=validate.Length(max=250)),
+        metadata={
+            "description": "key:value, repeatable: people whose answer to the question is the "
+            "choice `value` (yes or no for a checkbox), or contains the text `value`."
+        },
+    )
     sort = fields.String(load_default="created", validate=validate.OneOf(list(queries.SORTS)))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
@@ -117,6 +135,28 @@ def _registration(slug: str, registration_id: int) -> Registration:
 
 def _actor() -> str:
     return f"organiser {g.api_user.email} (API)"
+
+
+def _answer_filters(event, given: list[str]) -> dict[str, str]:
+    """`key:value` filters, each key one of the event's questions and each value a choice of
+    it (yes or no for a checkbox); a wrong one is a 422 naming `answer`."""
+    found = {}
+    for text in given:
+        key, sep, value = text.partition(":")
+        question = event.question(key)
+        problem = None
+        if not sep or question is None:
+            problem = f"{text!r}: give key:value with a key of the event's questions."
+        elif question["kind"] in ("choice", "multiple"):
+            keys = [c["key"] for c in question.get("choices") or ()]
+            if value not in keys:
+                problem = f"{text!r}: choose the value from {', '.join(keys)}."
+        elif question["kind"] == "checkbox" and value not in ("yes", "no"):
+            problem = f"{text!r}: a checkbox is yes or no."
+        if problem:
+            abort(422, message="Some fields are invalid.", messages={"query": {"answer": problem}})
+        found[key] = value
+    return found
 
 
 @blp.route("/events/<slug>/registrations")
@@ -166,6 +206,8 @@ class Registrations(MethodView):
                 message="Some fields are invalid.",
                 messages={"query": {"category": "Not one of the event's categories."}},
             )
+        if "answer" in args:
+            args["answers"] = _answer_filters(event, args.pop("answer"))
         page = queries.search(event, **args)
         return {
             "items": page.items,

@@ -13,8 +13,8 @@ import io
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -24,6 +24,7 @@ import zxingcpp
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -381,6 +382,29 @@ def _layout(size: tuple[float, float]) -> _Layout:
     return _portrait(width, height) if height > width else _landscape(width, height)
 
 
+def _logo_strip(lay: _Layout) -> tuple[_Layout, _Box | None]:
+    """Room for sponsor logos under the header rule, taken from the top of the name area; a
+    landscape card has none to spare (its logos are left out)."""
+    if not lay.centred:
+        return lay, None
+    height = lay.text.h * 0.22
+    gap = height * 0.25
+    strip = _Box(lay.frame.x, lay.rule_y - gap - height, lay.frame.w, height)
+    text = replace(lay.text, h=lay.text.h - height - gap)
+    return replace(lay, text=text), strip
+
+
+def _draw_logos(canv: Canvas, logos: Sequence[ImageReader], box: _Box) -> None:
+    """The logos side by side, each scaled into an equal share of the strip, centred."""
+    gap = box.h * 0.3
+    share = (box.w - gap * (len(logos) - 1)) / len(logos)
+    for n, logo in enumerate(logos):
+        x = box.x + n * (share + gap)
+        canv.drawImage(
+            logo, x, box.y, share, box.h, preserveAspectRatio=True, anchor="c", mask="auto"
+        )
+
+
 # --------------------------------------------------------------------------- QR code
 
 _DARK_RUN = re.compile(rb"\x00+")
@@ -464,9 +488,15 @@ def _draw_code(canv: Canvas, code: str, lay: _Layout) -> None:
 
 
 def _draw_template(
-    canv: Canvas, lay: _Layout, role: str, label: str, event: tuple[str, str]
+    canv: Canvas,
+    lay: _Layout,
+    role: str,
+    label: str,
+    event: tuple[str, str],
+    logos: tuple[Sequence[ImageReader], _Box | None] = ((), None),
 ) -> None:
-    """Everything shared by badges of one role at one event, drawn into one form."""
+    """Everything shared by badges of one role at one event, drawn into one form (the logos
+    too: each image is stored once in the PDF)."""
     frame = lay.frame
     name, date = event
     _draw_single(canv, name, lay.event, frame, lay.event_y, lay.centred)
@@ -474,6 +504,9 @@ def _draw_template(
     canv.setStrokeColor(_colour(RULE))
     canv.setLineWidth(0.6)
     canv.line(frame.x, lay.rule_y, frame.x + frame.w, lay.rule_y)
+    images, strip = logos
+    if images and strip is not None:
+        _draw_logos(canv, images, strip)
     _draw_ribbon(canv, lay, role, label)
 
 
@@ -551,10 +584,20 @@ def _slots(fmt: BadgeFormat) -> list[tuple[float, float, float, float, float, fl
 class _Renderer:
     """Holds one canvas and the forms already defined in it."""
 
-    def __init__(self, target: str | BinaryIO, fmt: BadgeFormat, labels: Mapping[str, str]):
+    def __init__(
+        self,
+        target: str | BinaryIO,
+        fmt: BadgeFormat,
+        labels: Mapping[str, str],
+        logos: Sequence[bytes] = (),
+    ):
         font = _font()
         self.fmt = fmt
         self.layout = _layout(fmt.badge_size)
+        self.logos: tuple[Sequence[ImageReader], _Box | None] = ((), None)
+        if logos:
+            self.layout, strip = _logo_strip(self.layout)
+            self.logos = ([ImageReader(io.BytesIO(logo)) for logo in logos], strip)
         self.labels = labels
         self.slots = _slots(fmt)
         self.forms: dict[tuple[str, str, str, str], str] = {}
@@ -578,7 +621,7 @@ class _Renderer:
             name = f"badge{len(self.forms)}"
             canv = self.canv
             canv.beginForm(name)
-            _draw_template(canv, self.layout, key[0], key[1], (key[2], key[3]))
+            _draw_template(canv, self.layout, key[0], key[1], (key[2], key[3]), self.logos)
             canv.endForm()
             self.forms[key] = name
         return name
@@ -711,18 +754,20 @@ def render_badges(
     out: BinaryIO | None = None,
     *,
     role_labels: Mapping[str, str] | None = None,
+    logos: Sequence[bytes] = (),
 ) -> bytes | None:
     """Write all ``cards`` as one PDF in format ``fmt`` (a key of FORMATS).
 
     Returns the PDF bytes, or writes them to ``out`` and returns None.
-    ``role_labels`` overrides ribbon texts, e.g. with translations.
+    ``role_labels`` overrides ribbon texts, e.g. with translations; ``logos`` (PNG or JPEG
+    bytes) are sponsors' logos, in a strip under the header of portrait badges.
     Raises ValueError for an unknown format or role, or when there are no cards.
     """
     badge_format = FORMATS.get(fmt)
     if badge_format is None:
         raise ValueError(f"unknown badge format {fmt!r}; expected one of {sorted(FORMATS)}")
     labels = _labels(role_labels)
-    renderer = _Renderer(out if out is not None else io.BytesIO(), badge_format, labels)
+    renderer = _Renderer(out if out is not None else io.BytesIO(), badge_format, labels, logos)
     renderer.run(cards)
     if out is None:
         return renderer.canv.getpdfdata()  # skips a copy through BytesIO

@@ -22,6 +22,7 @@ from eventmgr.platform.db import db
 from eventmgr.platform.i18n import local_date
 from eventmgr.registration import labels
 from eventmgr.registration.models import CONFIRMED, ON_SITE, Registration
+from eventmgr.sponsors.services import badge_logos
 
 EXPORT_JOB = "badges.export"
 DEFAULT_FORMAT = "a6"
@@ -184,16 +185,25 @@ def last_print_run(event: Event) -> Job | None:
 # --------------------------------------------------------------------------- PDFs
 
 
-def render(cards: Iterable[BadgeCard], fmt: str, out: BinaryIO | None = None) -> bytes | None:
-    """render_badges with the ribbon texts in the current language."""
-    return render_badges(cards, check_format(fmt), out, role_labels=role_labels())
+def render(
+    cards: Iterable[BadgeCard],
+    fmt: str,
+    out: BinaryIO | None = None,
+    logos: list[bytes] | None = None,
+) -> bytes | None:
+    """render_badges with the ribbon texts in the current language, and the logos of the
+    sponsors the organiser shows on badges."""
+    return render_badges(
+        cards, check_format(fmt), out, role_labels=role_labels(), logos=logos or ()
+    )
 
 
 def badge_pdf(registration: Registration, fmt: str = DEFAULT_FORMAT) -> bytes:
     """One person's badge; only a confirmed on-site registration has one."""
     if not registration.confirmed_on_site:
         raise BadgeError(_("Only a confirmed on-site registration has a badge."))
-    pdf = render([badge_card(registration, registration.event)], fmt)
+    event = registration.event
+    pdf = render([badge_card(registration, event)], fmt, logos=badge_logos(event))
     assert pdf is not None
     return pdf
 
@@ -224,7 +234,7 @@ def export(
             if progress and done % every == 0:
                 progress(done, total)
 
-    pdf = render(cards(), fmt, out)
+    pdf = render(cards(), fmt, out, logos=badge_logos(event))
     if progress:
         progress(done, total)
     return done, pdf

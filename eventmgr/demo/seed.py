@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,10 +17,11 @@ from eventmgr.events.models import Event
 from eventmgr.events.services import create_event
 from eventmgr.networking import services as networking
 from eventmgr.networking.demo import seed_networking
-from eventmgr.platform.db import commit, db
+from eventmgr.platform.db import commit, db, utcnow
 from eventmgr.platform.roles import Role
 from eventmgr.programme import services as programme
 from eventmgr.programme.transfer import import_json
+from eventmgr.sponsors import services as sponsors
 
 DEMO_FILE = Path(__file__).with_name("cancer_crosslinks_2023.json")
 
@@ -62,6 +63,17 @@ def demo_categories() -> list[dict]:
     ]
 
 
+def demo_sponsors() -> list[dict]:
+    """The sponsors the file names, then the partner clusters of the investor project (the
+    organiser, Oslo Cancer Cluster, aside)."""
+    info = demo_data()["event"]
+    found = [{"name": name, "level": "sponsor"} for name in info.get("sponsors", ())]
+    for position, cluster in enumerate(demo_data()["investor_network"]["clusters"]):
+        if cluster["name"] != info["organiser"]:
+            found.append({"name": cluster["name"], "level": "partner", "position": position})
+    return found
+
+
 def _event_fields(data: dict) -> dict:
     info = data["event"]
     zone = ZoneInfo(info["timezone"])
@@ -84,6 +96,14 @@ def _event_fields(data: dict) -> dict:
         "stream_url": f"https://stream.example.org/{info['slug']}",
         "published": True,
         "categories": demo_categories(),
+        "organiser_name": info["organiser"],
+        "contact_email": DEMO_ACCOUNTS[1][1],  # the programme lead's demo account
+        # The demo took place in 2023; so that anyone can try registering, its registration
+        # stays open for a year from the day the demo is loaded.
+        "registration_closes_at": max(
+            end.replace(tzinfo=zone),
+            (utcnow() + timedelta(days=365)).replace(second=0, microsecond=0),
+        ),
     }
 
 
@@ -101,6 +121,9 @@ def seed_demo() -> tuple[Event, list[tuple[Role, str, str]]]:
     commit()
     networking.update_settings(event, {"interest_tags": demo_data()["interest_tags"]})
     _seed_programme(event)
+    if not sponsors.sponsors_of(event):
+        for sponsor in demo_sponsors():
+            sponsors.save_sponsor(event, sponsor)
     return event, logins
 
 

@@ -10,15 +10,30 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from eventmgr.accounts.services import MIN_PASSWORD_LENGTH
 from eventmgr.events.services import SLUG_RE, valid_timezone
+from eventmgr.events.staff import ROLE_LABELS
 
 
 def _slug(form, field) -> None:
@@ -82,3 +97,43 @@ class EventForm(FlaskForm):
 
 def _aware(value: datetime, zone: ZoneInfo) -> datetime:
     return value.replace(tzinfo=zone)
+
+
+class InviteForm(FlaskForm):
+    """Invite someone to a staff role at the event."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+    )
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class NewAccountForm(FlaskForm):
+    """Accepting an invitation with a new account: the link proved the address."""
+
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(
+        _l("Choose a password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+    )
+    confirm_password = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Accept and create my account"))
+
+
+class AcceptForm(FlaskForm):
+    submit = SubmitField(_l("Accept the invitation"))
+
+
+class CopyForm(FlaskForm):
+    """Next year's edition: a new name, link and start; everything else is carried over."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Short name in links"), validators=[DataRequired(), Length(max=80), _slug]
+    )
+    starts_at = DateTimeLocalField(_l("Starts"), validators=[DataRequired()])
+    submit = SubmitField(_l("Create the new edition"))

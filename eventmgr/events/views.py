@@ -1,15 +1,19 @@
-"""The organiser's event pages: the list of their events, a new event, an event's settings."""
+"""The organiser's event pages: the list of their events, a new event, an event's settings,
+its staff and their invitations (and the invitation link itself), next year's edition."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
-from eventmgr.events import services
-from eventmgr.events.forms import EventForm
+from eventmgr.accounts.services import find_user, normalise_email
+from eventmgr.events import services, staff
+from eventmgr.events.forms import AcceptForm, CopyForm, EventForm, InviteForm, NewAccountForm
+from eventmgr.events.models import PENDING
 from eventmgr.events.web import event_or_404
-from eventmgr.platform.access import roles_required
+from eventmgr.platform.access import public, roles_required
+from eventmgr.platform.forms import ActionForm
 from eventmgr.platform.roles import Role
 from eventmgr.platform.web import run_rule
 
@@ -59,3 +63,155 @@ def _save(form: EventForm, event):
     if not saved:
         return render_template("manage/event_form.html", form=form, event=event), 422
     return redirect(url_for("events.manage_list"))
+
+
+# --------------------------------------------------------------------------- staff
+
+
+@bp.route("/manage/events/<slug>/staff", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def manage_staff(slug: str):
+    """Who runs the event, the invitations sent, and a form to invite someone."""
+    event = event_or_404(slug)
+    form = InviteForm()
+    if form.validate_on_submit():
+        sent, _invitation = run_rule(
+            lambda: staff.invite(event, form.email.data, form.role.data, current_user),
+            lambda invitation: _("The invitation is sent to %(email)s.", email=invitation.email),
+            form,
+        )
+        if sent:
+            return redirect(url_for("events.manage_staff", slug=slug))
+    return render_template(
+        "manage/staff.html",
+        event=event,
+        form=form,
+        members=staff.staff_of(event),
+        invitations=staff.invitations_of(event),
+        action_form=ActionForm(),
+        role_label=staff.role_label,
+        status_labels=staff.STATUS_LABELS,
+    ), (422 if form.errors else 200)
+
+
+def _staff_action(slug: str, action, done: str) -> Response:
+    event = event_or_404(slug)
+    if ActionForm().validate_on_submit():
+        run_rule(lambda: action(event), done)
+    return redirect(url_for("events.manage_staff", slug=slug))
+
+
+@bp.route("/manage/events/<slug>/staff/<int:staff_id>/remove", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def remove_staff(slug: str, staff_id: int):
+    return _staff_action(
+        slug, lambda event: staff.remove(event, staff_id), _("The role is removed.")
+    )
+
+
+@bp.route("/manage/events/<slug>/staff/invitations/<int:invitation_id>/resend", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def resend_invitation(slug: str, invitation_id: int):
+    return _staff_action(
+        slug,
+        lambda event: staff.resend(staff.invitation_of(event, invitation_id), current_user),
+        _("The invitation is sent again with a new link."),
+    )
+
+
+@bp.route("/manage/events/<slug>/staff/invitations/<int:invitation_id>/withdraw", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def withdraw_invitation(slug: str, invitation_id: int):
+    return _staff_action(
+        slug,
+        lambda event: staff.withdraw(staff.invitation_of(event, invitation_id)),
+        _("The invitation is withdrawn; its link no longer works."),
+    )
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Invitation links are secret: never sent on as a referrer, never cached."""
+    if request.path.startswith("/invitations/"):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
+def invitation(token: str):
+    """Accept an invitation: with a new account (choose a password), or signed in to the
+    account of the invited address."""
+    found = staff.invitation_for_token(token)
+    if found is None:
+        abort(404)
+    context = {"invitation": found, "event": found.event, "role": staff.role_label(found.role)}
+    if found.status() != PENDING:
+        return render_template("manage/invitation.html", state=found.status(), **context), 410
+    account = find_user(found.email)
+    if account is None:
+        return _accept_new(found, token, context)
+    signed_in = current_user.is_authenticated
+    if signed_in and normalise_email(current_user.email) == found.email:
+        form = AcceptForm()
+        if form.validate_on_submit():
+            done, _role = run_rule(
+                lambda: staff.accept(found, current_user),
+                _("You are %(role)s at %(event)s now.", **_names(context)),
+            )
+            if done:
+                return redirect(url_for("pages.dashboard"))
+        return render_template("manage/invitation.html", state="accept", form=form, **context)
+    state = "other_account" if signed_in else "sign_in"
+    return render_template("manage/invitation.html", state=state, token=token, **context)
+
+
+def _names(context: dict) -> dict:
+    return {"role": context["role"], "event": context["event"].name}
+
+
+def _accept_new(found, token: str, context: dict):
+    form = NewAccountForm()
+    if form.validate_on_submit():
+        done, user = run_rule(
+            lambda: staff.accept_with_new_account(found, form.name.data, form.password.data),
+            _("Welcome! You are %(role)s at %(event)s now.", **_names(context)),
+            form,
+        )
+        if done:
+            login_user(user)
+            return redirect(url_for("pages.dashboard"))
+    page = render_template("manage/invitation.html", state="new_account", form=form, **context)
+    return page, (422 if form.errors else 200)
+
+
+# --------------------------------------------------------------------------- next year
+
+
+@bp.route("/manage/events/<slug>/copy", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def copy(slug: str):
+    """Next year's edition, from this one: a new unpublished event to start from."""
+    event = event_or_404(slug)
+    form = CopyForm()
+    if not form.is_submitted():
+        defaults = services.next_edition_defaults(event)
+        form.name.data, form.slug.data = defaults["name"], defaults["slug"]
+        form.starts_at.data = defaults["starts_at"].replace(tzinfo=None)
+    if form.validate_on_submit():
+        data = {
+            "name": form.name.data,
+            "slug": form.slug.data,
+            "starts_at": form.starts_at.data.replace(tzinfo=event.tz),
+        }
+        done, new = run_rule(
+            lambda: services.copy_event(event, data, current_user),
+            lambda new: _("%(name)s is created, unpublished.", name=new.name),
+            form,
+        )
+        if done:
+            return redirect(url_for("events.manage_edit", slug=new.slug))
+    return render_template("manage/copy.html", event=event, form=form), (
+        422 if form.errors else 200
+    )

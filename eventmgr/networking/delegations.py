@@ -74,6 +74,7 @@ def _invite(user: User, event: Event, why: str) -> None:
             link=link,
             why=why,
             page=external_url("networking.home", slug=event.slug),
+            privacy_url=external_url("pages.privacy", slug=event.slug),
         )
         subject = _("You are invited: %(event)s", event=event.name)
         queue_mail(user.email, subject, body, rule="networking.invitation")

@@ -24,7 +24,11 @@ def notify(registration: Registration, kind: str, **values: Any) -> OutboxMessag
         subject, text = _message(kind, event, values)
         greeting = _("Hello %(name)s,", name=registration.name)
         footer = _("Your networking page: %(link)s", link=link)
-        body = f"{greeting}\n\n{text}\n\n{footer}\n"
+        privacy = _(
+            "Privacy notice: %(link)s",
+            link=external_url("pages.privacy", slug=event.slug),
+        )
+        body = f"{greeting}\n\n{text}\n\n{footer}\n{privacy}\n"
         return queue_mail(registration.email, subject, body, rule=f"networking.{kind}")
 
 

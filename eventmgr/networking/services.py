@@ -78,9 +78,15 @@ def settings_for(event: Event) -> NetworkingSettings:
     return found
 
 
-def update_settings(event: Event, data: dict[str, Any]) -> NetworkingSettings:
-    """Change the expiry, the caps or the interest tags; a wrong value is named and nothing
-    changes."""
+def interest_tags_of(event: Event) -> list[str]:
+    """The event's interest tags, read without creating its settings (none yet: no tags)."""
+    found = db.session.get(NetworkingSettings, event.id)
+    return list(found.interest_tags) if found is not None else []
+
+
+def clean_settings(data: dict[str, Any]) -> dict[str, Any]:
+    """The expiry, the caps or the interest tags as they will be stored; a wrong value is
+    named (NetworkingError) and nothing is stored here."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     for name, low in (("request_expiry_hours", 1), ("max_open_requests", 0), ("max_meetings", 0)):
@@ -101,6 +107,13 @@ def update_settings(event: Event, data: dict[str, Any]) -> NetworkingSettings:
             values["interest_tags"] = list(dict.fromkeys(t.strip()[:60] for t in tags))
     if errors:
         raise NetworkingError(errors)
+    return values
+
+
+def update_settings(event: Event, data: dict[str, Any]) -> NetworkingSettings:
+    """Change the expiry, the caps or the interest tags; a wrong value is named and nothing
+    changes."""
+    values = clean_settings(data)
     settings = settings_for(event)
     for name, value in values.items():
         setattr(settings, name, value)

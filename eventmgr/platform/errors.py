@@ -33,6 +33,13 @@ ERROR_CODES = {
     500: "internal_error",
     503: "unavailable",
 }
+# Codes of rules that say more than their status (RuleError.code), as the API answers them.
+RULE_CODES = (
+    "already_staff",
+    "invitation_closed",
+    "last_organiser",
+    "registration_closed",
+)
 
 
 class RuleError(ValueError):
@@ -84,7 +91,9 @@ def render_error_page(status: int, description: str | None = None):
 
 
 class ErrorDetail(Schema):
-    code = fields.String(required=True, metadata={"enum": sorted(set(ERROR_CODES.values()))})
+    code = fields.String(
+        required=True, metadata={"enum": sorted({*ERROR_CODES.values(), *RULE_CODES})}
+    )
     message = fields.String(required=True)
     field_messages = fields.Dict(
         keys=fields.String(),

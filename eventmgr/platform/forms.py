@@ -24,3 +24,7 @@ class CsvImportForm(FlaskForm):
         raw = self.file.data.read() if self.file.data else (self.content.data or "").encode()
         self.content.data = raw.decode("utf-8-sig", errors="replace")
         return raw
+
+
+class ActionForm(FlaskForm):
+    """A button that posts (remove, resend, withdraw, delete): CSRF only."""

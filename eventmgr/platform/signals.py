@@ -28,6 +28,16 @@ event_capacity_changed = _signals.signal(
     registration: people waiting get the places a raised capacity freed, and are mailed.""",
 )
 
+event_copied = _signals.signal(
+    "event-copied",
+    doc="""In the transaction. sender: the Event copied to next year's edition; copy: the new
+    Event (flushed, so it has its id); shift: a function moving an instant of the old event to
+    the new one (wall clock in the event's zone). Each listener copies its own set-up, never
+    people's data. programme: rooms, people (with photos) and the draft programme, shifted;
+    sponsors: sponsors with logos; networking: its settings (caps, interest tags), meeting
+    slots (shifted) and tables.""",
+)
+
 # ---------------------------------------------------------------- registration
 
 registration_cancelled = _signals.signal(

@@ -18,7 +18,14 @@ from eventmgr.platform.forms import CsvImportForm
 from eventmgr.platform.roles import Role
 from eventmgr.platform.web import page_arg, run_rule
 from eventmgr.registration import csvio, queries, services
-from eventmgr.registration.forms import ActionForm, OrganiserForm, category_choices
+from eventmgr.registration.forms import (
+    ActionForm,
+    OrganiserForm,
+    answers_on_form,
+    category_choices,
+    question_choices,
+    with_questions,
+)
 from eventmgr.registration.jobs import IMPORT
 from eventmgr.registration.models import MODES, STATUSES, Registration
 
@@ -37,14 +44,26 @@ def _actor() -> str:
 
 
 def _filters(event: Event) -> dict:
+    """The list's filters as the URL gives them; an answer to a question is `a.<key>`."""
     args = request.args
-    return {
+    found = {
         "q": args.get("q", "")[:200],
         "mode": args.get("mode") if args.get("mode") in MODES else None,
         "status": args.get("status") if args.get("status") in STATUSES else None,
         "category": args.get("category") if args.get("category") in event.category_keys else None,
         "checked_in": args.get("checked_in") if args.get("checked_in") in ("yes", "no") else None,
     }
+    for question in event.questions or ():
+        if value := args.get(f"a.{question['key']}", "")[:200]:
+            found[f"a.{question['key']}"] = value
+    return found
+
+
+def _query(filters: dict) -> dict:
+    """The filters as the queries take them: answers as {key: value}."""
+    answers = {k[2:]: v for k, v in filters.items() if k.startswith("a.")}
+    rest = {k: v for k, v in filters.items() if not k.startswith("a.")}
+    return rest | ({"answers": answers} if answers else {})
 
 
 @bp.route("")
@@ -53,7 +72,7 @@ def index(slug: str):
     event = event_or_404(slug)
     filters = _filters(event)
     sort = request.args.get("sort", "created")
-    page = queries.search(event, **filters, sort=sort, page=page_arg(), per_page=50)
+    page = queries.search(event, **_query(filters), sort=sort, page=page_arg(), per_page=50)
     return render_template(
         "registration/admin_list.html",
         event=event,
@@ -62,6 +81,7 @@ def index(slug: str):
         sort=sort,
         sorts=queries.SORTS,
         categories=category_choices(event),
+        question_choices=question_choices,
         action_form=ActionForm(),
     )
 
@@ -70,12 +90,14 @@ def index(slug: str):
 @roles_required(Role.ORGANISER)
 def new(slug: str):
     event = event_or_404(slug)
-    form = OrganiserForm().for_event(event)
+    form = with_questions(OrganiserForm, event, mark_required=False)().for_event(event)
     if form.validate_on_submit():
         data = form.details() | {"mode": form.mode.data, "role": form.role.data}
         try:
             done, outcome = run_rule(
-                lambda: services.register(event, data, actor=_actor(), public=False),
+                answers_on_form(
+                    lambda: services.register(event, data, actor=_actor(), public=False)
+                ),
                 lambda outcome: _("Registered: %(status)s.", status=outcome.registration.status),
                 form,
             )
@@ -93,7 +115,9 @@ def new(slug: str):
 @roles_required(Role.ORGANISER)
 def edit(slug: str, registration_id: int):
     registration = _registration(slug, registration_id)
-    form = OrganiserForm(obj=registration).for_event(registration.event, registration.category)
+    event = registration.event
+    form = with_questions(OrganiserForm, event, mark_required=False)(obj=registration)
+    form.for_event(event, registration.category, registration.answers)
     if form.validate_on_submit():
         data = form.details() | {"role": form.role.data}
 
@@ -102,7 +126,7 @@ def edit(slug: str, registration_id: int):
             if form.mode.data != registration.mode:
                 services.switch_mode(registration, form.mode.data, _actor(), join_waitlist=True)
 
-        if run_rule(save, _("Saved."), form)[0]:
+        if run_rule(answers_on_form(save), _("Saved."), form)[0]:
             return redirect(
                 url_for("registration_admin.edit", slug=slug, registration_id=registration_id)
             )
@@ -174,8 +198,10 @@ def data(slug: str, registration_id: int):
 @roles_required(Role.ORGANISER)
 def export(slug: str):
     event = event_or_404(slug)
-    rows = list(queries.all_rows(event, **_filters(event)))
-    return csv_response(f"{slug}-registrations.csv", csvio.COLUMNS, csvio.export_rows(rows))
+    rows = list(queries.all_rows(event, **_query(_filters(event))))
+    return csv_response(
+        f"{slug}-registrations.csv", csvio.columns(event), csvio.export_rows(event, rows)
+    )
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -27,12 +27,51 @@ COLUMNS = (
     "created_at",
 )
 IMPORT_COLUMNS = ("name", "email", "organisation", "job_title", "category", "mode", "role")
+ANSWER_COLUMN = "answer:"  # then the question's key: one column per question of the event
+TRUE_WORDS = {"yes", "true", "1", "ja", "x"}
+FALSE_WORDS = {"no", "false", "0", "nei", ""}
 
 
-def export_rows(rows: Iterable[Registration]) -> Iterator[list]:
-    """One list of cells per registration, in COLUMNS order."""
+def columns(event: Event) -> tuple[str, ...]:
+    """COLUMNS, then an `answer:<key>` column for each of the event's questions."""
+    return COLUMNS + tuple(ANSWER_COLUMN + q["key"] for q in event.questions or ())
+
+
+def export_rows(event: Event, rows: Iterable[Registration]) -> Iterator[list]:
+    """One list of cells per registration, in `columns(event)` order: several choices are
+    separated by ";", a checkbox is yes or no."""
+    keys = [q["key"] for q in event.questions or ()]
     for reg in rows:
-        yield [getattr(reg, c) for c in COLUMNS]
+        answers = reg.answers if keys else {}
+        yield [getattr(reg, c) for c in COLUMNS] + [_cell(answers.get(k)) for k in keys]
+
+
+def _cell(answer) -> str:
+    if isinstance(answer, bool):
+        return "yes" if answer else "no"
+    if isinstance(answer, list):
+        return ";".join(answer)
+    return answer or ""
+
+
+def _answers(event: Event, data: dict[str, str]) -> dict:
+    """The answer cells of an imported row as the rules take them (blank: no answer)."""
+    answers: dict = {}
+    for question in event.questions or ():
+        cell = data.get(ANSWER_COLUMN + question["key"])
+        if cell is None or cell == "":
+            continue
+        kind = question.get("kind")
+        if kind == "multiple":
+            answers[question["key"]] = [v.strip() for v in cell.split(";") if v.strip()]
+        elif kind == "checkbox":
+            word = cell.strip().lower()
+            answers[question["key"]] = (
+                True if word in TRUE_WORDS else False if word in FALSE_WORDS else cell
+            )
+        else:
+            answers[question["key"]] = cell
+    return answers
 
 
 def check_import(event: Event, raw: bytes) -> CsvCheck:
@@ -40,12 +79,16 @@ def check_import(event: Event, raw: bytes) -> CsvCheck:
     result = CsvCheck()
     registered = services.registered_email_keys(event.id)
     required = ("name", "email", "mode") + (("category",) if event.category_keys else ())
-    for line, data in result.lines(raw, required):
-        data = {k: v for k, v in data.items() if k in IMPORT_COLUMNS}
+    for line, cells in result.lines(raw, required):
+        data: dict = {k: v for k, v in cells.items() if k in IMPORT_COLUMNS}
         data.setdefault("role", "attendee")
         data["role"] = data["role"] or "attendee"
+        if answers := _answers(event, cells):
+            data["answers"] = answers
         try:
-            values = services.clean(data, categories=event.category_keys, public=False)
+            values = services.clean(
+                data, categories=event.category_keys, public=False, questions=event.questions
+            )
         except services.RegistrationError as exc:
             result.refuse(line, exc.fields)
             continue

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    Field,
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventmgr.events.models import Event
+from eventmgr.platform.errors import RuleError
 from eventmgr.registration.labels import ROLE
 from eventmgr.registration.models import ROLE_MARKERS, STATUSES
+
+ANSWER_PREFIX = "answer_"
+T = TypeVar("T")
 
 MODE_CHOICES = [SelectChoice("on_site", _l("On site")), SelectChoice("digital", _l("Digital"))]
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("nb", "Norsk bokmål")]
@@ -29,6 +40,65 @@ def category_choices(event: Event, keep: str = "") -> list[SelectChoice]:
     if keep and keep not in keys:
         keys.append(keep)
     return [SelectChoice(key, event.category_label(key)) for key in keys]
+
+
+def question_choices(event: Event, question: dict[str, Any]) -> list[SelectChoice]:
+    return [
+        SelectChoice(c["key"], event.label(c.get("label"), c["key"]))
+        for c in question.get("choices") or ()
+    ]
+
+
+def _question_field(event: Event, question: dict[str, Any], mark_required: bool) -> Field:
+    """A form field for one of the event's questions; the rules (registration services) check
+    the answer, so the field only carries it."""
+    label = event.label(question.get("label"), question["key"])
+    required = mark_required and question.get("required")
+    if required:
+        label = _("%(label)s (required)", label=label)
+    kind = question.get("kind")
+    if kind == "checkbox":
+        return BooleanField(label)
+    if kind == "multiple":
+        return SelectMultipleField(
+            label,
+            choices=question_choices(event, question),
+            widget=ListWidget(prefix_label=False),
+            option_widget=CheckboxInput(),
+            validate_choice=False,
+        )
+    attrs = {"aria-required": "true"} if required else {}
+    if kind == "choice":
+        choices = [SelectChoice("", _("Choose…")), *question_choices(event, question)]
+        return SelectField(label, choices=choices, validate_choice=False, render_kw=attrs)
+    return StringField(label, render_kw=attrs | {"maxlength": 500})
+
+
+def with_questions(form_class: type[T], event: Event, mark_required: bool = True) -> type[T]:
+    """The form class with a field per question of the event (`answer_<key>`), in order."""
+    fields = {
+        ANSWER_PREFIX + q["key"]: _question_field(event, q, mark_required)
+        for q in event.questions or ()
+    }
+    return type(form_class.__name__, (form_class,), fields) if fields else form_class
+
+
+def answers_on_form(action: Callable[[], T]) -> Callable[[], T]:
+    """Run a rule whose refusal names answers `answers.<key>`, so that each message lands on
+    its form field `answer_<key>`."""
+
+    def run() -> T:
+        try:
+            return action()
+        except RuleError as exc:
+            exc.fields = {answer_field(name): message for name, message in exc.fields.items()}
+            raise
+
+    return run
+
+
+def answer_field(name: str) -> str:
+    return ANSWER_PREFIX + name[len("answers.") :] if name.startswith("answers.") else name
 
 
 class DetailsForm(FlaskForm):
@@ -44,21 +114,33 @@ class DetailsForm(FlaskForm):
     networking_opt_in = BooleanField(_l("I want to take part in networking (a profile others see)"))
     submit = SubmitField(_l("Save"))
 
-    def for_event(self, event: Event, keep: str = "") -> DetailsForm:
-        """The event's categories as choices; the field goes when the event has none."""
+    def for_event(self, event: Event, keep: str = "", answers: dict | None = None) -> DetailsForm:
+        """The event's categories as choices (none chosen beforehand: the first choice asks
+        for one); the field goes when the event has none. `answers` fill the question fields
+        (made by `with_questions`) when the form is first shown."""
         choices = category_choices(event, keep)
         if choices:
-            self.category.choices = choices
+            self.category.choices = choices if keep else [SelectChoice("", _("Choose…")), *choices]
         else:
             del self.category
+        if answers and not self.is_submitted():
+            for key, value in answers.items():
+                if ANSWER_PREFIX + key in self:
+                    self[ANSWER_PREFIX + key].data = value
         return self
 
+    def answer_fields(self) -> list[Field]:
+        return [f for f in self if f.name.startswith(ANSWER_PREFIX)]
+
     def details(self) -> dict:
-        return {
+        data = {
             name: getattr(self, name).data
             for name in self.data
-            if name not in ("submit", "csrf_token")
+            if name not in ("submit", "csrf_token") and not name.startswith(ANSWER_PREFIX)
         }
+        if answers := {f.name[len(ANSWER_PREFIX) :]: f.data for f in self.answer_fields()}:
+            data["answers"] = answers
+        return data
 
 
 class RegisterForm(DetailsForm):

@@ -10,10 +10,12 @@ from contextlib import nullcontext
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import JSON
 
 from eventmgr.events.models import Event
 from eventmgr.mail.models import OutboxMessage
 from eventmgr.mail.services import queue_mail
+from eventmgr.platform.urls import external_url
 from eventmgr.registration.links import badge_url, calendar_url, manage_url
 from eventmgr.registration.models import CONFIRMED, ON_SITE, Registration
 
@@ -55,9 +57,10 @@ class _MailFields:
 
 _SLOT = secrets.token_hex(12)  # per process: nobody can type it into a name to fill a slot
 _NAME_SLOT, _TOKEN_SLOT = f"name{_SLOT}", f"token{_SLOT}"
-# What a mail may show of its event; lists (the categories) are no part of any mail.
+# What a mail may show of its event; JSON (categories, questions, the privacy text) is no part
+# of any mail, and could not be a key of the cache.
 _EVENT_FIELDS = tuple(
-    attr.key for attr in Event.__mapper__.column_attrs if attr.key not in ("categories",)
+    attr.key for attr in Event.__mapper__.column_attrs if not isinstance(attr.columns[0].type, JSON)
 )
 _RENDERED: dict[tuple, tuple[str, str]] = {}
 
@@ -106,6 +109,7 @@ def _render_mail_template(fields: _MailFields, kind: str, with_links: bool) -> t
             manage_url=manage_url(token) if token else None,
             calendar_url=calendar_url(token) if token else None,
             badge_url=badge_url(token) if token and fields.confirmed_on_site else None,
+            privacy_url=external_url("pages.privacy", slug=fields.event.slug),
         )
         subject = SUBJECTS[kind](fields)
     return subject, body

@@ -63,6 +63,16 @@ class Registration(db.Model):
         cascade="all, delete-orphan",
         order_by="RegistrationHistory.id",
     )
+    answer_rows: Mapped[list[RegistrationAnswer]] = relationship(
+        cascade="all, delete-orphan", order_by="RegistrationAnswer.id", passive_deletes=True
+    )
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """The answers to the event's questions, {key: value}: a list for a "multiple"
+        question, a bool for a checkbox, text otherwise; a question the event no longer asks
+        keeps its answer (as text, or a list of texts)."""
+        return answers_from_rows(self.event, [(a.question, a.value) for a in self.answer_rows])
 
     @property
     def confirmed_on_site(self) -> bool:
@@ -85,6 +95,7 @@ class Registration(db.Model):
             "language": self.language,
             "consent_at": self.consent_at.isoformat() if self.consent_at else None,
             "networking_opt_in": self.networking_opt_in,
+            "answers": self.answers,
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
             "history": [h.as_dict() for h in self.history],
@@ -96,6 +107,41 @@ class Registration(db.Model):
         if clash := mine.keys() & extra.keys():
             raise RuntimeError(f"personal data sections hide registration fields: {clash}")
         return mine | extra
+
+
+YES, NO = "yes", "no"
+
+
+def answers_from_rows(event: Any, rows: list[tuple[str, str]]) -> dict[str, Any]:
+    """{key: value} from stored (question, value) rows, typed by the event's questions."""
+    grouped: dict[str, list[str]] = {}
+    for key, value in rows:
+        grouped.setdefault(key, []).append(value)
+    out: dict[str, Any] = {}
+    for key, values in grouped.items():
+        question = event.question(key) if event is not None else None
+        kind = question.get("kind") if question else None
+        if kind == "multiple" or (kind is None and len(values) > 1):
+            out[key] = values
+        elif kind == "checkbox":
+            out[key] = values[0] == YES
+        else:
+            out[key] = values[0]
+    return out
+
+
+class RegistrationAnswer(db.Model):
+    """One answer to one of the event's questions; a "multiple" question has a row per choice,
+    so that the organiser's list and the API filter by answer in SQL on any database."""
+
+    __tablename__ = "registration_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    question: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(500))
 
 
 class RegistrationHistory(db.Model):

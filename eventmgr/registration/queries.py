@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from eventmgr.events.models import Event
 from eventmgr.platform import signals
 from eventmgr.platform.db import db
-from eventmgr.registration.models import MODES, STATUSES, Registration
+from eventmgr.registration.models import MODES, STATUSES, Registration, RegistrationAnswer
 from eventmgr.registration.services import counts
 
 SORTS = {
@@ -49,10 +50,36 @@ def contributed_filters() -> dict[str, Callable[[Any], Any]]:
     return found
 
 
-def _filtered(event: Event, q: str = "", mode=None, status=None, category=None, **others):
-    """The event's registrations matching every filter given; `others` are the contributed
-    ones, by name (a value of None leaves a filter out)."""
+def _answered(event: Event, key: str, value: str):
+    """Registrations with that answer: the choice's key (one of several for a "multiple"
+    question), yes or no for a checkbox, or text containing `value` for a text question."""
+    condition = select(RegistrationAnswer.id).where(
+        RegistrationAnswer.registration_id == Registration.id, RegistrationAnswer.question == key
+    )
+    question = event.question(key)
+    if question is not None and question.get("kind") == "text":
+        condition = condition.where(
+            func.lower(RegistrationAnswer.value).like(f"%{value.strip().lower()}%")
+        )
+    else:
+        condition = condition.where(RegistrationAnswer.value == value)
+    return condition.exists()
+
+
+def _filtered(
+    event: Event,
+    q: str = "",
+    mode=None,
+    status=None,
+    category=None,
+    answers: dict[str, str] | None = None,
+    **others,
+):
+    """The event's registrations matching every filter given; `answers` {question: value};
+    `others` are the contributed ones, by name (a value of None leaves a filter out)."""
     query = select(Registration).where(Registration.event_id == event.id)
+    for key, value in (answers or {}).items():
+        query = query.where(_answered(event, key, value))
     offered = contributed_filters()
     for name, value in others.items():
         if value is not None:
@@ -84,12 +111,14 @@ def search(
     sort: str = "created",
     page: int = 1,
     per_page: int = 50,
+    answers: dict[str, str] | None = None,
     **others: Any,
 ) -> Page:
-    query = _filtered(event, q, mode, status, category, **others)
+    query = _filtered(event, q, mode, status, category, answers, **others)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(
         query.order_by(*SORTS.get(sort, SORTS["created"]))
+        .options(selectinload(Registration.answer_rows))
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
@@ -99,4 +128,6 @@ def search(
 def all_rows(event: Event, **filters):
     """Every matching registration, streamed in id order (CSV export)."""
     query = _filtered(event, **filters).order_by(Registration.id)
+    if event.questions:
+        query = query.options(selectinload(Registration.answer_rows))
     return db.session.scalars(query.execution_options(yield_per=500))

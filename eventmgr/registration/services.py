@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -18,13 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
 from eventmgr import audit
-from eventmgr.events.models import Event
+from eventmgr.events.models import NOT_YET_OPEN, OPEN, Event
 from eventmgr.jobs.services import redact_finished
 from eventmgr.mail.models import OutboxMessage
 from eventmgr.mail.services import forget_recipients, queued
 from eventmgr.platform import signals
 from eventmgr.platform.db import begin_write, commit, commit_keeping_state, db, rollback, utcnow
 from eventmgr.platform.errors import RuleError
+from eventmgr.platform.i18n import local_date, local_time
 from eventmgr.platform.redact import Redactor
 from eventmgr.platform.tokens import hash_secret
 from eventmgr.registration.links import new_badge_code, new_token
@@ -35,10 +37,13 @@ from eventmgr.registration.models import (
     DIGITAL,
     LANGUAGES,
     MODES,
+    NO,
     ON_SITE,
     ROLE_MARKERS,
     WAITLISTED,
+    YES,
     Registration,
+    RegistrationAnswer,
     RegistrationHistory,
     RevokedBadgeCode,
 )
@@ -56,7 +61,9 @@ DETAILS = (
     "language",
     "networking_opt_in",
     "role",
+    "answers",
 )
+TEXT_ANSWER_LIMIT = 500
 ERASED_NAME = "[erased]"  # stored, so the same in every language
 SYSTEM = "system"
 ATTENDEE = "attendee (manage link)"
@@ -135,16 +142,108 @@ def _category(
     return _choice(value, "category", categories, errors)
 
 
+def _answer(question: dict[str, Any], value: Any) -> str | list[str] | bool:
+    """One answer, as stored: text, a choice's key ("" for none), a list of keys, or a bool.
+    ValueError says what is wrong with it."""
+    kind = question.get("kind")
+    keys = [c["key"] for c in question.get("choices") or ()]
+    if kind == "checkbox":
+        if not isinstance(value, bool):
+            raise ValueError(_("Answer true or false."))
+        return value
+    if kind == "multiple":
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(_("Give a list of choices."))
+        if unknown := [v for v in value if v not in keys]:
+            raise ValueError(
+                _(
+                    "%(given)s is not a choice: choose from %(choices)s.",
+                    given=unknown[0],
+                    choices=", ".join(keys),
+                )
+            )
+        return [k for k in keys if k in value]
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(_("Give text."))
+    if CONTROL.search(value):
+        raise ValueError(_("Remove the control characters."))
+    value = value.strip()
+    if kind == "choice":
+        if value and value not in keys:
+            raise ValueError(_("Choose one of: %(choices)s.", choices=", ".join(keys)))
+        return value
+    if len(value) > TEXT_ANSWER_LIMIT:
+        raise ValueError(_("At most %(n)d characters.", n=TEXT_ANSWER_LIMIT))
+    return value
+
+
+def _answers(
+    value: Any,
+    questions: list[dict[str, Any]],
+    errors: dict[str, str],
+    *,
+    required: bool,
+    partial: bool,
+) -> dict[str, Any]:
+    """The answers to the event's questions, each wrong one named `answers.<key>`. `required`:
+    a required question must be answered (a required checkbox ticked); in a `partial` change
+    only for the questions given."""
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        errors["answers"] = _("Give the answers as {question key: answer}.")
+        return {}
+    known = {q["key"]: q for q in questions}
+    for key in value:
+        if key not in known:
+            errors[f"answers.{str(key)[:40]}"] = _("This event asks no such question.")
+    out: dict[str, Any] = {}
+    for key, question in known.items():
+        name = f"answers.{key}"
+        must = required and question.get("required")
+        if key not in value:
+            if must and not partial:
+                errors[name] = _("This question needs an answer.")
+            continue
+        try:
+            answer = _answer(question, value[key])
+        except ValueError as exc:
+            errors[name] = str(exc)
+            continue
+        if must and answer in ("", [], False):
+            errors[name] = _("This question needs an answer.")
+        else:
+            out[key] = answer
+    return out
+
+
+def answer_rows(key: str, answer: str | list[str] | bool) -> list[str]:
+    """The stored values of one answer: a row per choice, yes/no for a checkbox, none when
+    there is no answer."""
+    if isinstance(answer, bool):
+        return [YES if answer else NO]
+    if isinstance(answer, list):
+        return list(answer)
+    return [answer] if answer else []
+
+
 def clean(
     data: dict[str, Any],
     *,
     categories: tuple[str, ...],
     public: bool,
     partial: bool = False,
+    questions: list[dict[str, Any]] | None = None,
+    answers_required: bool | None = None,
 ) -> dict:
-    """Check registration data against the event's `categories`; every wrong field is named,
-    nothing is half-accepted. `public`: the person registers themselves, so consent and (when
-    the event has categories) a category are required."""
+    """Check registration data against the event's `categories` and `questions`; every wrong
+    field is named (an answer as `answers.<key>`), nothing is half-accepted. `public`: the
+    person registers themselves, so consent, (when the event has categories) a category and
+    the required answers are required; `answers_required` says so for an edit."""
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
 
@@ -168,6 +267,13 @@ def clean(
         out["role"] = _choice(data.get("role") or "attendee", "role", ROLE_MARKERS, errors)
     if "networking_opt_in" in data:
         out["networking_opt_in"] = data["networking_opt_in"] is True
+    if questions or "answers" in data:
+        required = public if answers_required is None else answers_required
+        given = _answers(
+            data.get("answers"), questions or [], errors, required=required, partial=partial
+        )
+        if given or "answers" in data:
+            out["answers"] = given
     if public and data.get("consent") is not True:
         errors["consent"] = _("You must accept the privacy notice to register.")
     if out.get("mode") == DIGITAL:
@@ -248,6 +354,7 @@ _CONFIRMED = (
 )
 _INSERT_REGISTRATION = insert(_REGISTRATIONS)
 _INSERT_HISTORY = insert(RegistrationHistory.__table__)
+_INSERT_ANSWER = insert(RegistrationAnswer.__table__)
 _INSERT_MAIL = insert(OutboxMessage.__table__)
 
 
@@ -353,8 +460,53 @@ def _rotate(registration: Registration) -> str:
 
 
 def open_for_registration(event: Event) -> bool:
-    """Whether the public may register (the organiser may add people at any time)."""
+    """Whether the event takes registrations at all: a published one (its window says when;
+    the organiser may add people at any time)."""
     return event.published
+
+
+def window_message(event: Event, state: str | None = None) -> str | None:
+    """What the form says outside the registration window (None inside it)."""
+    state = state or event.registration_state()
+    if state == OPEN:
+        return None
+    if state == NOT_YET_OPEN:
+        return _("Registration opens %(when)s.", when=readable(event, event.registration_opens_at))
+    return _("Registration closed %(when)s.", when=readable(event, event.registration_closes))
+
+
+def readable(event: Event, moment: datetime) -> str:
+    """A moment as people at the event read it: "26 January 2023, 19:00 CET"."""
+    day = local_date(moment, event.timezone, "long")
+    zone = event.local(moment).tzname()
+    return f"{day}, {local_time(moment, event.timezone, 'HH:mm')} {zone}"
+
+
+def check_window(event: Event) -> None:
+    """The public registers only inside the event's registration window (409 outside it)."""
+    message = window_message(event)
+    if message is not None:
+        raise RegistrationError({"registration": message}, 409, code="registration_closed")
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """The person's place in the queue of their mode (1: next to get a place); None when they
+    are not waiting."""
+    if registration.status != WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.mode == registration.mode,
+            Registration.status == WAITLISTED,
+            (Registration.queued_at < registration.queued_at)
+            | (
+                (Registration.queued_at == registration.queued_at)
+                & (Registration.id < registration.id)
+            ),
+        )
+    )
+    return ahead + 1
 
 
 def registration_of(event: Event, registration_id: int) -> Registration | None:
@@ -399,8 +551,12 @@ def register(
     public: bool = True,
 ) -> Outcome:
     """Register someone; confirmed when there is room, else waiting list (or a digital place
-    when `when_full` is "digital"). Raises AlreadyRegistered after emailing the manage link."""
-    values = clean(data, categories=event.category_keys, public=public)
+    when `when_full` is "digital"). Raises AlreadyRegistered after emailing the manage link.
+    The public registers inside the event's registration window only."""
+    if public:
+        check_window(event)
+    values = clean(data, categories=event.category_keys, public=public, questions=event.questions)
+    answers = values.pop("answers", {})
     if when_full not in ("waitlist", "digital"):
         raise RegistrationError(
             {"when_full": _("Choose one of: %(choices)s.", choices="waitlist, digital")}
@@ -443,6 +599,13 @@ def register(
             raise
         send_existing_link(found)
         raise AlreadyRegistered(found) from None
+    stored = [
+        {"registration_id": row["id"], "question": key, "value": value}
+        for key, answer in answers.items()
+        for value in answer_rows(key, answer)
+    ]
+    if stored:
+        conn.execute(_INSERT_ANSWER, stored)
     registration = _persistent(Registration(**row, event=event))
     changes = {"mode": mode, "status": status}
     conn.execute(
@@ -496,12 +659,23 @@ def _diff(registration: Registration, values: dict[str, Any]) -> dict[str, list]
 
 
 def update_details(registration: Registration, data: dict[str, Any], actor: str) -> Registration:
-    """Change personal details (not mode or status); the history keeps what changed."""
+    """Change personal details and answers (not mode or status); the history keeps what
+    changed. The person themselves (manage link) must answer the required questions they are
+    given."""
     # A category the event no longer offers stays valid for those who have it.
     kept = (registration.category,) if registration.category else ()
-    categories = tuple(dict.fromkeys(registration.event.category_keys + kept))
-    values = clean(data, categories=categories, public=False, partial=True)
+    event = registration.event
+    categories = tuple(dict.fromkeys(event.category_keys + kept))
+    values = clean(
+        data,
+        categories=categories,
+        public=False,
+        partial=True,
+        questions=event.questions,
+        answers_required=actor == ATTENDEE,
+    )
     values.pop("mode", None)
+    answers = values.pop("answers", {})
     values = {k: v for k, v in values.items() if k in DETAILS}
     if registration.mode == DIGITAL:
         values.pop("dietary_needs", None)
@@ -513,6 +687,8 @@ def update_details(registration: Registration, data: dict[str, Any], actor: str)
             )
         values["email_key"] = values["email"].lower()
     changes = _diff(registration, values)
+    if answer_changes := _set_answers(registration, answers):
+        changes["answers"] = answer_changes
     if not changes:
         return registration
     for name, value in values.items():
@@ -520,6 +696,25 @@ def update_details(registration: Registration, data: dict[str, Any], actor: str)
     _record(registration, actor, "edited", {k: v for k, v in changes.items() if k != "email_key"})
     commit()
     return registration
+
+
+def _set_answers(registration: Registration, answers: dict[str, Any]) -> list | None:
+    """Replace the given answers (the others stay); [before, after] of those that changed."""
+    before = registration.answers
+    changed = {key for key, answer in answers.items() if before.get(key) != answer}
+    # no answer before and none now is no change
+    changed -= {key for key in changed if key not in before and not answer_rows(key, answers[key])}
+    if not changed:
+        return None
+    for row in [r for r in registration.answer_rows if r.question in changed]:
+        registration.answer_rows.remove(row)
+    for key in sorted(changed):
+        for value in answer_rows(key, answers[key]):
+            registration.answer_rows.append(RegistrationAnswer(question=key, value=value))
+    return [
+        {k: before[k] for k in sorted(changed) if k in before},
+        {k: answers[k] for k in sorted(changed)},
+    ]
 
 
 def switch_mode(
@@ -679,6 +874,7 @@ def _anonymise(registration: Registration, actor: str) -> Erased | None:
     registration.job_title = ""
     registration.dietary_needs = ""
     registration.networking_opt_in = False
+    registration.answer_rows.clear()
     registration.token_hash = hash_secret(new_token())
     registration.anonymised_at = utcnow()
     for entry in registration.history:

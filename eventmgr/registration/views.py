@@ -24,9 +24,16 @@ from eventmgr.platform.access import public
 from eventmgr.platform.extensions import limiter
 from eventmgr.platform.web import run_rule, show_on_form
 from eventmgr.registration import documents, labels, services
-from eventmgr.registration.forms import ConfirmForm, DetailsForm, ModeForm, RegisterForm
+from eventmgr.registration.forms import (
+    ConfirmForm,
+    DetailsForm,
+    ModeForm,
+    RegisterForm,
+    answers_on_form,
+    with_questions,
+)
 from eventmgr.registration.links import find_by_token
-from eventmgr.registration.models import CANCELLED, ON_SITE, Registration
+from eventmgr.registration.models import CANCELLED, DIGITAL, ON_SITE, Registration
 
 bp = Blueprint("registration", __name__)
 bp.add_app_template_global(labels.label, "registration_label")
@@ -61,12 +68,18 @@ def _open_event(slug: str):
 @public
 def register(slug: str):
     event = _open_event(slug)
-    form = RegisterForm().for_event(event)
+    closed = services.window_message(event)
+    if closed is not None:  # before or after the registration window: say when
+        page = render_template("registration/register.html", event=event, closed=closed)
+        return page, (409 if request.method == "POST" else 200)
+    form = with_questions(RegisterForm, event)().for_event(event)
     onsite_full = not services.has_room(event, ON_SITE)
     if form.validate_on_submit():
         data = form.details() | {"mode": form.mode.data, "consent": form.consent.data}
         try:
-            outcome = services.register(event, data, when_full=form.when_full.data or "waitlist")
+            outcome = answers_on_form(
+                lambda: services.register(event, data, when_full=form.when_full.data or "waitlist")
+            )()
         except services.AlreadyRegistered:
             session["registered"] = {"existing": True}
             return redirect(url_for("registration.registered", slug=slug))
@@ -74,11 +87,20 @@ def register(slug: str):
             show_on_form(exc, form)
         else:
             reg = outcome.registration
-            session["registered"] = {"status": reg.status, "mode": reg.mode}
+            session["registered"] = {
+                "status": reg.status,
+                "mode": reg.mode,
+                "position": services.waiting_position(reg),
+            }
             return redirect(url_for("registration.registered", slug=slug))
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "registration/register.html", event=event, form=form, onsite_full=onsite_full
+        "registration/register.html",
+        event=event,
+        form=form,
+        onsite_full=onsite_full,
+        digital_full=not services.has_room(event, DIGITAL),
+        closed=None,
     ), status
 
 
@@ -107,10 +129,14 @@ def _actor() -> str:
 @public
 def manage(token: str):
     registration = _by_token(token)
-    form = DetailsForm(obj=registration).for_event(registration.event, registration.category)
+    event = registration.event
+    form = with_questions(DetailsForm, event)(obj=registration)
+    form.for_event(event, registration.category, registration.answers)
     if registration.status != CANCELLED and form.validate_on_submit():
         saved, _result = run_rule(
-            lambda: services.update_details(registration, form.details(), _actor()),
+            answers_on_form(
+                lambda: services.update_details(registration, form.details(), _actor())
+            ),
             _("Your details are saved."),
             form,
         )
@@ -126,6 +152,7 @@ def manage(token: str):
         mode_form=mode_form,
         token=token,
         onsite_full=not services.has_room(registration.event, ON_SITE),
+        position=services.waiting_position(registration),
     ), status
 
 
