@@ -238,7 +238,7 @@ def _send(invitation: StaffInvitation, event: Event, inviter: User | None) -> No
         subject = _(
             "Invitation: %(role)s at %(event)s", role=role_label(invitation.role), event=event.name
         )
-    queue_mail(invitation.email, subject, body)
+    queue_mail(invitation.email, subject, body, rule="events.staff_invitation")
 
 
 # --------------------------------------------------------------------------- answering

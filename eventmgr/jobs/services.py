@@ -127,6 +127,9 @@ def claim_next() -> Job | None:
     due = Job.due_at.is_(None) | (Job.due_at <= now)
     died = (Job.status == RUNNING) & (Job.heartbeat_at < stale)
     claimable = or_((Job.status == QUEUED) & due, died)
+    # A read, then a write: on SQLite the transaction takes the write lock first, or a writer
+    # in between (another process, a request) makes the upgrade fail at once.
+    begin_write(db.session)
     candidates = db.session.scalars(
         select(Job.id).where(claimable).order_by(Job.id).limit(10)
     ).all()
@@ -137,9 +140,10 @@ def claim_next() -> Job | None:
             .where(claimable)
             .values(status=RUNNING, heartbeat_at=utcnow(), attempts=Job.attempts + 1)
         )
-        commit()
         if claimed.rowcount == 1:
+            commit()
             return db.session.get(Job, job_id)
+    commit()
     return None
 
 
