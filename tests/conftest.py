@@ -1,5 +1,5 @@
-"""Fixtures: one migrated database per run (SQLite, or PostgreSQL via TEST_DATABASE_URL),
-emptied after each test; a live server; real Chromium; a real SMTP server."""
+"""Fixtures: one migrated database per run and xdist worker (SQLite, or PostgreSQL via
+TEST_DATABASE_URL), emptied after each test; a live server; real Chromium; a real SMTP server."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from tests.support import (
     PG_URL,
     REQUIRE_BROWSER,
     free_port,
+    need_postgres,
     reset_postgres_schema,
     smtp_server,
     unavailable,
@@ -64,7 +65,7 @@ def _config(instance: Path, url: str, **extra) -> dict:
 def database_url(tmp_path_factory) -> str:
     _compile_translations()
     if PG_URL:
-        reset_postgres_schema(PG_URL)
+        reset_postgres_schema(need_postgres())
         return PG_URL
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
