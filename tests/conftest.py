@@ -7,6 +7,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,20 @@ from tests.support import (
     smtp_server,
     unavailable,
 )
+
+# scrypt at a cost fit for tests: the default (n=2**15) takes 0.1-0.4 s for every account made
+# and every log-in, seconds per test that uses the demo's five accounts. Same algorithm, salted
+# the same way; the cost is read back from each hash, so checking works unchanged.
+TEST_PASSWORD_METHOD = "scrypt:1024:8:1"
+
+
+def pytest_configure(config) -> None:
+    """Before any test module imports the accounts (their import hashes a dummy password)."""
+    import werkzeug.security
+
+    werkzeug.security.generate_password_hash = partial(
+        werkzeug.security.generate_password_hash, method=TEST_PASSWORD_METHOD
+    )
 
 
 def _compile_translations() -> None:
