@@ -18,7 +18,7 @@ from eventmgr.app import create_app
 from eventmgr.platform.config import ROOT
 from eventmgr.platform.db import db
 from eventmgr.platform.extensions import limiter
-from tests.servers import KINDS, DemoTemplates, scratch_database
+from tests.servers import KINDS, DemoRows, DemoTemplates, scratch_database
 from tests.support import (
     BROWSER_ARGS,
     CHROMIUM,
@@ -102,7 +102,11 @@ def _clean_database(request) -> Iterator[None]:
     yield
     if "app" not in request.fixturenames:
         return
-    application = request.getfixturevalue("app")
+    _empty(request.getfixturevalue("app"))
+    limiter.reset()
+
+
+def _empty(application) -> None:
     with application.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
@@ -113,7 +117,6 @@ def _clean_database(request) -> Iterator[None]:
                 conn.execute(text(f"DELETE FROM {name}"))
             if conn.dialect.name == "postgresql":
                 conn.execute(text(RESTART_SEQUENCES))
-    limiter.reset()
 
 
 # Ids start from 1 again in every test, as after TRUNCATE ... RESTART IDENTITY (SQLite reuses
@@ -152,14 +155,19 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
-def demo(app):
-    """The demo event and one account per role, as `make run` loads them."""
-    from eventmgr.demo.seed import seed_demo
+@pytest.fixture(scope="session")
+def demo_rows() -> DemoRows:
+    return DemoRows()
 
+
+@pytest.fixture
+def demo(app, demo_rows):
+    """The demo event and one account per role, as `make run` loads them.
+
+    seed_demo() runs once per process; later tests get the rows it wrote back (a few
+    statements instead of the seed's 150 and its programme import)."""
     with app.app_context():
-        event, logins = seed_demo()
-        return {"slug": event.slug, "logins": {role.value: (e, p) for role, e, p in logins}}
+        return demo_rows.load()
 
 
 @pytest.fixture

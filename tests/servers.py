@@ -14,9 +14,11 @@ from pathlib import Path
 
 import requests
 from flask import Flask
+from sqlalchemy import Table, select, text
 
 from eventmgr.app import create_app
 from eventmgr.platform.config import ROOT
+from eventmgr.platform.db import db
 from tests.support import free_port, need_postgres, postgres_database
 
 KINDS = ("sqlite", "postgresql")
@@ -93,6 +95,67 @@ class DemoTemplates:
             flask_command(template, "seed-demo")
             self.made[kind] = template
         return scratch_database(kind, workdir, name, self.made[kind])
+
+
+class DemoRows:
+    """What seed_demo() writes into an empty database, read back once per process and written
+    again for each later test: the same rows, ids and sequence positions, in a few statements
+    where the seed takes 150, an import and a publication. Inside an app context."""
+
+    def __init__(self) -> None:
+        self.info: dict | None = None
+        self.rows: list[tuple[Table, list[dict]]] = []
+        self.sequences: dict[str, int] = {}
+
+    def load(self) -> dict:
+        """The demo in this test's database; {"slug", "logins": {role: (email, password)}}."""
+        if not _empty_database():
+            return _seed()  # another fixture wrote first: its ids would clash with the copy
+        if self.info is None:
+            self.info = _seed()
+            self._keep()
+        else:
+            self._restore()
+        return self.info
+
+    def _keep(self) -> None:
+        db.session.remove()
+        with db.engine.connect() as conn:
+            for table in db.metadata.sorted_tables:  # parents before children
+                rows = conn.execute(select(table).order_by(*table.primary_key.columns)).all()
+                if rows:
+                    self.rows.append((table, [row._asdict() for row in rows]))
+            if conn.dialect.name == "postgresql":
+                self.sequences = dict(conn.execute(text(SEQUENCES)).all())
+
+    def _restore(self) -> None:
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table, rows in self.rows:
+                conn.execute(table.insert(), rows)
+            if self.sequences:
+                conn.execute(
+                    text("SELECT setval(CAST(:name AS regclass), :value)"),
+                    [{"name": name, "value": value} for name, value in self.sequences.items()],
+                )
+
+
+SEQUENCES = """
+SELECT sequencename, last_value FROM pg_sequences
+WHERE schemaname = current_schema() AND last_value IS NOT NULL
+"""
+
+
+def _seed() -> dict:
+    from eventmgr.demo.seed import seed_demo
+
+    event, logins = seed_demo()
+    return {"slug": event.slug, "logins": {role.value: (e, p) for role, e, p in logins}}
+
+
+def _empty_database() -> bool:
+    anything = " OR ".join(f"EXISTS (SELECT 1 FROM {t.name})" for t in db.metadata.sorted_tables)
+    return not db.session.scalar(text(f"SELECT {anything}"))
 
 
 def start_gunicorn(
