@@ -171,9 +171,27 @@ def demo(app, demo_rows):
 
 
 @pytest.fixture
-def login(client, demo):
+def world(app) -> dict:
+    """One small event, one account per role and one published keynote (tests/factories.py),
+    in the demo fixture's shape: for tests about people and pages, not the demo's programme."""
+    from tests import factories
+
+    with app.app_context():
+        return factories.world()
+
+
+def _accounts(request) -> dict:
+    """The logins of `world` when the test uses it, else the demo's."""
+    return request.getfixturevalue("world" if "world" in request.fixturenames else "demo")["logins"]
+
+
+@pytest.fixture
+def login(client, request):
+    """login(role) -> the test client, signed in as that role of the world or the demo."""
+    logins = _accounts(request)
+
     def _login(role: str):
-        email, password = demo["logins"][role]
+        email, password = logins[role]
         response = client.post("/login", data={"email": email, "password": password})
         assert response.status_code == 302, response.data[:500]
         return client
@@ -182,15 +200,16 @@ def login(client, demo):
 
 
 @pytest.fixture
-def api(live_server, app, demo):
-    """requests against the live server, with one bearer token per demo role."""
+def api(live_server, app, request):
+    """requests against the live server, with one bearer token per role of the world or the
+    demo."""
     import requests
 
     from eventmgr.accounts.services import find_user, issue_api_token
 
     tokens = {}
     with app.app_context():
-        for role, (email, _pw) in demo["logins"].items():
+        for role, (email, _pw) in _accounts(request).items():
             tokens[role] = issue_api_token(find_user(email))
         db.session.commit()
 

@@ -24,9 +24,6 @@ from tests.support import CATEGORIES, add_event
 PASSWORD = "factory-password-2030"
 """Every account made here has this password (long enough for the rules)."""
 
-DAY = datetime(2030, 1, 26, tzinfo=UTC)
-"""The day of the events made here (add_event's default), midnight UTC."""
-
 _numbers = count(1)
 
 
@@ -101,3 +98,16 @@ def published_item(
     )
     programme.publish(ev, confirm=True)
     return item
+
+
+def world(slug: str = "test-event") -> dict:
+    """One event, one account per role (the event's roles for it) and one published keynote
+    by one speaker: what most tests of people and pages need, in the demo fixture's shape,
+    {"slug", "logins": {role: (email, password)}}, without the demo's programme."""
+    ev = event(slug)
+    logins = {}
+    for role in Role:
+        account = user(role, ev, email=f"{role.value}@{slug}.example.org", name=role.value)
+        logins[role.value] = (account.email, PASSWORD)
+    published_item(ev, speakers=[speaker(ev)])
+    return {"slug": slug, "logins": logins}

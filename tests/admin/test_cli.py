@@ -9,7 +9,7 @@ from eventmgr.events.models import Event
 from eventmgr.platform.db import db
 
 
-def test_users_create_with_roles(app, demo):
+def test_users_create_with_roles(app, world):
     runner = app.test_cli_runner()
     result = runner.invoke(
         args=[
@@ -19,7 +19,7 @@ def test_users_create_with_roles(app, demo):
             "--role",
             "door_staff",
             "--event",
-            demo["slug"],
+            world["slug"],
             "--password",
             "long-enough-pw",
         ]
@@ -32,7 +32,7 @@ def test_users_create_with_roles(app, demo):
     assert generated.exit_code == 0 and "password: " in generated.output
 
 
-def test_users_create_refuses_bad_input(app, demo):
+def test_users_create_refuses_bad_input(app, world):
     runner = app.test_cli_runner()
     no_event = runner.invoke(args=["users", "create", "x@example.org", "--role", "organiser"])
     assert no_event.exit_code != 0 and "--event" in no_event.output
@@ -48,16 +48,16 @@ def test_users_create_refuses_bad_input(app, demo):
         assert db.session.scalar(select(User).where(User.email == "x@example.org")) is None
 
 
-def test_users_token_prints_a_working_token_and_stores_only_its_hash(app, demo):
+def test_users_token_prints_a_working_token_and_stores_only_its_hash(app, world):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "token", "jutta.heix@example.org"])
+    result = runner.invoke(args=["users", "token", world["logins"]["organiser"][0]])
     token = result.output.strip()
     assert result.exit_code == 0 and token.startswith("em_")
     with app.app_context():
         stored = db.session.scalars(select(ApiToken.token_hash)).all()
         assert token not in stored and len(stored) == 1
     response = app.test_client().patch(
-        f"/api/v1/events/{demo['slug']}",
+        f"/api/v1/events/{world['slug']}",
         json={"name": "Renamed"},
         headers={"Authorization": f"Bearer {token}"},
     )
