@@ -25,6 +25,7 @@ KINDS = ("sqlite", "postgresql")
 # gunicorn 25.1+ opens a control socket at one path per user; the tests run several servers at
 # once, each must keep its own process tree to itself.
 GUNICORN_ARGS = ("--no-control-socket",)
+START_TIMEOUT = 120
 
 
 def scratch_database(kind: str, workdir: Path, name: str, template: str = "") -> str:
@@ -183,7 +184,8 @@ def start_gunicorn(
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # Generous: under xdist on a shared machine, four workers importing the app took over 30 s.
+    deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn stopped: {log.read_text()[-2000:]}")
@@ -193,7 +195,7 @@ def start_gunicorn(
         except requests.RequestException:
             time.sleep(0.1)
     process.terminate()
-    raise RuntimeError("gunicorn did not start in 30 s")
+    raise RuntimeError(f"gunicorn did not start in {START_TIMEOUT} s")
 
 
 @contextmanager
