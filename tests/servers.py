@@ -81,7 +81,8 @@ def flask_command(url: str, *args: str, **env: str) -> str:
 
 class DemoTemplates:
     """The demo as `flask db upgrade` and `flask seed-demo` make it, made once per kind of
-    database in a run (two commands cost seconds each); every test gets its own copy."""
+    database in a run and process (the migrations and the command, run here: two processes
+    would cost seconds each); every test gets its own copy."""
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
@@ -92,8 +93,11 @@ class DemoTemplates:
             # one template per pytest-xdist worker: they would drop each other's
             own = "demo_template" + os.environ.get("PYTEST_XDIST_WORKER", "")
             template = scratch_database(kind, self.workdir, own)
-            flask_command(template, "db", "upgrade")
-            flask_command(template, "seed-demo")
+            app = migrated_app(template, self.workdir / f"instance-{kind}")
+            done = app.test_cli_runner().invoke(args=["seed-demo"])
+            assert done.exit_code == 0, done.output
+            with app.app_context():
+                db.engine.dispose()  # PostgreSQL copies a template nobody is connected to
             self.made[kind] = template
         return scratch_database(kind, workdir, name, self.made[kind])
 
