@@ -7,6 +7,7 @@ inside an app context; each commits what it makes and returns it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
@@ -37,8 +38,8 @@ def registration_for(ev: Event, **fields) -> Outcome:
     outcome holds the Registration and its manage token. Names and addresses are numbered."""
     n = next(_numbers)
     data = {
-        "name": f"Person {n}",
-        "email": f"person{n}@example.org",
+        "name": f"Registrant {n}",
+        "email": f"registrant{n}@example.org",
         "organisation": "Oslo universitetssykehus",
         "job_title": "Oncologist",
         "category": CATEGORIES[0]["key"],
@@ -77,7 +78,7 @@ def published_item(
     title: str = "Opening keynote",
     starts_at: datetime | None = None,
     minutes: int = 30,
-    speakers: list[Person] = (),
+    speakers: Sequence[Person] = (),
     **fields,
 ) -> ProgrammeItem:
     """One keynote in a room of its own (10:00 UTC on the event's first day unless told),
