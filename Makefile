@@ -62,8 +62,10 @@ run: seed
 	@echo "Serving http://$(HOST):$(PORT) (links in mails: $(BASE_URL))"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Two pytest-xdist workers (TEST_WORKERS=0 runs in one process), each on a database of its own.
+TEST_WORKERS ?= 2
 test: setup-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Style, then the import contracts in pyproject.toml (layers, no cycles; see ARCHITECTURE.md).
 lint: setup-dev

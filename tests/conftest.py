@@ -1,5 +1,5 @@
-"""Fixtures: one migrated database per run (SQLite, or PostgreSQL via TEST_DATABASE_URL),
-emptied after each test; a live server; real Chromium; a real SMTP server."""
+"""Fixtures: one migrated database per run and xdist worker (SQLite, or PostgreSQL via
+TEST_DATABASE_URL), emptied after each test; a live server; real Chromium; a real SMTP server."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -17,18 +18,33 @@ from eventmgr.app import create_app
 from eventmgr.platform.config import ROOT
 from eventmgr.platform.db import db
 from eventmgr.platform.extensions import limiter
-from tests.servers import KINDS, DemoTemplates, scratch_database
+from tests.servers import KINDS, DemoRows, DemoTemplates, scratch_database
 from tests.support import (
     BROWSER_ARGS,
     CHROMIUM,
     PG_URL,
     REQUIRE_BROWSER,
     free_port,
+    need_postgres,
     reset_postgres_schema,
     settle_outbox,
     smtp_server,
     unavailable,
 )
+
+# scrypt at a cost fit for tests: the default (n=2**15) takes 0.1-0.4 s for every account made
+# and every log-in, seconds per test that uses the demo's five accounts. Same algorithm, salted
+# the same way; the cost is read back from each hash, so checking works unchanged.
+TEST_PASSWORD_METHOD = "scrypt:256:8:1"
+
+
+def pytest_configure(config) -> None:
+    """Before any test module imports the accounts (their import hashes a dummy password)."""
+    import werkzeug.security
+
+    werkzeug.security.generate_password_hash = partial(
+        werkzeug.security.generate_password_hash, method=TEST_PASSWORD_METHOD
+    )
 
 
 def _compile_translations() -> None:
@@ -65,7 +81,7 @@ def _config(instance: Path, url: str, **extra) -> dict:
 def database_url(tmp_path_factory) -> str:
     _compile_translations()
     if PG_URL:
-        reset_postgres_schema(PG_URL)
+        reset_postgres_schema(need_postgres())
         return PG_URL
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
@@ -87,17 +103,29 @@ def _clean_database(request) -> Iterator[None]:
     yield
     if "app" not in request.fixturenames:
         return
-    application = request.getfixturevalue("app")
+    _empty(request.getfixturevalue("app"))
+    limiter.reset()
+
+
+def _empty(application) -> None:
     with application.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as conn:
+            # DELETE, not TRUNCATE: a few rows go in microseconds, while TRUNCATE makes new
+            # files for every table (about a second per test on a busy machine).
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
             if conn.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for name in tables:
-                    conn.execute(text(f"DELETE FROM {name}"))
-    limiter.reset()
+                conn.execute(text(RESTART_SEQUENCES))
+
+
+# Ids start from 1 again in every test, as after TRUNCATE ... RESTART IDENTITY (SQLite reuses
+# them by itself once a table is empty).
+RESTART_SEQUENCES = """
+SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'S' AND n.nspname = current_schema()
+"""
 
 
 def _scratch_name(request) -> str:
@@ -128,20 +156,43 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(scope="session")
+def demo_rows() -> DemoRows:
+    return DemoRows()
+
+
 @pytest.fixture
-def demo(app):
-    """The demo event and one account per role, as `make run` loads them."""
-    from eventmgr.demo.seed import seed_demo
+def demo(app, demo_rows):
+    """The demo event and one account per role, as `make run` loads them.
+
+    seed_demo() runs once per process; later tests get the rows it wrote back (a few
+    statements instead of the seed's 150 and its programme import)."""
+    with app.app_context():
+        return demo_rows.load()
+
+
+@pytest.fixture
+def world(app) -> dict:
+    """One small event, one account per role and one published keynote (tests/factories.py),
+    in the demo fixture's shape: for tests about people and pages, not the demo's programme."""
+    from tests import factories
 
     with app.app_context():
-        event, logins = seed_demo()
-        return {"slug": event.slug, "logins": {role.value: (e, p) for role, e, p in logins}}
+        return factories.world()
+
+
+def _accounts(request) -> dict:
+    """The logins of `world` when the test uses it, else the demo's."""
+    return request.getfixturevalue("world" if "world" in request.fixturenames else "demo")["logins"]
 
 
 @pytest.fixture
-def login(client, demo):
+def login(client, request):
+    """login(role) -> the test client, signed in as that role of the world or the demo."""
+    logins = _accounts(request)
+
     def _login(role: str):
-        email, password = demo["logins"][role]
+        email, password = logins[role]
         response = client.post("/login", data={"email": email, "password": password})
         assert response.status_code == 302, response.data[:500]
         return client
@@ -150,15 +201,16 @@ def login(client, demo):
 
 
 @pytest.fixture
-def api(live_server, app, demo):
-    """requests against the live server, with one bearer token per demo role."""
+def api(live_server, app, request):
+    """requests against the live server, with one bearer token per role of the world or the
+    demo."""
     import requests
 
     from eventmgr.accounts.services import find_user, issue_api_token
 
     tokens = {}
     with app.app_context():
-        for role, (email, _pw) in demo["logins"].items():
+        for role, (email, _pw) in _accounts(request).items():
             tokens[role] = issue_api_token(find_user(email))
         db.session.commit()
 

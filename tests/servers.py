@@ -14,15 +14,18 @@ from pathlib import Path
 
 import requests
 from flask import Flask
+from sqlalchemy import Table, select, text
 
 from eventmgr.app import create_app
 from eventmgr.platform.config import ROOT
+from eventmgr.platform.db import db
 from tests.support import free_port, need_postgres, postgres_database
 
 KINDS = ("sqlite", "postgresql")
 # gunicorn 25.1+ opens a control socket at one path per user; the tests run several servers at
 # once, each must keep its own process tree to itself.
 GUNICORN_ARGS = ("--no-control-socket",)
+START_TIMEOUT = 120
 
 
 def scratch_database(kind: str, workdir: Path, name: str, template: str = "") -> str:
@@ -78,7 +81,8 @@ def flask_command(url: str, *args: str, **env: str) -> str:
 
 class DemoTemplates:
     """The demo as `flask db upgrade` and `flask seed-demo` make it, made once per kind of
-    database in a run (two commands cost seconds each); every test gets its own copy."""
+    database in a run and process (the migrations and the command, run here: two processes
+    would cost seconds each); every test gets its own copy."""
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
@@ -89,10 +93,74 @@ class DemoTemplates:
             # one template per pytest-xdist worker: they would drop each other's
             own = "demo_template" + os.environ.get("PYTEST_XDIST_WORKER", "")
             template = scratch_database(kind, self.workdir, own)
-            flask_command(template, "db", "upgrade")
-            flask_command(template, "seed-demo")
+            app = migrated_app(template, self.workdir / f"instance-{kind}")
+            done = app.test_cli_runner().invoke(args=["seed-demo"])
+            assert done.exit_code == 0, done.output
+            with app.app_context():
+                db.engine.dispose()  # PostgreSQL copies a template nobody is connected to
             self.made[kind] = template
         return scratch_database(kind, workdir, name, self.made[kind])
+
+
+class DemoRows:
+    """What seed_demo() writes into an empty database, read back once per process and written
+    again for each later test: the same rows, ids and sequence positions, in a few statements
+    where the seed takes 150, an import and a publication. Inside an app context."""
+
+    def __init__(self) -> None:
+        self.info: dict | None = None
+        self.rows: list[tuple[Table, list[dict]]] = []
+        self.sequences: dict[str, int] = {}
+
+    def load(self) -> dict:
+        """The demo in this test's database; {"slug", "logins": {role: (email, password)}}."""
+        if not _empty_database():
+            return _seed()  # another fixture wrote first: its ids would clash with the copy
+        if self.info is None:
+            self.info = _seed()
+            self._keep()
+        else:
+            self._restore()
+        return self.info
+
+    def _keep(self) -> None:
+        db.session.remove()
+        with db.engine.connect() as conn:
+            for table in db.metadata.sorted_tables:  # parents before children
+                rows = conn.execute(select(table).order_by(*table.primary_key.columns)).all()
+                if rows:
+                    self.rows.append((table, [row._asdict() for row in rows]))
+            if conn.dialect.name == "postgresql":
+                self.sequences = dict(conn.execute(text(SEQUENCES)).all())
+
+    def _restore(self) -> None:
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table, rows in self.rows:
+                conn.execute(table.insert(), rows)
+            if self.sequences:
+                conn.execute(
+                    text("SELECT setval(CAST(:name AS regclass), :value)"),
+                    [{"name": name, "value": value} for name, value in self.sequences.items()],
+                )
+
+
+SEQUENCES = """
+SELECT sequencename, last_value FROM pg_sequences
+WHERE schemaname = current_schema() AND last_value IS NOT NULL
+"""
+
+
+def _seed() -> dict:
+    from eventmgr.demo.seed import seed_demo
+
+    event, logins = seed_demo()
+    return {"slug": event.slug, "logins": {role.value: (e, p) for role, e, p in logins}}
+
+
+def _empty_database() -> bool:
+    anything = " OR ".join(f"EXISTS (SELECT 1 FROM {t.name})" for t in db.metadata.sorted_tables)
+    return not db.session.scalar(text(f"SELECT {anything}"))
 
 
 def start_gunicorn(
@@ -120,7 +188,8 @@ def start_gunicorn(
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # Generous: under xdist on a shared machine, four workers importing the app took over 30 s.
+    deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn stopped: {log.read_text()[-2000:]}")
@@ -130,7 +199,7 @@ def start_gunicorn(
         except requests.RequestException:
             time.sleep(0.1)
     process.terminate()
-    raise RuntimeError("gunicorn did not start in 30 s")
+    raise RuntimeError(f"gunicorn did not start in {START_TIMEOUT} s")
 
 
 @contextmanager

@@ -8,14 +8,28 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, make_url, select, text
 
 from eventmgr.events.models import Event
 from eventmgr.platform.db import db
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+# pytest-xdist runs the tests in worker processes ("gw0", "gw1", ...): each gets a database of
+# its own beside TEST_DATABASE_URL's (test_gw0, test_gw1), so that none empties another's.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _own_url(url: str) -> str:
+    if not url or not WORKER:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+BASE_PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+PG_URL = _own_url(BASE_PG_URL)
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
@@ -40,8 +54,10 @@ def unavailable(reason: str, required: bool) -> None:
 
 
 def need_postgres() -> str:
+    """This process's PostgreSQL test database (created when missing), or a skip."""
     if not PG_URL:
         unavailable("TEST_DATABASE_URL is not set", REQUIRE_POSTGRES)
+    _create_own_database()
     return PG_URL
 
 
@@ -54,6 +70,19 @@ def need_redis() -> str:
     except redis.RedisError as exc:
         unavailable(f"Redis at {REDIS_URL} does not answer: {exc}", REQUIRE_REDIS)
     return REDIS_URL
+
+
+@cache
+def _create_own_database() -> None:
+    """An xdist worker's database, made beside TEST_DATABASE_URL's the first time it is needed."""
+    if PG_URL == BASE_PG_URL:
+        return
+    name = make_url(PG_URL).database
+    admin = create_engine(BASE_PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
 
 
 def free_port() -> int:

@@ -15,13 +15,13 @@ def badge_code_from_pdf(pdf: bytes) -> str:
     return pages[0][0]
 
 
-def test_register_print_decode_and_scan(api, demo):
-    registered = api("POST", f"/api/v1/events/{demo['slug']}/registrations", json=PERSON)
+def test_register_print_decode_and_scan(api, world):
+    registered = api("POST", f"/api/v1/events/{world['slug']}/registrations", json=PERSON)
     assert registered.status_code == 201, registered.text
     badge = requests.get(registered.json()["badge_url"], timeout=10)
     assert badge.content[:5] == b"%PDF-"
     code = badge_code_from_pdf(badge.content)
-    url = f"/api/v1/events/{demo['slug']}/checkins"
+    url = f"/api/v1/events/{world['slug']}/checkins"
     first = api("POST", url, "door_staff", json={"code": code, "door": "Auditorium"}).json()
     assert first["status"] == "accepted"
     assert first["registration"]["name"] == PERSON["name"]

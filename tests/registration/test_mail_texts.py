@@ -17,8 +17,8 @@ def _mail_to(app, address: str) -> str:
         ).one()
 
 
-def test_each_mail_has_its_own_name_and_links_and_follows_the_event(api, app, demo):
-    url = f"/api/v1/events/{demo['slug']}/registrations"
+def test_each_mail_has_its_own_name_and_links_and_follows_the_event(api, app, world):
+    url = f"/api/v1/events/{world['slug']}/registrations"
     first = api("POST", url, json=person(1, name="Åse Ødegård")).json()
     second = api("POST", url, json=person(2, name="Bjørn Æsir", language="nb")).json()
     third = api("POST", url, json=person(3, name="Carl Berg")).json()
@@ -31,7 +31,7 @@ def test_each_mail_has_its_own_name_and_links_and_follows_the_event(api, app, de
     assert first["manage_url"] not in mails[3] and "Åse" not in mails[3]
 
     changed = api(
-        "PATCH", f"/api/v1/events/{demo['slug']}", role="organiser", json={"venue": "Ny sal"}
+        "PATCH", f"/api/v1/events/{world['slug']}", role="organiser", json={"venue": "Ny sal"}
     )
     assert changed.status_code == 200, changed.text
     api("POST", url, json=person(4))

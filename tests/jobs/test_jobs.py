@@ -37,15 +37,15 @@ def _wait(app, job_id: int, timeout: float = 10) -> Job:
     raise AssertionError("the job did not end")
 
 
-def _owner(app, demo, role="organiser"):
+def _owner(app, world, role="organiser"):
     with app.app_context():
-        return find_user(demo["logins"][role][0])
+        return find_user(world["logins"][role][0])
 
 
-def test_a_job_runs_in_the_background_and_its_owner_downloads_the_result(app, login, demo):
+def test_a_job_runs_in_the_background_and_its_owner_downloads_the_result(app, login, world):
     client = login("organiser")
     with app.test_request_context():
-        job_id = jobs.enqueue("test.count", {"n": 3}, owner=_owner(app, demo)).id
+        job_id = jobs.enqueue("test.count", {"n": 3}, owner=_owner(app, world)).id
     done = _wait(app, job_id)
     assert (done.status, done.done, done.total, done.message) == (DONE, 3, 3, "counted 3")
     assert client.get(f"/jobs/{job_id}.json").get_json()["percent"] == 100
@@ -55,19 +55,19 @@ def test_a_job_runs_in_the_background_and_its_owner_downloads_the_result(app, lo
     assert download.data == b"a,b\n" and "x.csv" in download.headers["Content-Disposition"]
 
 
-def test_nobody_else_sees_a_job(app, client, demo):
+def test_nobody_else_sees_a_job(app, client, world):
     with app.test_request_context():
-        job_id = jobs.enqueue("test.count", {"n": 1}, owner=_owner(app, demo)).id
+        job_id = jobs.enqueue("test.count", {"n": 1}, owner=_owner(app, world)).id
     _wait(app, job_id)
-    email, password = demo["logins"]["attendee"]
+    email, password = world["logins"]["attendee"]
     client.post("/login", data={"email": email, "password": password})
     for url in (f"/jobs/{job_id}", f"/jobs/{job_id}.json", f"/jobs/{job_id}/result"):
         assert client.get(url).status_code == 404
 
 
-def test_a_refused_job_ends_with_its_message(app, demo):
+def test_a_refused_job_ends_with_its_message(app, world):
     with app.test_request_context():
-        job_id = jobs.enqueue("test.refuse", {}, owner=_owner(app, demo)).id
+        job_id = jobs.enqueue("test.refuse", {}, owner=_owner(app, world)).id
     assert (_wait(app, job_id).status, _wait(app, job_id).message) == (
         FAILED,
         "The file is empty.",

@@ -309,8 +309,8 @@ def _urls(rule, actor: str, objects: Objects, slug: str) -> list[str]:
             values[name] = "json"
         else:
             assert name in objects.ids, (
-                f"{rule.rule}: tests/test_object_access.py does not know whose <{name}> this is; "
-                "add A's object for it to _build() and objects.ids"
+                f"{rule.rule}: tests/system/test_object_access.py does not know whose <{name}> "
+                "this is; add A's object for it to _build() and objects.ids"
             )
             values[name] = objects.ids[name]
     if "token" not in rule.arguments:

@@ -9,8 +9,8 @@ import pytest
 from eventmgr.app import create_app
 
 
-def test_login_and_logout(client, demo):
-    email, password = demo["logins"]["attendee"]
+def test_login_and_logout(client, world):
+    email, password = world["logins"]["attendee"]
     response = client.post("/login", data={"email": email.upper(), "password": password})
     assert response.status_code == 302
     assert client.get("/dashboard").status_code == 200
@@ -18,25 +18,25 @@ def test_login_and_logout(client, demo):
     assert client.get("/dashboard").status_code == 302
 
 
-def test_wrong_password_is_refused_with_a_message(client, demo):
-    email, _ = demo["logins"]["attendee"]
+def test_wrong_password_is_refused_with_a_message(client, world):
+    email, _ = world["logins"]["attendee"]
     response = client.post("/login", data={"email": email, "password": "not-it-at-all"})
     assert response.status_code == 200
     assert b"Wrong email or password." in response.data
     assert client.get("/dashboard").status_code == 302
 
 
-def test_login_redirects_only_within_the_site(client, demo):
-    email, password = demo["logins"]["attendee"]
+def test_login_redirects_only_within_the_site(client, world):
+    email, password = world["logins"]["attendee"]
     response = client.post(
         "/login?next=//evil.example/x", data={"email": email, "password": password}
     )
     assert response.headers["Location"] == "/dashboard"
 
 
-def test_password_change(client, login, demo):
+def test_password_change(client, login, world):
     login("attendee")
-    _, old = demo["logins"]["attendee"]
+    _, old = world["logins"]["attendee"]
     bad = client.post(
         "/account",
         data={
@@ -65,14 +65,14 @@ def test_password_change(client, login, demo):
     )
     assert ok.status_code == 302
     client.post("/logout")
-    email, _ = demo["logins"]["attendee"]
+    email, _ = world["logins"]["attendee"]
     relogin = client.post("/login", data={"email": email, "password": "brand-new-pass-1"})
     assert relogin.status_code == 302
 
 
-def test_password_reset_by_email(client, demo, smtp):
+def test_password_reset_by_email(client, world, smtp):
     """The link arrives through a real SMTP server, works once, and sets the password."""
-    email, _ = demo["logins"]["attendee"]
+    email, _ = world["logins"]["attendee"]
     response = client.post("/account/reset", data={"email": email})
     assert response.status_code == 302
     assert len(smtp) == 1
@@ -97,7 +97,7 @@ def test_password_reset_by_email(client, demo, smtp):
     assert again.status_code == 302 and "/account/reset" in again.headers["Location"]
 
 
-def test_reset_for_unknown_address_reveals_nothing(client, demo, smtp):
+def test_reset_for_unknown_address_reveals_nothing(client, world, smtp):
     response = client.post(
         "/account/reset", data={"email": "nobody@example.org"}, follow_redirects=True
     )
@@ -105,8 +105,8 @@ def test_reset_for_unknown_address_reveals_nothing(client, demo, smtp):
     assert smtp == []
 
 
-def test_reset_without_smtp_waits_in_the_outbox(client, demo, login):
-    email, _ = demo["logins"]["attendee"]
+def test_reset_without_smtp_waits_in_the_outbox(client, world, login):
+    email, _ = world["logins"]["attendee"]
     client.post("/account/reset", data={"email": email})
     login("admin")
     outbox = client.get("/admin/outbox")
@@ -114,8 +114,8 @@ def test_reset_without_smtp_waits_in_the_outbox(client, demo, login):
     assert b"Queued" in outbox.data
 
 
-def test_login_is_throttled(client, demo):
-    email, _ = demo["logins"]["attendee"]
+def test_login_is_throttled(client, world):
+    email, _ = world["logins"]["attendee"]
     codes = [
         client.post("/login", data={"email": email, "password": f"guess-{i}"}).status_code
         for i in range(12)
@@ -124,7 +124,7 @@ def test_login_is_throttled(client, demo):
     assert codes[10] == 429
 
 
-def test_forms_require_a_csrf_token(database_url, app, demo, tmp_path):
+def test_forms_require_a_csrf_token(database_url, app, world, tmp_path):
     strict = create_app(
         {
             "TESTING": True,
@@ -134,7 +134,7 @@ def test_forms_require_a_csrf_token(database_url, app, demo, tmp_path):
             "WTF_CSRF_ENABLED": True,
         }
     )
-    email, password = demo["logins"]["attendee"]
+    email, password = world["logins"]["attendee"]
     response = strict.test_client().post("/login", data={"email": email, "password": password})
     assert response.status_code == 400
     assert b"<html" in response.data
@@ -143,8 +143,8 @@ def test_forms_require_a_csrf_token(database_url, app, demo, tmp_path):
 @pytest.mark.parametrize(
     "role", ["admin", "organiser", "door_staff", "delegation_lead", "attendee"]
 )
-def test_session_cookie_is_httponly(client, demo, role):
-    email, password = demo["logins"][role]
+def test_session_cookie_is_httponly(client, world, role):
+    email, password = world["logins"][role]
     response = client.post("/login", data={"email": email, "password": password})
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

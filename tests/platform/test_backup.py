@@ -25,7 +25,7 @@ from eventmgr.platform.db import db
 from eventmgr.programme.models import ProgrammeItem
 from eventmgr.registration.models import CONFIRMED, Registration
 from eventmgr.registration.services import reissue_badge, update_details
-from tests.support import REQUIRE_POSTGRES, need_postgres, postgres_database, unavailable
+from tests.support import REQUIRE_POSTGRES, unavailable
 
 
 def _flask(tmp_path, *args: str, check: bool = True, **extra: str) -> subprocess.CompletedProcess:
@@ -145,10 +145,8 @@ def _snapshot(url: str) -> dict[str, list[tuple]]:
     return rows
 
 
-def test_backup_then_restore_finds_every_row(tmp_path):
-    url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
-    _flask(tmp_path, "db", "upgrade")
-    _flask(tmp_path, "seed-demo")
+def test_backup_then_restore_finds_every_row(tmp_path, demo_templates):
+    url = demo_templates.copy("sqlite", tmp_path, "live")  # the migrated and seeded demo
     _fill_every_table(url, tmp_path)
     before = _snapshot(url)
     backup = tmp_path / "backup.sqlite3"
@@ -160,15 +158,13 @@ def test_backup_then_restore_finds_every_row(tmp_path):
 
 
 @pytest.mark.postgres
-def test_pg_dump_then_pg_restore_finds_every_row(tmp_path):
+def test_pg_dump_then_pg_restore_finds_every_row(tmp_path, demo_templates):
     """The README's commands: pg_dump -Fc, then pg_restore --clean --if-exists."""
     for tool in ("pg_dump", "pg_restore"):
         if shutil.which(tool) is None:
             unavailable(f"{tool} is not installed (postgresql-client)", REQUIRE_POSTGRES)
-    url = postgres_database(need_postgres(), "scale_backup")
+    url = demo_templates.copy("postgresql", tmp_path, "scale_backup")  # the seeded demo
     env = {"DATABASE_URL": url}
-    _flask(tmp_path, "db", "upgrade", **env)
-    _flask(tmp_path, "seed-demo", **env)
     _fill_every_table(url, tmp_path)
     before = _snapshot(url)
     libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)

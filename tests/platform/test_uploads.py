@@ -32,13 +32,13 @@ def test_the_limit_is_set(app):
     ],
     ids=["speaker-photo", "registration-csv", "programme-import"],
 )
-def test_an_oversize_upload_gets_a_page_that_says_so(app, login, demo, path, field):
+def test_an_oversize_upload_gets_a_page_that_says_so(app, login, world, path, field):
     organiser = login("organiser")
     with app.app_context():
         person = db.session.scalar(select(Person.id).order_by(Person.id))
         before = db.session.scalar(select(func.count(Registration.id)))
     response = organiser.post(
-        path.format(slug=demo["slug"], person=person),
+        path.format(slug=world["slug"], person=person),
         data={"name": "Ben Speaker", field: (_too_big(), "big.csv")},
         content_type="multipart/form-data",
     )
@@ -49,10 +49,10 @@ def test_an_oversize_upload_gets_a_page_that_says_so(app, login, demo, path, fie
         assert db.session.scalar(select(func.count(Registration.id))) == before
 
 
-def test_an_oversize_api_body_gets_the_json_error(client, demo):
+def test_an_oversize_api_body_gets_the_json_error(client, world):
     body = b'{"name": "' + b"x" * (LIMIT + 1024) + b'"}'
     response = client.post(
-        f"/api/v1/events/{demo['slug']}/registrations",
+        f"/api/v1/events/{world['slug']}/registrations",
         data=body,
         content_type="application/json",
     )
