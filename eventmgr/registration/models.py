@@ -48,6 +48,9 @@ class Registration(db.Model):
     dietary_needs: Mapped[str] = mapped_column(String(500), default="")
     language: Mapped[str] = mapped_column(String(5), default="en")
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a link mailed to `email` was first opened: until then the address is only a claim,
+    # and the registration is linked to no account and takes no part in networking.
+    email_proven_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     networking_opt_in: Mapped[bool] = mapped_column(default=False)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     badge_code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -73,6 +76,11 @@ class Registration(db.Model):
         question, a bool for a checkbox, text otherwise; a question the event no longer asks
         keeps its answer (as text, or a list of texts)."""
         return answers_from_rows(self.event, [(a.question, a.value) for a in self.answer_rows])
+
+    @property
+    def is_proven(self) -> bool:
+        """Whether the address was proven to be the person's (a link sent there was opened)."""
+        return self.email_proven_at is not None
 
     @property
     def confirmed_on_site(self) -> bool:

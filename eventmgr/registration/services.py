@@ -578,6 +578,7 @@ def register(
         "token_hash": hash_secret(token),
         "badge_code": new_badge_code(),
         "consent_at": now if data.get("consent") is True else None,
+        "email_proven_at": now,  # trusted as given, for now: proof by a mailed link is to come
         "created_at": now,
         "updated_at": now,
         "queued_at": now,
