@@ -46,8 +46,9 @@ def _world(app, demo) -> dict:
                 "slug": "elsewhere",
                 "name": "Elsewhere",
                 "timezone": "Europe/Oslo",
-                "starts_at": datetime(2024, 1, 1, 9, tzinfo=UTC),
-                "ends_at": datetime(2024, 1, 1, 17, tzinfo=UTC),
+                # ahead of today, so that its registration is open
+                "starts_at": datetime(datetime.now(UTC).year + 1, 1, 1, 9, tzinfo=UTC),
+                "ends_at": datetime(datetime.now(UTC).year + 1, 1, 1, 17, tzinfo=UTC),
                 "published": True,
             }
         )
