@@ -71,7 +71,7 @@ class ChoiceSchema(Schema):
     label = fields.Nested(LabelSchema, required=True)
 
 
-class QuestionSchema(Schema):
+class RegistrationQuestionSchema(Schema):
     """An extra registration question; `choices` only for "choice" and "multiple"."""
 
     class Meta:
@@ -167,7 +167,7 @@ class EventSchema(Schema):
         metadata={"description": "Attendee categories, in the order the form offers them."},
     )
     questions = fields.List(
-        fields.Nested(QuestionSchema),
+        fields.Nested(RegistrationQuestionSchema),
         load_default=list,
         validate=[validate.Length(max=services.MAX_QUESTIONS), _unique_keys("question")],
         metadata={"description": "Extra registration questions, in the order the form asks."},
@@ -243,7 +243,7 @@ class EventUpdateSchema(EventSchema):
         validate=[validate.Length(max=services.MAX_CATEGORIES), _unique_keys("category")],
     )
     questions = fields.List(
-        fields.Nested(QuestionSchema),
+        fields.Nested(RegistrationQuestionSchema),
         validate=[validate.Length(max=services.MAX_QUESTIONS), _unique_keys("question")],
     )
 
