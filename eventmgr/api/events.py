@@ -135,6 +135,17 @@ INTEREST_TAGS_DOC = {
 }
 
 
+def _slug_field() -> fields.String:
+    """An event's link name, as both a new event and a copy take it."""
+    return fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=2, max=80),
+            validate.Regexp(services.SLUG_RE, error="Use lower-case letters, digits and hyphens."),
+        ],
+    )
+
+
 class EventSchema(Schema):
     """An event; times are ISO 8601 with an offset, given back in the event's own zone."""
 
@@ -142,13 +153,7 @@ class EventSchema(Schema):
         unknown = RAISE
         ordered = True
 
-    slug = fields.String(
-        required=True,
-        validate=[
-            validate.Length(min=2, max=80),
-            validate.Regexp(services.SLUG_RE, error="Use lower-case letters, digits and hyphens."),
-        ],
-    )
+    slug = _slug_field()
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
@@ -255,13 +260,7 @@ class CopySchema(Schema):
         unknown = RAISE
         ordered = True
 
-    slug = fields.String(
-        required=True,
-        validate=[
-            validate.Length(min=2, max=80),
-            validate.Regexp(services.SLUG_RE, error="Use lower-case letters, digits and hyphens."),
-        ],
-    )
+    slug = _slug_field()
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     starts_at = fields.AwareDateTime(
         required=True,
