@@ -125,15 +125,12 @@ def update_settings(event: Event, data: dict[str, Any]) -> NetworkingSettings:
 
 
 def registration_of(user: Any, event: Event) -> Registration | None:
-    """The signed-in person's registration for the event (by the account's address)."""
+    """The signed-in person's registration for the event (by the account's address, once
+    proven)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(
-        select(Registration).where(
-            Registration.event_id == event.id,
-            Registration.email_key == user.email.lower(),
-            Registration.anonymised_at.is_(None),
-        )
+        select(Registration).where(Registration.of_account(event.id, user.email))
     )
 
 
@@ -141,6 +138,7 @@ def takes_part(registration: Registration | None) -> bool:
     return bool(
         registration is not None
         and registration.networking_opt_in
+        and registration.email_proven_at is not None
         and registration.status != REG_CANCELLED
         and registration.anonymised_at is None
     )

@@ -63,7 +63,11 @@ def index():
     registered = db.session.scalars(
         select(Event)
         .join(Registration, Registration.event_id == Event.id)
-        .where(Registration.email_key == keys, Registration.anonymised_at.is_(None))
+        .where(
+            Registration.email_key == keys,
+            Registration.email_proven_at.is_not(None),
+            Registration.anonymised_at.is_(None),
+        )
         .order_by(Event.starts_at.desc())
     ).all()
     organised = events_with_role(current_user, Role.ORGANISER)
