@@ -403,6 +403,28 @@ def _serialise(event: Event) -> None:
     lock_event(event.id)
 
 
+REQUEST_COOLDOWN = timedelta(hours=24)
+
+
+def _withdrawn_lately(sender_id: int, recipient_id: int) -> bool:
+    """The sender withdrew a request to this person within the cooldown: asking again at
+    once would mail them again and again."""
+    since = utcnow() - REQUEST_COOLDOWN
+    return (
+        db.session.scalar(
+            select(MeetingRequest.id)
+            .where(
+                MeetingRequest.from_id == sender_id,
+                MeetingRequest.to_id == recipient_id,
+                MeetingRequest.status == CANCELLED,
+                MeetingRequest.decided_at > since,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def create_request(
     event: Event, sender: Registration, recipient_id: Any, message: Any
 ) -> MeetingRequest:
@@ -430,6 +452,17 @@ def create_request(
         raise NetworkingError({"to": _("Meetings between you two are blocked.")}, 403)
     if _between(sender.id, recipient.id, (PENDING, ACCEPTED)):
         raise NetworkingError({"to": _("There is already a request between you two.")}, 409)
+    if _withdrawn_lately(sender.id, recipient.id):
+        raise NetworkingError(
+            {
+                "to": _(
+                    "You withdrew a request to this person less than %(n)d hours ago; "
+                    "you may ask again after that.",
+                    n=int(REQUEST_COOLDOWN.total_seconds() // 3600),
+                )
+            },
+            429,
+        )
     if open_request_count(sender.id) >= settings.max_open_requests:
         raise NetworkingError(
             {
