@@ -417,6 +417,7 @@ def _withdrawn_lately(sender_id: int, recipient_id: int) -> bool:
                 MeetingRequest.from_id == sender_id,
                 MeetingRequest.to_id == recipient_id,
                 MeetingRequest.status == CANCELLED,
+                MeetingRequest.withdrawn_by_sender.is_(True),
                 MeetingRequest.decided_at > since,
             )
             .limit(1)
@@ -554,6 +555,7 @@ def cancel_request(event: Event, registration: Registration, request_id: int) ->
     ):
         raise NetworkingError({"request": _("This request cannot be withdrawn.")}, 409)
     _withdraw(req)
+    req.withdrawn_by_sender = req.from_id == registration.id
     notify(req.other(registration.id), "cancelled", name=registration.name)
     commit()
     return req

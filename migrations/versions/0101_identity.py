@@ -1,5 +1,5 @@
 """identities: hours to prove an address, pending links (a new address, a re-sent link), held
-networking mail
+networking mail, requests withdrawn by their sender
 
 Revision ID: 0101
 Revises: 0013
@@ -24,6 +24,7 @@ def upgrade():
     op.add_column('registrations', sa.Column('pending_email', sa.String(length=254), nullable=True))
     op.add_column('registrations', sa.Column('pending_token_hash', sa.String(length=64), nullable=True))
     op.create_index('ix_registrations_pending_token_hash', 'registrations', ['pending_token_hash'], unique=True)
+    op.add_column('meeting_requests', sa.Column('withdrawn_by_sender', sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table(
         'held_mail',
         sa.Column('id', sa.Integer(), primary_key=True),
@@ -39,6 +40,7 @@ def upgrade():
 def downgrade():
     op.drop_index('ix_held_mail_recipient', table_name='held_mail')
     op.drop_table('held_mail')
+    op.drop_column('meeting_requests', 'withdrawn_by_sender')
     op.drop_index('ix_registrations_pending_token_hash', table_name='registrations')
     op.drop_column('registrations', 'pending_token_hash')
     op.drop_column('registrations', 'pending_email')
