@@ -91,6 +91,7 @@ def register(slug: str):
                 "status": reg.status,
                 "mode": reg.mode,
                 "position": services.waiting_position(reg),
+                "proven": reg.is_proven,
             }
             return redirect(url_for("registration.registered", slug=slug))
     status = 422 if form.is_submitted() else 200

@@ -93,6 +93,8 @@ def test_the_public_form_starts_unproven(client, app, world):
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    thanks = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Open it within 24 hours: that confirms the address is yours" in thanks
     with app.app_context():
         found = db.session.scalar(
             select(Registration).where(Registration.email_key == "form@example.org")
