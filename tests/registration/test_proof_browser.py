@@ -35,3 +35,25 @@ def test_a_forged_post_without_the_token_binds_nothing(page, app, world, live_se
     assert answer.status in (400, 422)
     page.goto(f"/events/{world['slug']}/programme")
     assert page.locator(".starring-as").count() == 0
+
+
+def test_the_organiser_sets_the_hours_to_prove_an_address(page, app, world):
+    from playwright.sync_api import expect
+
+    from tests.support import log_in
+
+    log_in(page, *world["logins"]["organiser"])
+    page.goto(f"/manage/events/{world['slug']}/settings")
+    hours = page.get_by_label("Hours to prove the address (0: no proof needed)")
+    expect(hours).to_have_value("24")
+    hours.fill("0")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".flash-success")).to_have_text("The settings are saved.")
+    expect(hours).to_have_value("0")
+    with app.app_context():
+        assert find_event(world["slug"]).proof_hours == 0
+    hours.fill("-3")
+    page.get_by_role("button", name="Save").click()
+    expect(hours).to_have_attribute("aria-invalid", "true")
+    with app.app_context():
+        assert find_event(world["slug"]).proof_hours == 0
