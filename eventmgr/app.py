@@ -129,6 +129,7 @@ def _register_bench_hello(app: Flask) -> None:
 def _register_jobs() -> None:
     """Each domain's job handlers, so that any process (web or `flask jobs work`) can run them."""
     from eventmgr.badges import jobs as badge_jobs  # noqa: F401
+    from eventmgr.networking import jobs as networking_jobs  # noqa: F401
     from eventmgr.registration import jobs  # noqa: F401
 
 

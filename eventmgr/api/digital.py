@@ -104,11 +104,7 @@ def _registrant(event: Event) -> Registration | None:
     if user is None:
         return None
     return db.session.scalar(
-        select(Registration).where(
-            Registration.event_id == event.id,
-            Registration.email_key == user.email.lower(),
-            Registration.anonymised_at.is_(None),
-        )
+        select(Registration).where(Registration.of_account(event.id, user.email))
     )
 
 

@@ -196,6 +196,16 @@ class EventSchema(Schema):
         metadata={"description": "Who is responsible for the personal data (privacy notice)."},
     )
     contact_email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    proof_hours = fields.Integer(
+        strict=True,
+        load_default=24,
+        validate=validate.Range(min=0, max=720),
+        metadata={
+            "description": "Hours a self-registered person has to open the link mailed to their "
+            "address; an on-site place not proven in time goes back to the waiting list. "
+            "0: addresses count as proven at once (closed events)."
+        },
+    )
     privacy_notice = fields.Nested(
         PrivacyNoticeSchema,
         allow_none=True,

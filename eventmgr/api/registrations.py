@@ -9,6 +9,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from eventmgr.api.auth import BEARER, api_public, api_roles
 from eventmgr.events.web import event_or_404
+from eventmgr.platform.access import user_may
 from eventmgr.platform.extensions import limiter
 from eventmgr.platform.roles import Role
 from eventmgr.platform.web import api_rule
@@ -53,13 +54,26 @@ class RegistrationIn(Schema):
     )
 
 
+SECRET_LINK = (
+    " Carries the registration's secret token: present only in the answer to an organiser's "
+    "or administrator's token for the event. An anonymous caller gets no link; the links go "
+    "by email to the registered address, whose owner proves it by opening them."
+)
+
+
 class RegistrationCreated(Schema):
-    id = fields.Integer()
-    status = fields.String()
-    mode = fields.String()
-    manage_url = fields.String()
-    badge_url = fields.String(metadata={"description": "Only for confirmed on-site people."})
-    calendar_url = fields.String()
+    """The new registration. Anonymous callers get only `id`, `status` and `mode`."""
+
+    id = fields.Integer(required=True)
+    status = fields.String(required=True)
+    mode = fields.String(required=True)
+    manage_url = fields.String(metadata={"description": "The personal page." + SECRET_LINK})
+    badge_url = fields.String(
+        metadata={"description": "The badge, for confirmed on-site people." + SECRET_LINK}
+    )
+    calendar_url = fields.String(
+        metadata={"description": "The event for a calendar." + SECRET_LINK}
+    )
 
 
 class RegistrationOut(Schema):
@@ -166,14 +180,19 @@ class Registrations(MethodView):
     @blp.arguments(RegistrationIn())  # one instance: building a schema per request costs
     @blp.response(201, RegistrationCreated)
     def post(self, data: dict, slug: str):
-        """Register for a published event (no login). The three URLs carry a personal token;
-        an address registered already gets 409, and its manage link by email."""
+        """Register for a published event (no login). The personal links go by email to the
+        address (opening them proves it); only an organiser's or administrator's token gets
+        them in the answer, and its registrations count as proven. An address registered
+        already gets 409, and a new link by email."""
         event = event_or_404(slug)
         if not services.open_for_registration(event):
             abort(404, message=f"No event {slug!r} open for registration.")
         when_full = data.pop("when_full")
+        organiser = user_may(g.api_user, (Role.ORGANISER,), slug)
         try:
-            outcome = api_rule(lambda: services.register(event, data, when_full=when_full))
+            outcome = api_rule(
+                lambda: services.register(event, data, when_full=when_full, vouched=organiser)
+            )
         except services.AlreadyRegistered:
             abort(
                 409,
@@ -182,13 +201,11 @@ class Registrations(MethodView):
                 messages={"json": {"email": "Already registered for this event."}},
             )
         reg, token = outcome.registration, outcome.token
-        body = {
-            "id": reg.id,
-            "status": reg.status,
-            "mode": reg.mode,
-            "manage_url": links.manage_url(token),
-            "calendar_url": links.calendar_url(token),
-        }
+        body = {"id": reg.id, "status": reg.status, "mode": reg.mode}
+        if not organiser:
+            return body
+        body["manage_url"] = links.manage_url(token)
+        body["calendar_url"] = links.calendar_url(token)
         if reg.confirmed_on_site:
             body["badge_url"] = links.badge_url(token)
         return body

@@ -511,11 +511,7 @@ def agenda_for_registration(registration: Registration) -> Agenda:
 def registration_for_user(event: Event, user) -> Registration | None:
     """A signed-in user's registration for the event, found by their email address."""
     return db.session.scalar(
-        select(Registration).where(
-            Registration.event_id == event.id,
-            Registration.email_key == user.email.lower(),
-            Registration.anonymised_at.is_(None),
-        )
+        select(Registration).where(Registration.of_account(event.id, user.email))
     )
 
 

@@ -26,6 +26,7 @@ from eventmgr.events.models import Event
 from eventmgr.events.web import event_or_404, may_see
 from eventmgr.platform.access import public
 from eventmgr.platform.db import db
+from eventmgr.platform.forms import ActionForm
 from eventmgr.platform.web import run_rule
 from eventmgr.registration.links import find_by_token
 from eventmgr.registration.models import CONFIRMED, DIGITAL, Registration
@@ -184,13 +185,18 @@ def _by_token(token: str) -> Registration:
     return registration
 
 
-@bp.route("/r/<token>/programme")
+@bp.route("/r/<token>/programme", methods=["GET", "POST"])
 @public
 def choose(token: str):
-    """From the manage page to the programme, where this browser now stars for the registrant."""
+    """From the manage page to the programme, where this browser now stars for the registrant.
+    Only a posted form binds the browser: opening a link (a GET) changes nothing."""
     registration = _by_token(token)
-    visitor.remember(registration)
-    return redirect(url_for("programme.programme", slug=registration.event.slug))
+    form = ActionForm()
+    if form.validate_on_submit():
+        visitor.remember(registration)
+        return redirect(url_for("programme.programme", slug=registration.event.slug))
+    page = render_template("calendar/choose.html", event=registration.event, form=form, token=token)
+    return page, (400 if form.is_submitted() else 200)
 
 
 @bp.route("/r/<token>/star/<int:item_id>", methods=["POST"])

@@ -45,11 +45,7 @@ def person(event: Event) -> Registration | None:
             return found
     if current_user.is_authenticated:
         return db.session.scalar(
-            select(Registration).where(
-                Registration.event_id == event.id,
-                Registration.email_key == current_user.email.lower(),
-                Registration.anonymised_at.is_(None),
-            )
+            select(Registration).where(Registration.of_account(event.id, current_user.email))
         )
     return None
 

@@ -52,6 +52,9 @@ class Event(db.Model):
     organiser_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     privacy_notice: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # Hours a registrant has to open the link mailed to their address before an on-site place
+    # goes back to the waiting list; 0: addresses count as proven when registered.
+    proof_hours: Mapped[int] = mapped_column(default=24, server_default="24")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

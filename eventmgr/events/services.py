@@ -42,6 +42,7 @@ EDITABLE = (
     "organiser_name",
     "contact_email",
     "privacy_notice",
+    "proof_hours",
 )
 # Carried over to next year's edition (times are shifted; slug, name and start are new).
 COPIED = (
@@ -57,7 +58,9 @@ COPIED = (
     "organiser_name",
     "contact_email",
     "privacy_notice",
+    "proof_hours",
 )
+MAX_PROOF_HOURS = 720  # 30 days
 QUESTION_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 CHOICE_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 QUESTION_KINDS = ("text", "choice", "multiple", "checkbox")
@@ -118,6 +121,13 @@ def _check(event: Event) -> None:
         value = getattr(event, name)
         if value is not None and value < 0:
             errors[name] = "A capacity cannot be negative."
+    hours = event.proof_hours
+    if hours is not None and (
+        not isinstance(hours, int) or isinstance(hours, bool) or not 0 <= hours <= MAX_PROOF_HOURS
+    ):
+        errors["proof_hours"] = _(
+            "Give a whole number of hours from 0 to %(n)d.", n=MAX_PROOF_HOURS
+        )
     for name, check in (
         ("categories", _categories_problem),
         ("questions", _questions_problem),

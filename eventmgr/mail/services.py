@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from eventmgr.mail.delivery import wake_in_process_worker
-from eventmgr.mail.models import OutboxMessage
+from eventmgr.mail.models import HeldMessage, OutboxMessage
 from eventmgr.platform.db import after_commit, commit, db, utcnow
 
 
@@ -94,4 +94,37 @@ def forget_recipients(addresses: set[str]) -> int:
     done = db.session.execute(
         delete(OutboxMessage).where(func.lower(OutboxMessage.recipient).in_(keys))
     )
+    db.session.execute(delete(HeldMessage).where(func.lower(HeldMessage.recipient).in_(keys)))
     return done.rowcount
+
+
+def sent_since(recipient: str, rule_prefix: str, since: datetime) -> int:
+    """How many messages of these rules were queued for the recipient since then."""
+    return db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            func.lower(OutboxMessage.recipient) == recipient.lower(),
+            OutboxMessage.rule.startswith(rule_prefix),
+            OutboxMessage.created_at >= since,
+        )
+    )
+
+
+def hold(recipient: str, grouping: str, subject: str, body: str) -> HeldMessage:
+    """Keep a message back for a digest (the recipient had their share for now)."""
+    held = HeldMessage(recipient=recipient, grouping=grouping, subject=subject, body=body)
+    db.session.add(held)
+    return held
+
+
+def take_held(recipient: str, grouping: str) -> list[HeldMessage]:
+    """The held messages of a recipient, oldest first, removed from the store."""
+    rows = list(
+        db.session.scalars(
+            select(HeldMessage)
+            .where(HeldMessage.recipient == recipient, HeldMessage.grouping == grouping)
+            .order_by(HeldMessage.id)
+        )
+    )
+    for row in rows:
+        db.session.delete(row)
+    return rows

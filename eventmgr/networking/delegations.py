@@ -8,11 +8,13 @@ work; the invitation goes out once it has.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from eventmgr.accounts.models import User
@@ -22,7 +24,7 @@ from eventmgr.mail.services import queue_mail
 from eventmgr.networking.models import Delegation, DelegationMember
 from eventmgr.networking.services import NetworkingError
 from eventmgr.platform.csvfile import CsvCheck
-from eventmgr.platform.db import commit, db
+from eventmgr.platform.db import begin_write, commit, db
 from eventmgr.platform.roles import Role
 from eventmgr.platform.text import has_control
 from eventmgr.platform.urls import external_url
@@ -82,7 +84,13 @@ def _invite(user: User, event: Event, why: str) -> None:
 
 def invite_to_networking(attendee: Registration) -> User:
     """From the manage link: networking needs an account, so the person gets one (opted in to
-    networking if they were not), with an invitation to choose its password."""
+    networking if they were not), with an invitation to choose its password. Only to a proven
+    address: an account is never offered to an address typed by someone else."""
+    if not attendee.is_proven:
+        raise NetworkingError(
+            {"email": _("Open the link mailed to your address first, to confirm it is yours.")},
+            409,
+        )
     user = get_or_create_user(attendee.email, name=attendee.name)
     if not attendee.networking_opt_in:
         registration.update_details(attendee, {"networking_opt_in": True}, registration.ATTENDEE)
@@ -140,11 +148,12 @@ def create_delegation(event: Event, data: dict[str, Any]) -> Delegation:
     return delegation
 
 
-def add_member(delegation: Delegation, data: dict[str, Any], actor: str) -> DelegationMember:
+def add_member(delegation: Delegation, data: dict[str, Any], actor: str) -> DelegationMember | None:
     """Register the member (on site, marked Delegation, opted in) and give them an account.
 
-    Someone registered already is marked and linked instead of registered twice. A wrong
-    field is named as the member form names it (company, role).
+    Someone registered already is only invited to join (None): their registration is theirs,
+    so nothing changes until they accept by the link mailed to them. A wrong field is named as
+    the member form names it (company, role).
     """
     event = db.session.get(Event, delegation.event_id)
     try:
@@ -158,8 +167,10 @@ def add_member(delegation: Delegation, data: dict[str, Any], actor: str) -> Dele
             select(DelegationMember).where(DelegationMember.registration_id == found.id)
         ):
             raise NetworkingError({"email": _("This person is in a delegation already.")}, 409)
-        registration.update_details(found, {"role": "delegation", "networking_opt_in": True}, actor)
-        reg = found
+        begin_write(db.session)  # SQLite: a read transaction cannot become a write one
+        _ask_to_join(db.session.get(Delegation, delegation_id), _reload(found), values)
+        commit()
+        return None
     else:
         outcome = registration.register(
             event,
@@ -186,6 +197,105 @@ def add_member(delegation: Delegation, data: dict[str, Any], actor: str) -> Dele
     user = get_or_create_user(values["email"], name=values["name"])
     db.session.flush()
     _invite(user, event, _("You are a member of the delegation %(name)s.", name=delegation.name))
+    commit()
+    return member
+
+
+JOIN_MAX_AGE = 14 * 24 * 3600  # seconds an invitation to join a delegation stays valid
+KEPT_ROLES = ("speaker", "moderator", "press", "organiser")  # never overwritten by joining
+
+
+def _join_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="delegation-join")
+
+
+def _reload(found: Registration) -> Registration:
+    return db.session.get(Registration, found.id, populate_existing=True)
+
+
+def _ask_to_join(delegation: Delegation, found: Registration, values: dict[str, Any]) -> None:
+    """Mail the registered person an invitation to join, with a link that accepts it."""
+    token = _join_serializer().dumps(
+        {
+            "d": delegation.id,
+            "r": found.id,
+            "c": values.get("organisation", ""),
+            "j": values.get("job_title", ""),
+        }
+    )
+    event = found.event
+    with force_locale(found.language or "en"):
+        body = render_template(
+            "mail/delegation_join.txt",
+            name=found.name,
+            delegation=delegation,
+            event=event,
+            link=external_url("networking.join_delegation", slug=event.slug, token=token),
+            privacy_url=external_url("pages.privacy", slug=event.slug),
+        )
+        subject = _("Join the delegation %(name)s?", name=delegation.name)
+    queue_mail(found.email, subject, body, rule="networking.delegation_join")
+
+
+@dataclass
+class JoinOffer:
+    """An invitation to join a delegation, read from its link."""
+
+    delegation: Delegation
+    registration: Registration
+    company: str
+    role: str
+
+
+def join_offer(event: Event, token: str) -> JoinOffer | None:
+    """The invitation behind a link: genuine, not expired, for this event; else None."""
+    try:
+        data = _join_serializer().loads(token, max_age=JOIN_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict):
+        return None
+    delegation = db.session.get(Delegation, data.get("d"))
+    found = db.session.get(Registration, data.get("r"))
+    if delegation is None or found is None or delegation.event_id != event.id:
+        return None
+    if found.event_id != event.id or found.anonymised_at is not None:
+        return None
+    return JoinOffer(delegation, found, str(data.get("c", "")), str(data.get("j", "")))
+
+
+def accept_join(offer: JoinOffer) -> DelegationMember:
+    """The person accepts: they join (opted in to networking, marked delegation unless they
+    hold a speaker's, moderator's, press or organiser's role), their address is proven (the
+    link came to it) and they get an account invitation."""
+    found = offer.registration
+    if db.session.scalar(
+        select(DelegationMember).where(DelegationMember.registration_id == found.id)
+    ):
+        raise NetworkingError({"delegation": _("You are in a delegation already.")}, 409)
+    if found.status == "cancelled":
+        raise NetworkingError({"delegation": _("This registration is cancelled.")}, 409)
+    delegation_id, registration_id = offer.delegation.id, found.id
+    registration.prove(found)
+    found = db.session.get(Registration, registration_id)
+    changes: dict[str, Any] = {"networking_opt_in": True}
+    if found.role not in KEPT_ROLES:
+        changes["role"] = "delegation"
+    registration.update_details(found, changes, registration.ATTENDEE + " (joined a delegation)")
+    delegation = db.session.get(Delegation, delegation_id)
+    member = DelegationMember(
+        delegation_id=delegation_id,
+        registration_id=registration_id,
+        company=offer.company,
+        role=offer.role,
+    )
+    db.session.add(member)
+    found = db.session.get(Registration, registration_id)
+    user = get_or_create_user(found.email, name=found.name)
+    db.session.flush()
+    _invite(
+        user, found.event, _("You are a member of the delegation %(name)s.", name=delegation.name)
+    )
     commit()
     return member
 

@@ -4,20 +4,30 @@ transaction and delivered once it commits."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from eventmgr.events.models import Event
-from eventmgr.mail.models import OutboxMessage
-from eventmgr.mail.services import queue_mail
+from eventmgr.jobs.services import schedule
+from eventmgr.mail.models import HeldMessage, OutboxMessage
+from eventmgr.mail.services import hold, queue_mail, sent_since, take_held
+from eventmgr.platform.db import db, utcnow
 from eventmgr.platform.urls import external_url
 from eventmgr.registration.models import Registration
 
+MAILS_PER_HOUR = 5  # networking mails one person gets an hour; the rest wait for a digest
+DIGEST = "networking.digest"
+GROUPING = "networking"
 
-def notify(registration: Registration, kind: str, **values: Any) -> OutboxMessage:
-    """One message in the recipient's language, delivered once the caller's rule commits."""
+
+def notify(registration: Registration, kind: str, **values: Any) -> OutboxMessage | None:
+    """One message in the recipient's language, delivered once the caller's rule commits; past
+    MAILS_PER_HOUR in the last hour it is held, and one digest an hour later brings all held
+    ones (nobody's inbox is flooded by requests)."""
     event = registration.event
     link = external_url("networking.home", slug=event.slug)
     with force_locale(registration.language or "en"):
@@ -29,7 +39,45 @@ def notify(registration: Registration, kind: str, **values: Any) -> OutboxMessag
             link=external_url("pages.privacy", slug=event.slug),
         )
         body = f"{greeting}\n\n{text}\n\n{footer}\n{privacy}\n"
-        return queue_mail(registration.email, subject, body, rule=f"networking.{kind}")
+        recipient = registration.email
+        if sent_since(recipient, "networking.", utcnow() - timedelta(hours=1)) < MAILS_PER_HOUR:
+            return queue_mail(recipient, subject, body, rule=f"networking.{kind}")
+        first = hold(recipient, GROUPING, subject, text)
+        db.session.flush()
+        if (
+            db.session.scalar(
+                select(func.count(HeldMessage.id)).where(
+                    HeldMessage.recipient == recipient, HeldMessage.grouping == GROUPING
+                )
+            )
+            == 1
+        ):
+            schedule(
+                DIGEST,
+                {"recipient": recipient, "registration_id": registration.id},
+                utcnow() + timedelta(hours=1),
+                key=f"{DIGEST}:{first.id}",
+                event=event,
+            )
+        return None
+
+
+def send_digest(recipient: str, registration: Registration | None) -> OutboxMessage | None:
+    """The held networking mails of one recipient, in one message (a job, an hour after the
+    first was held)."""
+    held = take_held(recipient, GROUPING)
+    if not held:
+        return None
+    language = registration.language if registration is not None else "en"
+    with force_locale(language or "en"):
+        subject = _("Networking: %(n)d messages for you", n=len(held))
+        parts = [f"{m.subject}\n{m.body}" for m in held]
+        body = "\n\n".join([_("While you had many networking emails, we kept these together:")])
+        body += "\n\n" + "\n\n---\n\n".join(parts) + "\n"
+        if registration is not None:
+            link = external_url("networking.home", slug=registration.event.slug)
+            body += "\n" + _("Your networking page: %(link)s", link=link) + "\n"
+    return queue_mail(recipient, subject, body, rule=DIGEST, key=f"{DIGEST}:{held[0].id}")
 
 
 def _message(kind: str, event: Event, values: dict[str, Any]) -> tuple[str, str]:

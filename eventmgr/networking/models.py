@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventmgr.platform.db import UTCDateTime, db, utcnow
@@ -162,6 +162,9 @@ class MeetingRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The sender took it back (not a block, an answer or a cancelled registration): asking
+    # the same person again waits for a cooldown.
+    withdrawn_by_sender: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     sender = relationship("Registration", foreign_keys=[from_id], lazy="joined")
     recipient = relationship("Registration", foreign_keys=[to_id], lazy="joined")

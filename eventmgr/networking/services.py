@@ -125,15 +125,12 @@ def update_settings(event: Event, data: dict[str, Any]) -> NetworkingSettings:
 
 
 def registration_of(user: Any, event: Event) -> Registration | None:
-    """The signed-in person's registration for the event (by the account's address)."""
+    """The signed-in person's registration for the event (by the account's address, once
+    proven)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(
-        select(Registration).where(
-            Registration.event_id == event.id,
-            Registration.email_key == user.email.lower(),
-            Registration.anonymised_at.is_(None),
-        )
+        select(Registration).where(Registration.of_account(event.id, user.email))
     )
 
 
@@ -141,6 +138,7 @@ def takes_part(registration: Registration | None) -> bool:
     return bool(
         registration is not None
         and registration.networking_opt_in
+        and registration.email_proven_at is not None
         and registration.status != REG_CANCELLED
         and registration.anonymised_at is None
     )
@@ -405,6 +403,29 @@ def _serialise(event: Event) -> None:
     lock_event(event.id)
 
 
+REQUEST_COOLDOWN = timedelta(hours=24)
+
+
+def _withdrawn_lately(sender_id: int, recipient_id: int) -> bool:
+    """The sender withdrew a request to this person within the cooldown: asking again at
+    once would mail them again and again."""
+    since = utcnow() - REQUEST_COOLDOWN
+    return (
+        db.session.scalar(
+            select(MeetingRequest.id)
+            .where(
+                MeetingRequest.from_id == sender_id,
+                MeetingRequest.to_id == recipient_id,
+                MeetingRequest.status == CANCELLED,
+                MeetingRequest.withdrawn_by_sender.is_(True),
+                MeetingRequest.decided_at > since,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def create_request(
     event: Event, sender: Registration, recipient_id: Any, message: Any
 ) -> MeetingRequest:
@@ -432,6 +453,17 @@ def create_request(
         raise NetworkingError({"to": _("Meetings between you two are blocked.")}, 403)
     if _between(sender.id, recipient.id, (PENDING, ACCEPTED)):
         raise NetworkingError({"to": _("There is already a request between you two.")}, 409)
+    if _withdrawn_lately(sender.id, recipient.id):
+        raise NetworkingError(
+            {
+                "to": _(
+                    "You withdrew a request to this person less than %(n)d hours ago; "
+                    "you may ask again after that.",
+                    n=int(REQUEST_COOLDOWN.total_seconds() // 3600),
+                )
+            },
+            429,
+        )
     if open_request_count(sender.id) >= settings.max_open_requests:
         raise NetworkingError(
             {
@@ -523,6 +555,7 @@ def cancel_request(event: Event, registration: Registration, request_id: int) ->
     ):
         raise NetworkingError({"request": _("This request cannot be withdrawn.")}, 409)
     _withdraw(req)
+    req.withdrawn_by_sender = req.from_id == registration.id
     notify(req.other(registration.id), "cancelled", name=registration.name)
     commit()
     return req

@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from eventmgr.accounts.services import find_user
 from eventmgr.events.models import Event
 from eventmgr.events.services import events_with_role
 from eventmgr.events.web import event_or_404
@@ -63,7 +62,11 @@ def index():
     registered = db.session.scalars(
         select(Event)
         .join(Registration, Registration.event_id == Event.id)
-        .where(Registration.email_key == keys, Registration.anonymised_at.is_(None))
+        .where(
+            Registration.email_key == keys,
+            Registration.email_proven_at.is_not(None),
+            Registration.anonymised_at.is_(None),
+        )
         .order_by(Event.starts_at.desc())
     ).all()
     organised = events_with_role(current_user, Role.ORGANISER)
@@ -288,21 +291,39 @@ def from_manage_link(token: str):
         abort(404)
     form = ActionForm()
     if form.validate_on_submit():
-        delegation_services.invite_to_networking(registration)
-        flash(_("We have emailed you a link to choose a password."), "success")
-        return redirect(url_for("registration.manage", token=token))
-    existing = find_user(registration.email)
+        # the same answer whether an account exists for the address or not
+        done = _("We have emailed you a link to choose a password.")
+        if run(lambda: delegation_services.invite_to_networking(registration), done):
+            return redirect(url_for("registration.manage", token=token))
     return render_template(
         "networking/account_needed.html",
         registration=registration,
         event=registration.event,
         form=form,
         token=token,
-        has_account=bool(existing and existing.password_hash),
     )
 
 
 # --------------------------------------------------------------------------- delegation lead
+
+
+@bp.route("/events/<slug>/delegation-invitation/<token>", methods=["GET", "POST"])
+@public
+def join_delegation(slug: str, token: str):
+    """A registered person invited to a delegation accepts (a POST); opening the link alone
+    changes nothing."""
+    event = event_or_404(slug)
+    offer = delegation_services.join_offer(event, token)
+    if offer is None:
+        abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        done = _("You are a member of the delegation %(name)s.", name=offer.delegation.name)
+        if run(lambda: delegation_services.accept_join(offer), done):
+            return redirect(url_for("networking.home", slug=slug))
+    return render_template(
+        "networking/join_delegation.html", event=event, offer=offer, form=form
+    ), (422 if form.is_submitted() else 200)
 
 
 def _delegation(slug: str, delegation_id: int):
@@ -328,7 +349,16 @@ def delegation(slug: str, delegation_id: int):
     if form.validate_on_submit():
         data = {k: form[k].data for k in ("name", "email", "company", "role")}
         added = _("Added: %(name)s. They got an invitation.", name=data["name"])
-        if run(lambda: delegation_services.add_member(found, data, _actor()), added, form):
+        invited = _(
+            "%(name)s is registered already: they got an invitation to join, and join when "
+            "they accept it.",
+            name=data["name"],
+        )
+        if run(
+            lambda: delegation_services.add_member(found, data, _actor()),
+            lambda member: added if member is not None else invited,
+            form,
+        ):
             return redirect(
                 url_for("networking.delegation", slug=slug, delegation_id=delegation_id)
             )

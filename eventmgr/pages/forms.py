@@ -17,13 +17,14 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from eventmgr.events.models import Event
 
@@ -122,6 +123,11 @@ class SettingsForm(FlaskForm):
     registration_closes_at = DateTimeLocalField(
         _l("Registration closes (empty: when the event ends)"), validators=[Optional()]
     )
+    proof_hours = IntegerField(
+        _l("Hours to prove the address (0: no proof needed)"),
+        default=24,
+        validators=[InputRequired(), NumberRange(min=0, max=720)],
+    )
     categories = FieldList(FormField(CategoryRow), label=_l("Attendee categories"))
     questions = FieldList(FormField(QuestionRow), label=_l("Questions"))
     organiser_name = StringField(
@@ -169,6 +175,7 @@ class SettingsForm(FlaskForm):
         for _n in range(EMPTY_ROWS):
             self.categories.append_entry()
             self.questions.append_entry()
+        self.proof_hours.data = event.proof_hours
         self.organiser_name.data = event.organiser_name
         self.contact_email.data = event.contact_email
         notice = event.privacy_notice or {}
@@ -188,6 +195,7 @@ class SettingsForm(FlaskForm):
             "registration_closes_at": aware(self.registration_closes_at.data),
             "categories": [v for row in self.categories if (v := row.form.value())],
             "questions": [v for row in self.questions if (v := row.form.value())],
+            "proof_hours": self.proof_hours.data,
             "organiser_name": self.organiser_name.data,
             "contact_email": self.contact_email.data,
             "privacy_notice": privacy,

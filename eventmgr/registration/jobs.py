@@ -42,3 +42,10 @@ def run_import(job: Job, progress: Callable[[int, int], None]) -> Result:
         if skipped:
             message += " " + _("%(n)d skipped: registered meanwhile.", n=skipped)
     return Result(message=message)
+
+
+@handler(services.PROOF_DUE)
+def run_proof_due(job: Job, progress: Callable[[int, int], None]) -> Result:
+    """The time to prove an address is up (scheduled at registration)."""
+    services.proof_due(job.params["registration_id"])
+    return Result()

@@ -24,7 +24,31 @@ SUBJECTS = {
     "existing": lambda r: _("Your registration for %(event)s", event=r.event.name),
     "promoted": lambda r: _("A place is yours: %(event)s", event=r.event.name),
     "cancelled": lambda r: _("Registration cancelled: %(event)s", event=r.event.name),
+    "unproven": lambda r: _(
+        "Your place went back to the waiting list: %(event)s", event=r.event.name
+    ),
+    "address_confirm": lambda r: _("Confirm your new address: %(event)s", event=r.event.name),
+    "address_change": lambda r: _("Your address is being changed: %(event)s", event=r.event.name),
+    "address_taken": lambda r: _("Your registration for %(event)s", event=r.event.name),
 }
+
+
+def address_mail(
+    registration: Registration, kind: str, recipient: str, token: str | None = None
+) -> OutboxMessage:
+    """A mail about a change of address (to the new address with its link, a notice to the old
+    one, or a notice to the owner of an address asked for); rare, so rendered each time."""
+    with force_locale(registration.language or "en"):
+        body = render_template(
+            "mail/registration_address.txt",
+            kind=kind,
+            name=registration.name,
+            event=registration.event,
+            link=manage_url(token) if token else None,
+            privacy_url=external_url("pages.privacy", slug=registration.event.slug),
+        )
+        subject = SUBJECTS[kind](registration)
+    return queue_mail(recipient, subject, body, rule=f"registration.{kind}")
 
 
 def mail(registration: Registration, kind: str, token: str | None = None) -> OutboxMessage:
@@ -38,10 +62,11 @@ class _MailFields:
     event, language, kind, mode and status, with slots for the name and the token; a template
     that reads any other field fails loudly instead of mailing someone else's value."""
 
-    __slots__ = ("event", "language", "mode", "name", "status")
+    __slots__ = ("event", "language", "mode", "name", "proven", "status")
 
     def __init__(self, registration: Registration, name: str):
         self.event = registration.event
+        self.proven = registration.email_proven_at is not None
         self.language = registration.language or "en"
         self.mode = registration.mode
         self.status = registration.status
@@ -77,6 +102,7 @@ def render_mail(
         fields.language,
         fields.mode,
         fields.status,
+        fields.proven,
         token is not None,
         current_app.config["BASE_URL"],
         tuple(getattr(event, name) for name in _EVENT_FIELDS),

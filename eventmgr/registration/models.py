@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventmgr.platform import signals
@@ -52,6 +52,10 @@ class Registration(db.Model):
     # and the registration is linked to no account and takes no part in networking.
     email_proven_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     networking_opt_in: Mapped[bool] = mapped_column(default=False)
+    # A link mailed and not yet opened (its SHA-256): opening it replaces the manage link; with
+    # `pending_email`, it also moves the registration to that (then proven) address.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
+    pending_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     badge_code: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -81,6 +85,17 @@ class Registration(db.Model):
     def is_proven(self) -> bool:
         """Whether the address was proven to be the person's (a link sent there was opened)."""
         return self.email_proven_at is not None
+
+    @classmethod
+    def of_account(cls, event_id: int, email: str) -> Any:
+        """The condition that finds an account's registration: its address, and only once that
+        address was proven (someone who types another's address links nothing to them)."""
+        return and_(
+            cls.event_id == event_id,
+            cls.email_key == email.lower(),
+            cls.email_proven_at.is_not(None),
+            cls.anonymised_at.is_(None),
+        )
 
     @property
     def confirmed_on_site(self) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -20,7 +20,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from eventmgr import audit
 from eventmgr.events.models import NOT_YET_OPEN, OPEN, Event
-from eventmgr.jobs.services import redact_finished
+from eventmgr.jobs.services import redact_finished, schedule
 from eventmgr.mail.models import OutboxMessage
 from eventmgr.mail.services import forget_recipients, queued
 from eventmgr.platform import signals
@@ -30,7 +30,7 @@ from eventmgr.platform.i18n import local_date, local_time
 from eventmgr.platform.redact import Redactor
 from eventmgr.platform.tokens import hash_secret
 from eventmgr.registration.links import new_badge_code, new_token
-from eventmgr.registration.mails import mail, render_mail
+from eventmgr.registration.mails import address_mail, mail, render_mail
 from eventmgr.registration.models import (
     CANCELLED,
     CONFIRMED,
@@ -422,6 +422,7 @@ def promote_waiting(event: Event, mode: str, actor: str = SYSTEM) -> list[Outbox
                 Registration.event_id == event.id,
                 Registration.mode == mode,
                 Registration.status == WAITLISTED,
+                *_not_overdue(event, mode),
             )
             .order_by(Registration.queued_at, Registration.id)
             .limit(1)
@@ -435,6 +436,15 @@ def promote_waiting(event: Event, mode: str, actor: str = SYSTEM) -> list[Outbox
         if free is not None:
             free -= 1
     return messages
+
+
+def _not_overdue(event: Event, mode: str) -> list:
+    """Who may get an on-site place: not someone whose address was due to be proven and
+    is not (their place went back to the waiting list; proving it puts them in line again)."""
+    if mode != ON_SITE or not event.proof_hours:
+        return []
+    due = utcnow() - timedelta(hours=event.proof_hours)
+    return [Registration.email_proven_at.is_not(None) | (Registration.created_at > due)]
 
 
 def fill_freed_places(event: Event, actor: str = SYSTEM) -> list[OutboxMessage]:
@@ -534,12 +544,113 @@ def registered_email_keys(event_id: int) -> set[str]:
 
 
 def send_existing_link(registration: Registration) -> None:
-    """Someone registered again: the address gets its (new) manage link, nobody else sees it."""
+    """Someone registered again: the address gets a new link, nobody else sees it. The old
+    link keeps working until the new one is opened (whoever typed the address cannot end it)."""
     begin_write(db.session)
     registration = _reload(registration)
-    mail(registration, "existing", token=_rotate(registration))
+    mail(registration, "existing", token=_pending(registration))
     _record(registration, ATTENDEE, "link_resent", {})
     commit()
+
+
+def _pending(registration: Registration, email: str | None = None) -> str:
+    """A new link, waiting to be opened: then it replaces the manage link (and, with `email`,
+    moves the registration to that address). A newer pending link replaces an older one."""
+    token = new_token()
+    registration.pending_token_hash = hash_secret(token)
+    registration.pending_email = email
+    return token
+
+
+def open_pending(token: str) -> Registration | None:
+    """The registration whose pending link this is, now with that link as its manage link and
+    its address proven (the new address, for a change); None for an unknown link or an address
+    taken meanwhile."""
+    if not token or len(token) > 100:
+        return None
+    begin_write(db.session)
+    registration = db.session.scalar(
+        select(Registration).where(
+            Registration.pending_token_hash == hash_secret(token),
+            Registration.anonymised_at.is_(None),
+        )
+    )
+    if registration is None:
+        rollback()
+        return None
+    changes: dict[str, Any] = {}
+    new = registration.pending_email
+    if new and new.lower() != registration.email_key:
+        if existing(registration.event_id, new) is not None:
+            registration.pending_email = registration.pending_token_hash = None
+            commit()
+            return None
+        changes["email"] = [registration.email, new]
+        registration.email, registration.email_key = new, new.lower()
+    registration.token_hash = registration.pending_token_hash
+    registration.pending_email = registration.pending_token_hash = None
+    _record(registration, ATTENDEE, "link_opened", changes)
+    commit()
+    return prove(registration)
+
+
+def prove(registration: Registration) -> Registration:
+    """Its manage link was opened: the address is the person's. Someone whose place went back
+    to the waiting list for want of proof is in line again."""
+    if registration.email_proven_at is not None:
+        return registration
+    begin_write(db.session)
+    registration = _reload(registration)
+    if registration.email_proven_at is None:
+        registration.email_proven_at = utcnow()
+        _record(registration, ATTENDEE, "address_proven", {})
+        if registration.status == WAITLISTED:
+            db.session.flush()
+            promote_waiting(lock_event(registration.event_id), registration.mode)
+    commit()
+    return registration
+
+
+def proof_due(registration_id: int) -> None:
+    """The time to prove the address is up: an unproven confirmed on-site place goes back to
+    the waiting list (the next in line gets it, as after a cancellation) and the person is
+    told, with a new link. Idempotent: a proven, moved or cancelled registration is left."""
+    begin_write(db.session)
+    registration = db.session.get(Registration, registration_id, populate_existing=True)
+    if registration is None or registration.is_proven or not registration.confirmed_on_site:
+        rollback()
+        return
+    event = lock_event(registration.event_id)
+    if not event.proof_hours:
+        rollback()
+        return
+    due = registration.created_at + timedelta(hours=event.proof_hours)
+    if utcnow() < due:  # the organiser gave more time
+        schedule_proof(registration, event)
+        commit()
+        return
+    registration.status = WAITLISTED
+    registration.queued_at = utcnow()
+    _record(registration, SYSTEM, "unproven", {"status": [CONFIRMED, WAITLISTED]})
+    db.session.flush()
+    promote_waiting(event, ON_SITE)
+    mail(registration, "unproven", token=_pending(registration))
+    commit()
+
+
+PROOF_DUE = "registration.proof_due"
+
+
+def schedule_proof(registration: Registration, event: Event) -> None:
+    """Check the address's proof when its time is up (a job, in the caller's transaction)."""
+    due = registration.created_at + timedelta(hours=event.proof_hours)
+    schedule(
+        PROOF_DUE,
+        {"registration_id": registration.id},
+        due,
+        key=f"proof:{registration.id}:{due.isoformat()}",
+        event=event,
+    )
 
 
 def register(
@@ -549,10 +660,13 @@ def register(
     actor: str = ATTENDEE,
     when_full: str = "waitlist",
     public: bool = True,
+    vouched: bool = False,
 ) -> Outcome:
     """Register someone; confirmed when there is room, else waiting list (or a digital place
     when `when_full` is "digital"). Raises AlreadyRegistered after emailing the manage link.
-    The public registers inside the event's registration window only."""
+    The public registers inside the event's registration window only, and their address is
+    a claim until its mailed link is opened; an organiser's addition (or `vouched`: an
+    organiser's API call) is proven by the organiser."""
     if public:
         check_window(event)
     values = clean(data, categories=event.category_keys, public=public, questions=event.questions)
@@ -578,7 +692,7 @@ def register(
         "token_hash": hash_secret(token),
         "badge_code": new_badge_code(),
         "consent_at": now if data.get("consent") is True else None,
-        "email_proven_at": now,  # trusted as given, for now: proof by a mailed link is to come
+        "email_proven_at": now if (vouched or not public or not event.proof_hours) else None,
         "created_at": now,
         "updated_at": now,
         "queued_at": now,
@@ -626,6 +740,8 @@ def register(
             target=("Registration", row["id"]),
             details=changes,
         )
+    if registration.email_proven_at is None:
+        schedule_proof(registration, event)
     recipient, subject, body = render_mail(registration, "confirmation", token)
     conn.execute(
         _INSERT_MAIL,
@@ -680,7 +796,11 @@ def update_details(registration: Registration, data: dict[str, Any], actor: str)
     values = {k: v for k, v in values.items() if k in DETAILS}
     if registration.mode == DIGITAL:
         values.pop("dietary_needs", None)
-    if "email" in values and values["email"].lower() != registration.email_key:
+    if "email" in values and values["email"].lower() == registration.email_key:
+        values.pop("email")
+    if "email" in values and actor == ATTENDEE:
+        _ask_new_address(registration, values.pop("email"))
+    if "email" in values:
         other = existing(registration.event_id, values["email"])
         if other is not None:
             raise RegistrationError(
@@ -691,12 +811,28 @@ def update_details(registration: Registration, data: dict[str, Any], actor: str)
     if answer_changes := _set_answers(registration, answers):
         changes["answers"] = answer_changes
     if not changes:
+        commit()  # a requested address change, if any
         return registration
     for name, value in values.items():
         setattr(registration, name, value)
     _record(registration, actor, "edited", {k: v for k, v in changes.items() if k != "email_key"})
     commit()
     return registration
+
+
+def _ask_new_address(registration: Registration, email: str) -> None:
+    """The person asks for a new address: it takes effect when a link mailed there is opened,
+    and the old address is told. An address registered already gets a notice (no link) and
+    the answer is the same, so nobody learns who is registered."""
+    other = existing(registration.event_id, email)
+    if other is not None:
+        address_mail(other, "address_taken", other.email)
+        _record(registration, ATTENDEE, "address_change_refused", {})
+        return
+    token = _pending(registration, email)
+    address_mail(registration, "address_confirm", email, token)
+    address_mail(registration, "address_change", registration.email)
+    _record(registration, ATTENDEE, "address_change_asked", {"email": [registration.email, email]})
 
 
 def _set_answers(registration: Registration, answers: dict[str, Any]) -> list | None:
@@ -875,6 +1011,7 @@ def _anonymise(registration: Registration, actor: str) -> Erased | None:
     registration.job_title = ""
     registration.dietary_needs = ""
     registration.networking_opt_in = False
+    registration.pending_email = registration.pending_token_hash = None
     registration.answer_rows.clear()
     registration.token_hash = hash_secret(new_token())
     registration.anonymised_at = utcnow()

@@ -91,6 +91,7 @@ def register(slug: str):
                 "status": reg.status,
                 "mode": reg.mode,
                 "position": services.waiting_position(reg),
+                "proven": reg.is_proven,
             }
             return redirect(url_for("registration.registered", slug=slug))
     status = 422 if form.is_submitted() else 200
@@ -128,16 +129,34 @@ def _actor() -> str:
 @bp.route("/r/<token>", methods=["GET", "POST"])
 @public
 def manage(token: str):
-    registration = _by_token(token)
+    registration = find_by_token(token)
+    if registration is None:
+        # a link mailed later (a new address, a registration repeated) replaces the old one
+        if services.open_pending(token) is None:
+            abort(404)
+        flash(_("Your address is confirmed; this is now your personal link."), "success")
+        return redirect(url_for("registration.manage", token=token))
+    if not registration.is_proven:  # the link mailed to the address was opened
+        registration = services.prove(registration)
     event = registration.event
     form = with_questions(DetailsForm, event)(obj=registration)
     form.for_event(event, registration.category, registration.answers)
     if registration.status != CANCELLED and form.validate_on_submit():
+        moving = (form.email.data or "").strip().lower() != registration.email_key
         saved, _result = run_rule(
             answers_on_form(
                 lambda: services.update_details(registration, form.details(), _actor())
             ),
-            _("Your details are saved."),
+            _("Your details are saved.")
+            + (
+                " "
+                + _(
+                    "We sent a link to the new address: the change takes effect when it is "
+                    "opened. Until then your registration keeps its address."
+                )
+                if moving
+                else ""
+            ),
             form,
         )
         if saved:

@@ -89,8 +89,9 @@ def demo_event(app, demo):
                 db.session.commit()
 
         def register(self, email: str, mode: str = "on_site", name: str = "Kari Nordmann"):
-            """A confirmed registration; returns its manage token."""
-            from eventmgr.registration.services import register
+            """A confirmed registration whose mailed link was opened (its address proven);
+            returns its manage token."""
+            from eventmgr.registration.services import prove, register
 
             with app.app_context():
                 outcome = register(
@@ -105,7 +106,7 @@ def demo_event(app, demo):
                         "consent": True,
                     },
                 )
-                db.session.commit()
+                prove(outcome.registration)
                 return outcome.token
 
     return Demo()

@@ -34,8 +34,8 @@ def _feed_path(page_html: str) -> str:
 
 
 def _through_manage_link(client, token: str) -> str:
-    """Open the manage link's "choose items" (this browser then stars for the registrant)."""
-    response = client.get(f"/r/{token}/programme")
+    """Press the manage page's "choose items" (this browser then stars for the registrant)."""
+    response = client.post(f"/r/{token}/programme")
     assert response.status_code == 302 and response.headers["Location"].endswith("/programme")
     page = client.get(f"/r/{token}").data.decode()
     return _feed_path(page)
@@ -124,7 +124,7 @@ def test_nobody_reads_another_persons_agenda(app, client, demo_event):
     flipped = ("A" if token[0] != "A" else "B") + token[1:]
     for path in (f"/agenda/{flipped}.ics", "/agenda/1.ics", "/agenda/2.ics", "/agenda/.ics"):
         assert client.get(path).status_code == 404, path
-    assert client.get(f"/r/{kari[:-1]}x/programme").status_code == 404
+    assert client.post(f"/r/{kari[:-1]}x/programme").status_code == 404
     assert client.post(f"/r/{kari[:-1]}x/star/1", data={"starred": "1"}).status_code == 404
     assert client.post(f"/r/{kari[:-1]}x/agenda/reset").status_code == 404
     # A browser that never opened a manage link, not signed in, stars nothing.
@@ -287,7 +287,7 @@ def test_add_to_calendar_on_the_manage_and_confirmation_pages(client, demo_event
 def test_starring_first_then_the_pages(client, demo_event):
     """The derived history outlives the request (and the commit) that made it."""
     token = demo_event.register("kari@example.org")
-    assert client.get(f"/r/{token}/programme").status_code == 302
+    assert client.post(f"/r/{token}/programme").status_code == 302
     keynote = demo_event.item_id(KEYNOTE)
     assert _star(client, demo_event.slug, keynote).status_code == 302  # first to derive it
     for path in (

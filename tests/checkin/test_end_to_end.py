@@ -16,7 +16,9 @@ def badge_code_from_pdf(pdf: bytes) -> str:
 
 
 def test_register_print_decode_and_scan(api, world):
-    registered = api("POST", f"/api/v1/events/{world['slug']}/registrations", json=PERSON)
+    registered = api(
+        "POST", f"/api/v1/events/{world['slug']}/registrations", "organiser", json=PERSON
+    )
     assert registered.status_code == 201, registered.text
     badge = requests.get(registered.json()["badge_url"], timeout=10)
     assert badge.content[:5] == b"%PDF-"

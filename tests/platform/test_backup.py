@@ -56,7 +56,10 @@ def _count(tmp_path, table: str) -> int:
 
 def _fill_every_table(url: str, tmp_path) -> None:
     """What the demo seed leaves empty: check-ins and their scans, a revoked badge code,
-    starred items, a block, an API token, a finished job, an answer, a staff invitation."""
+    starred items, a block, an API token, a finished job, an answer, a staff invitation, a
+    mail held for a digest."""
+    from eventmgr.mail.services import hold
+
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"}
     )
@@ -83,6 +86,7 @@ def _fill_every_table(url: str, tmp_path) -> None:
         block(first, second)
         issue_api_token(db.session.scalar(select(User).order_by(User.id)))
         db.session.add(Job(kind="backup.test", status="done", message="kept"))
+        hold(second.email, "networking", "Held", "a networking mail held for a digest")
         db.session.commit()
         _fill_digital(event, first, second)
         event.questions = [{"key": "note", "label": {"en": "Note"}, "kind": "text"}]

@@ -35,3 +35,14 @@ def set_capacity(app, demo):
             db.session.commit()
 
     return apply
+
+
+def bearer(app, logins: dict, role: str = "organiser") -> dict:
+    """Authorization headers with a fresh API token of that role's account: an organiser's
+    sign-up through the API gets the personal links in its answer (anonymous callers do not)."""
+    from eventmgr.accounts.services import find_user, issue_api_token
+
+    with app.app_context():
+        token = issue_api_token(find_user(logins[role][0]))
+        db.session.commit()
+    return {"Authorization": f"Bearer {token}"}

@@ -27,8 +27,8 @@ def _count(app) -> int:
         return db.session.scalar(select(func.count(Registration.id)))
 
 
-def test_register_on_site_gives_working_personal_links(api, demo):
-    response = api("POST", _url(demo), json=PERSON)
+def test_an_organiser_registering_gets_working_personal_links(api, demo):
+    response = api("POST", _url(demo), "organiser", json=PERSON)
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["status"] == "confirmed" and body["mode"] == "on_site"
@@ -46,7 +46,7 @@ def test_register_on_site_gives_working_personal_links(api, demo):
 
 
 def test_digital_people_get_the_stream_not_the_room(api, demo):
-    body = api("POST", _url(demo), json=PERSON | {"mode": "digital"}).json()
+    body = api("POST", _url(demo), "organiser", json=PERSON | {"mode": "digital"}).json()
     assert body["status"] == "confirmed" and "badge_url" not in body
     ics = requests.get(body["calendar_url"], timeout=10).text
     assert "stream.example.org" in ics and "Ullernchausseen" not in ics
@@ -123,7 +123,9 @@ def test_unknown_and_unpublished_events_are_404(api, demo, app):
 
 
 def test_html_in_names_is_shown_escaped(api, demo):
-    body = api("POST", _url(demo), json=PERSON | {"name": "<script>alert(1)</script>"}).json()
+    body = api(
+        "POST", _url(demo), "organiser", json=PERSON | {"name": "<script>alert(1)</script>"}
+    ).json()
     page = requests.get(body["manage_url"], timeout=10).text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -13,12 +13,16 @@ from playwright.sync_api import expect
 
 from eventmgr.platform.db import db
 from eventmgr.registration.models import Registration
-from tests.registration.conftest import person
+from tests.registration.conftest import bearer, person
 
 
-def _register(live_server: str, slug: str, n: int, **extra) -> dict:
+def _register(app, live_server: str, demo: dict, n: int, **extra) -> dict:
+    """Through the API with an organiser's token, whose answer carries the personal links."""
     response = requests.post(
-        f"{live_server}/api/v1/events/{slug}/registrations", json=person(n, **extra), timeout=10
+        f"{live_server}/api/v1/events/{demo['slug']}/registrations",
+        json=person(n, **extra),
+        headers=bearer(app, demo["logins"]),
+        timeout=10,
     )
     assert response.status_code == 201, response.text
     return response.json()
@@ -40,7 +44,7 @@ def test_the_manage_page_shows_the_badge_qr_code_for_a_phone(
 ):
     context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 800})
     phone = context.new_page()
-    mine = _register(live_server, demo["slug"], 1)
+    mine = _register(app, live_server, demo, 1)
     phone.goto(mine["manage_url"])
     qr = phone.get_by_role("img", name="QR code of the badge of Person 1")
     expect(qr).to_be_visible()
@@ -53,8 +57,8 @@ def test_the_manage_page_shows_the_badge_qr_code_for_a_phone(
 
     # No code for a digital place, a place on the waiting list or a cancelled one.
     set_capacity(1)
-    digital = _register(live_server, demo["slug"], 2, mode="digital")
-    waiting = _register(live_server, demo["slug"], 3)
+    digital = _register(app, live_server, demo, 2, mode="digital")
+    waiting = _register(app, live_server, demo, 3)
     assert waiting["status"] == "waitlisted"
     for other in (digital, waiting):
         phone.goto(other["manage_url"])
@@ -71,8 +75,8 @@ def test_the_manage_page_shows_the_badge_qr_code_for_a_phone(
 
 
 @pytest.mark.browser
-def test_a_cancelled_registration_offers_no_calendar_file(page, live_server, demo):
-    mine = _register(live_server, demo["slug"], 1)
+def test_a_cancelled_registration_offers_no_calendar_file(page, live_server, demo, app):
+    mine = _register(app, live_server, demo, 1)
     page.goto(mine["manage_url"])
     expect(page.locator("#calendar-link")).to_be_visible()
     expect(page.locator(".add-to-calendar")).to_be_visible()

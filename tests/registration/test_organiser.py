@@ -15,13 +15,13 @@ from eventmgr.events.models import Event
 from eventmgr.platform.db import db
 from eventmgr.registration import csvio, services
 from eventmgr.registration.models import Registration
-from tests.registration.conftest import PERSON, person
+from tests.registration.conftest import PERSON, bearer, person
 from tests.support import log_in
 
 
-def _register(live_server, demo, body) -> dict:
+def _register(live_server, demo, body, headers: dict | None = None) -> dict:
     url = f"{live_server}/api/v1/events/{demo['slug']}/registrations"
-    response = requests.post(url, json=body, timeout=10)
+    response = requests.post(url, json=body, headers=headers or {}, timeout=10)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -143,7 +143,9 @@ def test_csv_export_then_import_gives_back_the_same_text(login, live_server, dem
 
 
 def test_attendee_downloads_and_erases_their_data(live_server, demo, app):
-    body = _register(live_server, demo, PERSON | {"dietary_needs": "Vegetarian"})
+    body = _register(
+        live_server, demo, PERSON | {"dietary_needs": "Vegetarian"}, bearer(app, demo["logins"])
+    )
     data = requests.get(body["manage_url"] + "/data.json", timeout=10)
     assert data.headers["Content-Type"].startswith("application/json")
     assert json.loads(data.text)["email"] == "kari@example.org"

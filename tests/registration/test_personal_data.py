@@ -39,7 +39,8 @@ def _register_kari(app) -> tuple[str, int]:
 
     with app.test_request_context():
         outcome = registration.register(_event(), KARI)
-        profile = networking.profile_of(outcome.registration)
+        registration.prove(outcome.registration)  # she opened the link mailed to her
+        profile = networking.profile_of(registration.existing(_event().id, KARI["email"]))
         networking.update_profile(profile, _event(), {"kind": "clinician", "pitch": PITCH})
         db.session.commit()
         return outcome.token, outcome.registration.id
@@ -67,7 +68,7 @@ def _network(app, kari_id: int) -> None:
             event,
             {"name": "GU Ventures", "lead_name": "Anders Waas", "lead_email": "anders@example.org"},
         )
-        delegations.add_member(
+        invited = delegations.add_member(
             delegation,
             {
                 "name": KARI["name"],
@@ -77,6 +78,10 @@ def _network(app, kari_id: int) -> None:
             },
             actor="test",
         )
+        assert invited is None  # registered already: she is invited, and accepts
+        delegation = db.session.get(type(delegation), delegation.id)
+        kari = db.session.get(Registration, kari_id)
+        delegations.accept_join(delegations.JoinOffer(delegation, kari, "Sortina", "CMO"))
         start = datetime(2023, 1, 26, 16, 15, tzinfo=OSLO)
         schedule.generate_slots(event, start, start.replace(hour=17), 15)
         schedule.save_table(event, {"number": 7, "seats": 4})

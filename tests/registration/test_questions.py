@@ -43,7 +43,8 @@ def _url(demo) -> str:
 
 
 def _register(api, demo, n: int, **answers):
-    return api("POST", _url(demo), json=person(n, answers=answers))
+    """With an organiser's token: the answer carries the personal links."""
+    return api("POST", _url(demo), "organiser", json=person(n, answers=answers))
 
 
 def test_answers_are_stored_and_shown_to_organisers(api, asking):

@@ -85,9 +85,9 @@ def test_the_event_page_says_when_places_are_full(api, client, demo, set_capacit
 
 def test_a_waiting_registrant_sees_their_place_in_the_queue(api, app, demo, set_capacity):
     set_capacity(1)
-    first = api("POST", _url(demo), json=person(1)).json()
-    second = api("POST", _url(demo), json=person(2)).json()
-    third = api("POST", _url(demo), json=person(3)).json()
+    first = api("POST", _url(demo), "organiser", json=person(1)).json()
+    second = api("POST", _url(demo), "organiser", json=person(2)).json()
+    third = api("POST", _url(demo), "organiser", json=person(3)).json()
     assert [r["status"] for r in (first, second, third)] == [
         "confirmed",
         "waitlisted",

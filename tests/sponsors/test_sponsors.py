@@ -153,7 +153,9 @@ def test_the_event_page_shows_sponsors_by_level_with_their_logos(api, client, de
 
 
 def test_logos_go_on_badges_when_the_organiser_asks(api, app, demo):
-    registered = api("POST", f"/api/v1/events/{demo['slug']}/registrations", json=person(1))
+    registered = api(
+        "POST", f"/api/v1/events/{demo['slug']}/registrations", "organiser", json=person(1)
+    )
     badge_url = registered.json()["badge_url"]
     plain = requests.get(badge_url, timeout=10).content
     assert plain.count(b"/Subtype /Image") == 0
@@ -173,7 +175,10 @@ def test_logos_go_on_badges_when_the_organiser_asks(api, app, demo):
 
 def test_sponsors_shown_beside_the_stream(api, demo):
     registered = api(
-        "POST", f"/api/v1/events/{demo['slug']}/registrations", json=person(1, mode="digital")
+        "POST",
+        f"/api/v1/events/{demo['slug']}/registrations",
+        "organiser",
+        json=person(1, mode="digital"),
     ).json()
     assert 'id="stream-sponsors"' not in requests.get(registered["manage_url"], timeout=10).text
     sponsor = api("GET", _url(demo)).json()[1]
