@@ -20,6 +20,7 @@ from eventmgr.digital.models import (
 from eventmgr.events.models import Event, StaffInvitation
 from eventmgr.jobs.models import Job
 from eventmgr.mail.models import OutboxMessage
+from eventmgr.messages.models import Message
 from eventmgr.networking.models import (
     Block,
     Delegation,
@@ -59,6 +60,7 @@ __all__ = [
     "MeetingRequest",
     "MeetingSlot",
     "MeetingTable",
+    "Message",
     "ModeratorLink",
     "NetworkingSettings",
     "OutboxMessage",

@@ -88,6 +88,13 @@ def _fill_every_table(url: str, tmp_path) -> None:
         event.questions = [{"key": "note", "label": {"en": "Note"}, "kind": "text"}]
         update_details(first, {"answers": {"note": "æøå"}}, "backup test")
         invite(event, "door.new@example.org", "door_staff", None)
+        from eventmgr.messages.services import create as create_message
+
+        create_message(
+            event,
+            {"subject": {"en": "Kept"}, "body": {"en": "Backed up, {name}."}, "audience": {}},
+            "backup test",
+        )
         db.engine.dispose()
 
 
