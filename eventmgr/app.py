@@ -140,6 +140,7 @@ def _register_listeners() -> None:
     from eventmgr.calendar import listeners as calendar  # noqa: F401
     from eventmgr.checkin import listeners as checkin  # noqa: F401
     from eventmgr.digital import listeners as digital  # noqa: F401
+    from eventmgr.messages import listeners as messages  # noqa: F401
     from eventmgr.networking import listeners as networking  # noqa: F401
     from eventmgr.programme import listeners as programme  # noqa: F401
     from eventmgr.registration import listeners as registration  # noqa: F401

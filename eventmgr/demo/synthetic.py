@@ -259,6 +259,8 @@ def _registrations(event: Event, count: int, rng: random.Random) -> None:
                 "language": "nb" if rng.random() < 0.5 else "en",
                 "consent_at": at,
                 "networking_opt_in": rng.random() < 0.4,
+                "news_opt_in": rng.random() < 0.3,
+                "email_proven_at": at,  # as every registration is proven for now
                 "token_hash": hash_secret(new_token()),
                 "badge_code": new_badge_code(),
                 "created_at": at,

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -149,3 +150,22 @@ def form_field(name: str) -> str:
     if name.startswith("audience."):
         return name.split(".")[1]
     return name
+
+
+class SettingsForm(FlaskForm):
+    """The event's automatic mail; each is on until turned off."""
+
+    speaker_briefs = BooleanField(
+        _l("Tell speakers and moderators their items when the programme is published")
+    )
+    day_before = BooleanField(
+        _l("The day before: on-site people get time, venue and badge; digital people how to watch")
+    )
+    stream_reminder = BooleanField(
+        _l("Thirty minutes before the first streamed item: digital people get the stream link")
+    )
+    speaker_reminder = BooleanField(_l("The day before: speakers and moderators get their slot"))
+    starred_changes = BooleanField(
+        _l("When a publication moves or cancels a starred item: tell those who starred it")
+    )
+    save = SubmitField(_l("Save"))

@@ -6,9 +6,14 @@ from collections.abc import Callable
 
 from eventmgr.jobs.models import Job
 from eventmgr.jobs.services import Result, handler
-from eventmgr.messages import services
+from eventmgr.messages import reminders, services
 
 
 @handler(services.SEND_JOB)
 def send_scheduled(job: Job, _progress: Callable[[int, int], None]) -> Result:
     return Result(message=services.run_scheduled(int(job.params["message"])))
+
+
+@handler(reminders.REMINDER_JOB)
+def send_reminder(job: Job, _progress: Callable[[int, int], None]) -> Result:
+    return Result(message=reminders.run(int(job.params["event"]), str(job.params["which"])))

@@ -40,3 +40,31 @@ class Message(db.Model):
     @property
     def rule(self) -> str:
         return f"message.{self.id}"
+
+
+class SpeakerBrief(db.Model):
+    """What a speaker or moderator was last told about their items ({item id: what they were
+    told}), so that a later publication tells only those whose items changed, and what."""
+
+    __tablename__ = "speaker_briefs"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    items: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    told_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MessageSettings(db.Model):
+    """The event's automatic mail, each on unless the organiser turns it off."""
+
+    __tablename__ = "message_settings"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    speaker_briefs: Mapped[bool] = mapped_column(default=True)
+    day_before: Mapped[bool] = mapped_column(default=True)
+    stream_reminder: Mapped[bool] = mapped_column(default=True)
+    speaker_reminder: Mapped[bool] = mapped_column(default=True)
+    starred_changes: Mapped[bool] = mapped_column(default=True)

@@ -29,7 +29,7 @@ from eventmgr.messages import audience as audiences
 from eventmgr.messages.audience import MessageError
 from eventmgr.messages.models import KINDS, NEWS, PRACTICAL, SCHEDULED, Message
 from eventmgr.messages.models import QUEUED as EXPANDED
-from eventmgr.platform.db import commit, db, utcnow
+from eventmgr.platform.db import begin_write, commit, db, utcnow
 from eventmgr.platform.urls import external_url
 from eventmgr.registration.links import signed_token
 from eventmgr.registration.models import CONFIRMED, LANGUAGES, ON_SITE, Registration
@@ -270,6 +270,7 @@ def send_test(event: Event, draft: Draft, name: str, email: str, language: str =
 def create(event: Event, data: dict[str, Any], actor: str) -> Message:
     """Store the message and send it now, or schedule it for `send_at` (a job)."""
     draft = check(event, data)
+    begin_write(db.session)
     message = Message(
         event_id=event.id,
         kind=draft.kind,
@@ -361,6 +362,7 @@ def message_of(event: Event, message_id: int) -> Message | None:
 
 def run_scheduled(message_id: int) -> str:
     """The job at `send_at`: expand the message (once)."""
+    begin_write(db.session)
     message = db.session.get(Message, message_id)
     if message is None or message.status != SCHEDULED:
         return "nothing to send"

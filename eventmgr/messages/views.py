@@ -9,9 +9,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from eventmgr.events.web import event_or_404
-from eventmgr.messages import services
+from eventmgr.messages import reminders, services
 from eventmgr.messages.audience import MessageError
-from eventmgr.messages.forms import MessageForm, form_field
+from eventmgr.messages.forms import MessageForm, SettingsForm, form_field
 from eventmgr.networking.models import Delegation
 from eventmgr.platform.access import public, roles_required
 from eventmgr.platform.db import db, rollback
@@ -127,4 +127,22 @@ def unsubscribe(token: str):
         return render_template("messages/unsubscribed.html", event=registration.event, done=True)
     return render_template(
         "messages/unsubscribed.html", event=registration.event, done=False, token=token
+    )
+
+
+@bp.route("/manage/events/<slug>/messages/settings", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def settings(slug: str):
+    event = event_or_404(slug)
+    current = reminders.settings_of(event)
+    form = SettingsForm(obj=current)
+    if form.validate_on_submit():
+        reminders.save_settings(event, {name: form[name].data for name in reminders.SETTINGS})
+        flash(_("The settings are saved."), "success")
+        return redirect(url_for("messages.settings", slug=slug))
+    return render_template(
+        "messages/settings.html",
+        event=event,
+        form=form,
+        due=reminders.due_times(event, current),
     )

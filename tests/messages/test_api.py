@@ -161,7 +161,11 @@ def test_a_scheduled_message_is_expanded_by_the_job_once(api, app, world, people
     )
     with app.app_context():
         assert work() == 0  # not due yet
-        db.session.execute(update(Job).values(due_at=utcnow() - timedelta(seconds=1)))
+        db.session.execute(
+            update(Job)
+            .where(Job.kind == "messages.send")
+            .values(due_at=utcnow() - timedelta(seconds=1))
+        )
         db.session.commit()
         assert work() == 1
         rows = db.session.scalars(
