@@ -41,6 +41,7 @@ TEST_RULE = "message.test"
 PLACEHOLDERS = ("name", "manage_link", "badge_link", "stream_link", "calendar_link")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 SUBJECT_LIMIT, BODY_LIMIT = 200, 20_000
+OUTBOX_SUBJECT = 290  # the outbox keeps 300 characters; a long name must not overflow it
 _TOKEN = "TOKEN-PLACEHOLDER"  # replaced in a link made once per message
 
 
@@ -215,12 +216,12 @@ class Renderer:
         body = self.body.get(lang) or next(iter(self.body.values()))
         text = fill(body) + self.footers[lang].format(**values) + "\n"
         headers = {}
-        if self.kind == NEWS:
+        if self.kind == NEWS and not self.masked:  # a test has no one to unsubscribe
             headers = {
                 "List-Unsubscribe": f"<{values['unsubscribe']}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
-        return fill(subject), text, headers
+        return fill(subject)[:OUTBOX_SUBJECT], text, headers
 
 
 def _people(event: Event, draft: Draft) -> list[Recipient]:

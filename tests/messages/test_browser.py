@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import requests
+from playwright.sync_api import expect
+
+from eventmgr.platform.db import db
+from eventmgr.registration.models import Registration
 from tests.support import log_in
 
 
@@ -33,3 +38,29 @@ def test_organiser_writes_counts_previews_tests_and_sends(page, world, people, s
     assert len(sent) == 3
     page.reload()
     assert page.locator("#message-sent").inner_text() == "3"
+
+
+def test_a_person_turns_news_on_and_change_notices_off_on_their_page(page, app, world, live_server):
+    body = {
+        "name": "Nina News",
+        "email": "nina@example.org",
+        "category": "oncologist",
+        "mode": "on_site",
+        "consent": True,
+    }
+    made = requests.post(
+        f"{live_server}/api/v1/events/{world['slug']}/registrations", json=body, timeout=10
+    )
+    assert made.status_code == 201, made.text
+    page.goto(made.json()["manage_url"])
+    news = page.get_by_label("Send me news about the event by email")
+    notices = page.get_by_label("Tell me by email when an item I starred moves")
+    expect(news).not_to_be_checked()  # news only with consent
+    expect(notices).to_be_checked()  # on by default
+    news.check()
+    notices.uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your details are saved.")).to_be_visible()
+    with app.app_context():
+        saved = db.session.get(Registration, made.json()["id"])
+        assert (saved.news_opt_in, saved.change_notices) == (True, False)

@@ -110,3 +110,30 @@ def test_publication_tells_each_speaker_their_items_then_only_changes(app, world
     assert "rita@speakers.example.org" in text
     row = text.split(f'id="person-{remote_id}"')[1].split("</tr>")[0]
     assert row.count("Your part in") == 2 and "(sent)" in row
+
+
+def test_a_persons_address_and_connection_link_stay_private(api, app, world):
+    people = api("GET", f"/api/v1/events/{world['slug']}/people", role="organiser").json()
+    person = people[0]
+    answer = api(
+        "PATCH",
+        f"/api/v1/events/{world['slug']}/people/{person['id']}",
+        role="organiser",
+        json={"email": "private@speakers.example.org", "language": "nb"},
+    )
+    assert answer.status_code == 200 and answer.json()["email"] == "private@speakers.example.org"
+    wrong = api(
+        "PATCH",
+        f"/api/v1/events/{world['slug']}/people/{person['id']}",
+        role="organiser",
+        json={"email": "not an address"},
+    )
+    assert wrong.status_code == 422 and "email" in wrong.json()["error"]["fields"]
+    with app.app_context():
+        item = db.session.scalar(select(ProgrammeItem))
+        item.connection_url = "https://meet.example.org/private"
+        db.session.commit()
+        programme.publish(_event(world), confirm=True)
+    public = api("GET", f"/api/v1/events/{world['slug']}/programme").text
+    assert "Ada Speaker" in public
+    assert "private@speakers.example.org" not in public and "meet.example.org" not in public
