@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from eventmgr.events.models import Event
 from eventmgr.jobs.services import schedule, unschedule
-from eventmgr.mail.models import FAILED, QUEUED, SENDING, SENT
+from eventmgr.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from eventmgr.mail.services import counts_of, queue_mail, queue_many
 from eventmgr.messages import audience as audiences
 from eventmgr.messages.audience import MessageError
@@ -346,6 +346,17 @@ def progress(message: Message) -> dict[str, Any]:
         "sent": counts.get(SENT, 0),
         "failed": counts.get(FAILED, 0),
     }
+
+
+def failures(message: Message, limit: int = 200) -> list[tuple[str, str]]:
+    """(address, the server's answer) of each recipient the message could not reach."""
+    rows = db.session.execute(
+        select(OutboxMessage.recipient, OutboxMessage.last_error)
+        .where(OutboxMessage.rule == message.rule, OutboxMessage.status == FAILED)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return [(recipient, error or "") for recipient, error in rows]
 
 
 def messages_of(event: Event) -> list[Message]:

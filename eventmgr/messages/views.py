@@ -111,7 +111,11 @@ def show(slug: str, message_id: int):
         flash(_("The message is cancelled."), "success")
         return redirect(url_for("messages.index", slug=slug))
     return render_template(
-        "messages/show.html", event=event, message=message, progress=services.progress(message)
+        "messages/show.html",
+        event=event,
+        message=message,
+        progress=services.progress(message),
+        failures=services.failures(message),
     )
 
 

@@ -246,3 +246,29 @@ def test_a_mailed_link_stops_working_when_the_manage_link_is_replaced(
         db.session.get(Registration, people["dina"]).token_hash = "f" * 64
         db.session.commit()
     assert requests.get(link, timeout=10).status_code == 404
+
+
+def test_a_permanent_refusal_is_counted_and_shown_to_the_organiser(
+    api, app, live_app, world, people, login
+):
+    from tests.mail.test_delivery import smtp_provider
+    from tests.support import settle_outbox
+
+    refused = _address(app, people["dina"])
+    no_such_user = ["550 5.1.1 No such user"] * 2  # her confirmation too, sent meanwhile
+    with smtp_provider({refused: no_such_user}) as (port, received, *_rest):
+        for application in (app, live_app):
+            application.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        try:
+            message = api("POST", _url(world), role="organiser", json=BODY).json()
+            settle_outbox(app)
+        finally:
+            for application in (app, live_app):
+                application.config.update(MAIL_SERVER="")
+    assert refused not in {recipient for recipient, _id in received}
+    figures = api("GET", f"{_url(world)}/{message['id']}", role="organiser").json()
+    assert (figures["status"], figures["sent"], figures["failed"]) == ("sent", 3, 1)
+    page = login("organiser").get(f"/manage/events/{world['slug']}/messages/{message['id']}")
+    table = page.get_data(as_text=True).split('id="message-failures"')[1].split("</table>")[0]
+    assert refused in table and "550 5.1.1 No such user" in table
+    assert _address(app, people["ada"]) not in table
