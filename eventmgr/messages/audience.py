@@ -19,6 +19,7 @@ from eventmgr.events.models import Event
 from eventmgr.networking.models import Delegation, DelegationMember
 from eventmgr.platform.db import db
 from eventmgr.platform.errors import RuleError
+from eventmgr.programme.models import Person
 from eventmgr.registration.models import (
     CANCELLED,
     MODES,
@@ -163,7 +164,8 @@ def matching(event: Event, audience: dict[str, Any], *columns) -> Select:
     if "networking" in audience:
         query = query.where(Registration.networking_opt_in.is_(audience["networking"]))
     if "speakers" in audience:
-        speaking = Registration.role.in_(SPEAKING_ROLES)
+        linked = exists().where(Person.registration_id == Registration.id)
+        speaking = Registration.role.in_(SPEAKING_ROLES) | linked
         query = query.where(speaking if audience["speakers"] else ~speaking)
     if "delegation" in audience:
         query = query.where(

@@ -112,9 +112,9 @@ class DetailsForm(FlaskForm):
     dietary_needs = TextAreaField(_l("Dietary needs (on site only)"))
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     networking_opt_in = BooleanField(_l("I want to take part in networking (a profile others see)"))
-    news_opt_in = BooleanField(_l("Send me news about the event by email"))
+    news_opt_in = BooleanField(_l("Send me news about the event"))
     change_notices = BooleanField(
-        _l("Tell me by email when an item I starred moves, changes room or is cancelled"),
+        _l("Write to me when an item I starred moves, changes room or is cancelled"),
         default=True,
     )
     submit = SubmitField(_l("Save"))

@@ -53,8 +53,8 @@ def test_a_person_turns_news_on_and_change_notices_off_on_their_page(page, app, 
     )
     assert made.status_code == 201, made.text
     page.goto(made.json()["manage_url"])
-    news = page.get_by_label("Send me news about the event by email")
-    notices = page.get_by_label("Tell me by email when an item I starred moves")
+    news = page.get_by_label("Send me news about the event")
+    notices = page.get_by_label("Write to me when an item I starred moves")
     expect(news).not_to_be_checked()  # news only with consent
     expect(notices).to_be_checked()  # on by default
     news.check()

@@ -105,6 +105,14 @@ def test_publication_tells_each_speaker_their_items_then_only_changes(app, world
     changed = _body(smtp, "rita@speakers.example.org", "has changed")
     assert "Changed:" in changed and "14:30–14:50 CET" in changed
 
+    with app.app_context():  # the audience "speakers" finds the three, through their links
+        from eventmgr.messages import audience
+
+        event = _event(world)
+        db.session.get(Registration, linked).role = "press"
+        db.session.commit()
+        assert audience.count(event, {"speakers": True}, news=False) == 3
+
     page = login("organiser").get(f"/manage/events/{world['slug']}/people")
     text = page.get_data(as_text=True)
     assert "rita@speakers.example.org" in text
