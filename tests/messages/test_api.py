@@ -272,3 +272,24 @@ def test_a_permanent_refusal_is_counted_and_shown_to_the_organiser(
     table = page.get_data(as_text=True).split('id="message-failures"')[1].split("</table>")[0]
     assert refused in table and "550 5.1.1 No such user" in table
     assert _address(app, people["ada"]) not in table
+
+
+def test_the_organiser_cancels_a_scheduled_message_before_it_goes(api, app, world, people, login):
+    later = (utcnow() + timedelta(days=1)).isoformat()
+    message = api("POST", _url(world), role="organiser", json=BODY | {"send_at": later}).json()
+    client = login("organiser")
+    page = f"/manage/events/{world['slug']}/messages/{message['id']}"
+    assert "cancel-message" in client.get(page).get_data(as_text=True)
+    assert client.post(page).status_code == 302
+    assert api("GET", f"{_url(world)}/{message['id']}", role="organiser").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(Job.id).where(Job.kind == "messages.send")) is None
+        assert work() == 0
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.rule == f"message.{message['id']}")
+            )
+            == 0
+        )
