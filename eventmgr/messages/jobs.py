@@ -16,4 +16,5 @@ def send_scheduled(job: Job, _progress: Callable[[int, int], None]) -> Result:
 
 @handler(reminders.REMINDER_JOB)
 def send_reminder(job: Job, _progress: Callable[[int, int], None]) -> Result:
-    return Result(message=reminders.run(int(job.params["event"]), str(job.params["which"])))
+    params = job.params
+    return Result(message=reminders.run(int(params["event"]), params["which"], params.get("due")))

@@ -20,6 +20,8 @@ from sqlalchemy import select
 
 from eventmgr.calendar.models import Agenda, StarredItem
 from eventmgr.events.models import Event
+from eventmgr.jobs.models import QUEUED as QUEUED_JOB
+from eventmgr.jobs.models import Job
 from eventmgr.jobs.services import schedule, unschedule
 from eventmgr.mail.services import queue_many
 from eventmgr.messages import contacts
@@ -42,6 +44,7 @@ from eventmgr.registration.models import (
 REMINDER_JOB = "messages.reminder"
 DAY_BEFORE, STREAM, SPEAKERS = "day_before", "stream", "speakers"
 STREAM_LEAD = timedelta(minutes=30)
+MOVED_AFTER = timedelta(minutes=10)
 STARRED_RULE = "programme.starred_changes"
 SETTINGS = (
     "speaker_briefs",
@@ -90,8 +93,10 @@ def due_times(event: Event, settings: MessageSettings) -> dict[str, datetime | N
     }
 
 
-def _job_key(event: Event, which: str) -> str:
-    return f"reminder:{which}:event:{event.id}"
+def _job_key(event: Event, which: str, due: datetime) -> str:
+    """One job per reminder and due time: a job that ran stays, and an event moved later gets
+    a new one (whose people who have their reminder already are left out)."""
+    return f"reminder:{which}:event:{event.id}:{due:%Y%m%dT%H%M}"
 
 
 def schedule_reminders(event: Event, settings: MessageSettings | None = None) -> None:
@@ -99,11 +104,20 @@ def schedule_reminders(event: Event, settings: MessageSettings | None = None) ->
     settings = settings or settings_of(event)
     now = utcnow()
     for which, due in due_times(event, settings).items():
-        key = _job_key(event, which)
-        if due is None or due <= now:
-            unschedule(key)
-        else:
-            schedule(REMINDER_JOB, {"event": event.id, "which": which}, due, key=key, event=event)
+        keep = _job_key(event, which, due) if due is not None and due > now else None
+        waiting = db.session.scalars(
+            select(Job.key).where(
+                Job.kind == REMINDER_JOB,
+                Job.status == QUEUED_JOB,
+                Job.key.startswith(f"reminder:{which}:event:{event.id}:"),
+            )
+        ).all()
+        for key in waiting:
+            if key != keep:
+                unschedule(key)
+        if keep is not None:
+            params = {"event": event.id, "which": which, "due": due.isoformat()}
+            schedule(REMINDER_JOB, params, due, key=keep, event=event)
 
 
 # --------------------------------------------------------------------------- sending
@@ -222,13 +236,19 @@ def stream(event: Event) -> int:
     return _send(event, STREAM, _people(event, DIGITAL), text)
 
 
-def run(event_id: int, which: str) -> str:
-    """A reminder job: send the reminder, if still on."""
+def run(event_id: int, which: str, planned: str | None = None) -> str:
+    """A reminder job: send the reminder, if still on and still due at the `planned` time."""
     begin_write(db.session)
     event = db.session.get(Event, event_id)
     if event is None:
         return "no event"
     settings = settings_of(event)
+    due = due_times(event, settings).get(which)
+    moved = planned is not None and due is not None and due.isoformat() != planned
+    if moved and due > utcnow() + MOVED_AFTER:  # the event (or its stream) moved later
+        schedule_reminders(event, settings)
+        commit()
+        return "moved"
     if which == DAY_BEFORE and settings.day_before:
         return f"{day_before(event)} queued"
     if which == STREAM and settings.stream_reminder:

@@ -13,6 +13,7 @@ from eventmgr.calendar.services import agenda_for_registration, set_starred
 from eventmgr.events.models import Event
 from eventmgr.jobs.models import Job
 from eventmgr.jobs.services import work
+from eventmgr.mail.models import OutboxMessage
 from eventmgr.platform.db import db, utcnow
 from eventmgr.programme import services as programme
 from eventmgr.programme.models import Person, ProgrammeItem
@@ -51,9 +52,12 @@ def test_reminders_are_scheduled_at_publication_and_reach_each_person_once(
         }
         keynote = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.event_id == event.id))
         assert jobs == {
-            f"reminder:day_before:event:{event.id}": event.starts_at - timedelta(days=1),
-            f"reminder:speakers:event:{event.id}": event.starts_at - timedelta(days=1),
-            f"reminder:stream:event:{event.id}": keynote.starts_at - timedelta(minutes=30),
+            f"reminder:day_before:event:{event.id}:20300125T0900": event.starts_at
+            - timedelta(days=1),
+            f"reminder:speakers:event:{event.id}:20300125T0900": event.starts_at
+            - timedelta(days=1),
+            f"reminder:stream:event:{event.id}:20300126T0930": keynote.starts_at
+            - timedelta(minutes=30),
         }
         assert work() == 0  # not due yet
         assert _due_now() == 3
@@ -110,8 +114,8 @@ def test_settings_turn_a_reminder_off(app, world, login):
         keys = set(db.session.scalars(select(Job.key).where(Job.kind == "messages.reminder")))
         event = _event(world)
         assert keys == {
-            f"reminder:day_before:event:{event.id}",
-            f"reminder:speakers:event:{event.id}",
+            f"reminder:day_before:event:{event.id}:20300125T0900",
+            f"reminder:speakers:event:{event.id}:20300125T0900",
         }
 
 
@@ -148,3 +152,32 @@ def test_people_whose_starred_items_moved_get_one_notice(app, world, people, smt
     text = notices[addresses["ada"]].get_content()
     assert "Opening keynote: moved" in text and "Closing keynote" not in text
     assert "Was: " in text and "11:00–11:30 CET" in text and "11:30–12:00 CET" in text
+
+
+def test_a_reminder_of_an_event_moved_later_waits_for_the_new_time(app, world, people):
+    with app.app_context():
+        event = _event(world)
+        event.starts_at += timedelta(days=2)
+        event.ends_at += timedelta(days=2)
+        db.session.commit()
+        # the job of the old time comes due: it sends nothing and waits for the new time
+        db.session.execute(
+            update(Job)
+            .where(Job.key.like("reminder:day_before:%"))
+            .values(due_at=utcnow() - timedelta(seconds=1))
+        )
+        db.session.commit()
+        assert work() == 1
+        waiting = db.session.execute(
+            select(Job.key, Job.due_at).where(
+                Job.key.like("reminder:day_before:%"), Job.status == "queued"
+            )
+        ).all()
+        assert waiting == [
+            (
+                f"reminder:day_before:event:{event.id}:20300127T0900",
+                event.starts_at - timedelta(days=1),
+            )
+        ]
+        sent = select(OutboxMessage.id).where(OutboxMessage.rule == "reminder.day_before")
+        assert db.session.scalar(sent) is None
