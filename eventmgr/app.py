@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventmgr.events.views import bp as events_bp
     from eventmgr.jobs.views import bp as jobs_bp
     from eventmgr.mail.views import bp as mail_bp
+    from eventmgr.messages.views import bp as messages_bp
     from eventmgr.networking.views import bp as networking_bp
     from eventmgr.pages.views import bp as pages_bp
     from eventmgr.programme.views import bp as programme_bp
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         calendar_bp,
         digital_bp,
         sponsors_bp,
+        messages_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
@@ -129,6 +131,7 @@ def _register_bench_hello(app: Flask) -> None:
 def _register_jobs() -> None:
     """Each domain's job handlers, so that any process (web or `flask jobs work`) can run them."""
     from eventmgr.badges import jobs as badge_jobs  # noqa: F401
+    from eventmgr.messages import jobs as message_jobs  # noqa: F401
     from eventmgr.networking import jobs as networking_jobs  # noqa: F401
     from eventmgr.registration import jobs  # noqa: F401
 
@@ -138,6 +141,7 @@ def _register_listeners() -> None:
     from eventmgr.calendar import listeners as calendar  # noqa: F401
     from eventmgr.checkin import listeners as checkin  # noqa: F401
     from eventmgr.digital import listeners as digital  # noqa: F401
+    from eventmgr.messages import listeners as messages  # noqa: F401
     from eventmgr.networking import listeners as networking  # noqa: F401
     from eventmgr.programme import listeners as programme  # noqa: F401
     from eventmgr.registration import listeners as registration  # noqa: F401

@@ -20,6 +20,7 @@ from eventmgr.digital.models import (
 from eventmgr.events.models import Event, StaffInvitation
 from eventmgr.jobs.models import Job
 from eventmgr.mail.models import OutboxMessage
+from eventmgr.messages.models import Message, MessageSettings, SpeakerBrief
 from eventmgr.networking.models import (
     Block,
     Delegation,
@@ -59,6 +60,8 @@ __all__ = [
     "MeetingRequest",
     "MeetingSlot",
     "MeetingTable",
+    "Message",
+    "MessageSettings",
     "ModeratorLink",
     "NetworkingSettings",
     "OutboxMessage",
@@ -76,6 +79,7 @@ __all__ = [
     "RoleAssignment",
     "Room",
     "Scan",
+    "SpeakerBrief",
     "Sponsor",
     "StaffInvitation",
     "StarredItem",

@@ -67,6 +67,16 @@ class ItemSchema(Schema):
     streamed = fields.Boolean(
         metadata={"description": "False keeps the item off the stream (shown as not streamed)"}
     )
+    tech_check_at = fields.AwareDateTime(
+        allow_none=True,
+        metadata={"description": "A remote speaker's technical check; only mailed to them"},
+    )
+    connection_url = fields.URL(
+        allow_none=True,
+        schemes={"http", "https"},
+        validate=validate.Length(max=500),
+        metadata={"description": "A remote speaker's connection link; only mailed to them"},
+    )
     speaker_ids = fields.List(fields.Integer(strict=True))
     moderator_ids = fields.List(fields.Integer(strict=True))
     speakers = fields.List(fields.Nested(PersonRefSchema), dump_only=True)
@@ -78,7 +88,7 @@ class PublishedItemSchema(ItemSchema):
 
     class Meta:
         ordered = True
-        exclude = ("stream_url",)
+        exclude = ("stream_url", "tech_check_at", "connection_url")
 
 
 class ItemPatchSchema(ItemSchema):
@@ -135,6 +145,12 @@ class PersonSchema(Schema):
     affiliation = fields.String(allow_none=True, validate=validate.Length(max=500))
     bio = fields.String(allow_none=True, validate=validate.Length(max=5000))
     links = fields.List(fields.URL(), load_default=None)
+    email = fields.Email(
+        allow_none=True,
+        validate=validate.Length(max=254),
+        metadata={"description": "For telling them their items; never public"},
+    )
+    language = fields.String(validate=validate.OneOf(("en", "nb")))
     has_photo = fields.Boolean(dump_only=True)
 
 
@@ -190,6 +206,8 @@ def item_dict(event, item) -> dict:
         "cancelled": item.cancelled,
         "stream_url": item.stream_url,
         "streamed": item.streamed,
+        "tech_check_at": event.local(item.tech_check_at) if item.tech_check_at else None,
+        "connection_url": item.connection_url,
         "speaker_ids": [p.id for p in item.speakers],
         "moderator_ids": [p.id for p in item.moderators],
         "speakers": [_person_ref(p) for p in item.speakers],
@@ -374,6 +392,8 @@ def _person_dict(person) -> dict:
         "affiliation": person.affiliation,
         "bio": person.bio,
         "links": list(person.links or []),
+        "email": person.email,
+        "language": person.language,
         "has_photo": person.has_photo,
     }
 

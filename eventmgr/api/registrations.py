@@ -46,6 +46,7 @@ class RegistrationIn(Schema):
     language = fields.Raw(metadata={"type": "string", "enum": ["en", "nb"]})
     consent = fields.Raw(metadata={"type": "boolean"})
     networking_opt_in = fields.Raw(metadata={"type": "boolean"})
+    news_opt_in = fields.Raw(metadata={"type": "boolean", "description": "News by email."})
     answers = fields.Raw(metadata=ANSWERS_DOC)
     when_full = fields.String(
         load_default="waitlist",
@@ -89,6 +90,8 @@ class RegistrationOut(Schema):
     dietary_needs = fields.String()
     language = fields.String()
     networking_opt_in = fields.Boolean()
+    news_opt_in = fields.Boolean()
+    change_notices = fields.Boolean()
     answers = fields.Dict(keys=fields.String(), values=fields.Raw())
     consent_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()

@@ -260,6 +260,7 @@ def _registrations(event: Event, count: int, rng: random.Random) -> None:
                 "consent_at": at,
                 "email_proven_at": at,  # as if each had opened the link mailed to them
                 "networking_opt_in": rng.random() < 0.4,
+                "news_opt_in": rng.random() < 0.3,
                 "token_hash": hash_secret(new_token()),
                 "badge_code": new_badge_code(),
                 "created_at": at,

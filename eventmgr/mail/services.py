@@ -14,10 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from eventmgr.mail.delivery import wake_in_process_worker
-from eventmgr.mail.models import HeldMessage, OutboxMessage
+from eventmgr.mail.models import QUEUED, HeldMessage, OutboxMessage
 from eventmgr.platform.db import after_commit, commit, db, utcnow
 
 
@@ -45,6 +45,51 @@ def queue_mail(
     db.session.add(message)
     queued()
     return message
+
+
+def queue_many(messages: list[dict[str, Any]], *, rule: str) -> int:
+    """Many messages of one rule in one statement (a campaign of 10,000 in a second or two),
+    in the caller's transaction. Each dict has recipient, subject, body, key and optionally
+    headers; a key already queued or sent is left out (each key sends once). Returns how many
+    were queued."""
+    keys = [m["key"] for m in messages]
+    taken: set[str] = set()
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start : start + 5000]
+        taken.update(
+            db.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk)))
+        )
+    now = utcnow()
+    rows = [
+        {
+            "recipient": m["recipient"],
+            "subject": m["subject"],
+            "body": m["body"],
+            "rule": rule,
+            "key": m["key"],
+            "headers": m.get("headers") or {},
+            "status": QUEUED,
+            "next_attempt_at": now,
+            "created_at": now,
+            "attempts": 0,
+        }
+        for m in messages
+        if m["key"] not in taken
+    ]
+    if rows:
+        db.session.execute(insert(OutboxMessage.__table__), rows)
+        queued()
+    return len(rows)
+
+
+def counts_of(rule: str) -> dict[str, int]:
+    """Counts per status of the messages of exactly this rule."""
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.rule == rule)
+        .group_by(OutboxMessage.status)
+    )
+    return dict(rows.all())
 
 
 def queued() -> None:

@@ -72,6 +72,21 @@ personal_data_requested = _signals.signal(
 
 # ---------------------------------------------------------------- programme and calendar
 
+programme_published = _signals.signal(
+    "programme-published",
+    doc="""After commit. sender: the Event whose programme was published; version: the new
+    ProgrammeVersion; previous: the one before (None for the first). messages: speakers and
+    moderators are linked to registrations and told their items (or what changed), people who
+    starred an item that moved or was cancelled are told, reminders are (re)scheduled.""",
+)
+
+programme_people_context = _signals.signal(
+    "programme-people-context",
+    doc="""Question. sender: the Event of the organiser's speakers-and-moderators page. Each
+    listener returns extra template values. messages: `told` {person id: [(when, what,
+    status)]}, from the outbox rows of the rules that mailed them.""",
+)
+
 programme_page_context = _signals.signal(
     "programme-page-context",
     doc="""Question. sender: the Event of a public programme page; item_id: the item of an item

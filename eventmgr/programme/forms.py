@@ -47,6 +47,13 @@ class ItemForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
     )
     not_streamed = BooleanField(_l("Not streamed (for example unpublished data)"))
+    tech_check = TimeField(
+        _l("Technical check (remote speakers; sent only to them)"), validators=[Optional()]
+    )
+    connection_url = StringField(
+        _l("Connection link (remote speakers; sent only to them)"),
+        validators=[Optional(), Length(max=500)],
+    )
     submit = SubmitField(_l("Save"))
 
     # The service's field names, mapped to this form's fields for its error messages.
@@ -65,6 +72,15 @@ class PersonForm(FlaskForm):
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=500)])
     bio = TextAreaField(_l("Short biography"), validators=[Optional(), Length(max=5000)])
     links = TextAreaField(_l("Links (one web address a line)"), validators=[Optional()])
+    email = StringField(
+        _l("Email (never shown publicly; for telling them their slot)"),
+        validators=[Optional(), Length(max=254)],
+    )
+    language = SelectField(
+        _l("Language of their mail"),
+        choices=[SelectChoice("en", "English"), SelectChoice("nb", "Norsk bokmål")],
+        default="en",
+    )
     photo = FileField(_l("Photo (JPEG, PNG or WebP, at most 5 MB)"))
     remove_photo = BooleanField(_l("Remove the photo"))
     submit = SubmitField(_l("Save"))

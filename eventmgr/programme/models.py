@@ -101,6 +101,13 @@ class Person(db.Model):
     photo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     photo_thumb: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     photo_version: Mapped[int] = mapped_column(default=0)
+    # How to reach the person: never on a public page, in a snapshot or a feed. Mail goes to
+    # the registration with the same proven address (linked at publication), in `language`.
+    email: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    # An id, not a foreign key (SQLite adds no constraint to a table in place): each
+    # publication links again, and a registration gone is simply not found.
+    registration_id: Mapped[int | None] = mapped_column(index=True)
 
     @property
     def has_photo(self) -> bool:
@@ -129,6 +136,9 @@ class ProgrammeItem(db.Model):
     # data) off the stream, and the programme says "not streamed".
     stream_url: Mapped[str | None] = mapped_column(String(500))
     streamed: Mapped[bool] = mapped_column(default=True)
+    # For a remote speaker only (their mail about the item): never in a snapshot or a page.
+    tech_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    connection_url: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     room: Mapped[Room | None] = relationship()

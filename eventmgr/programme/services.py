@@ -22,6 +22,7 @@ from sqlalchemy.orm import defer, selectinload
 
 from eventmgr import audit
 from eventmgr.events.models import Event
+from eventmgr.platform import signals
 from eventmgr.platform.db import commit, db, utcnow
 from eventmgr.platform.errors import RuleError
 from eventmgr.programme import photos
@@ -42,6 +43,8 @@ ITEM_FIELDS = (
     "cancelled",
     "stream_url",
     "streamed",
+    "tech_check_at",
+    "connection_url",
 )
 
 
@@ -338,7 +341,8 @@ def delete_room(room: Room) -> None:
     commit()
 
 
-PERSON_FIELDS = ("name", "title", "affiliation", "bio", "links")
+PERSON_FIELDS = ("name", "title", "affiliation", "bio", "links", "email", "language")
+PERSON_LANGUAGES = ("en", "nb")
 
 
 def save_person(
@@ -362,6 +366,13 @@ def save_person(
         isinstance(link, str) and link.startswith(("http://", "https://")) for link in links
     ):
         errors["links"] = _("Links are web addresses starting with http:// or https://.")
+    email = data.get("email")
+    if isinstance(email, str) and email.strip():
+        email = email.strip()
+        if len(email) > 254 or "@" not in email or any(c.isspace() for c in email):
+            errors["email"] = _("Give a valid email address.")
+    if data.get("language") not in (None, *PERSON_LANGUAGES):
+        errors["language"] = _("Choose English or Norwegian.")
     if errors:
         raise ProgrammeError(errors)
     if person is None:
@@ -373,6 +384,7 @@ def save_person(
             setattr(person, name_, value.strip() or None if isinstance(value, str) else value)
     person.name = name.strip()
     person.links = list(links)
+    person.language = person.language or "en"
     try:
         if photo is not None:
             photos.set_photo(person, photo)
@@ -653,6 +665,7 @@ def publish(event: Event, confirm: bool = False) -> ProgrammeVersion:
     clashes = find_clashes(event, items)
     if clashes and not confirm:
         raise ClashesNeedConfirmation(clashes)
+    previous = latest_version(event)
     number = (
         db.session.scalar(
             select(func.max(ProgrammeVersion.number)).where(ProgrammeVersion.event_id == event.id)
@@ -675,6 +688,7 @@ def publish(event: Event, confirm: bool = False) -> ProgrammeVersion:
         details={"version": number, "clashes": len(clashes)},
     )
     commit()
+    signals.programme_published.send(event, version=version, previous=previous)
     return version
 
 

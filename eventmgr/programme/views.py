@@ -339,6 +339,8 @@ def _item_form(event, item: ProgrammeItem | None) -> ItemForm:
             form.speakers.data = [p.id for p in item.speakers]
             form.moderators.data = [p.id for p in item.moderators]
             form.not_streamed.data = item.streamed is False
+            if item.tech_check_at is not None:
+                form.tech_check.data = event.local(item.tech_check_at).time()
         else:
             _prefill(event, form)
     return form
@@ -396,6 +398,12 @@ def _item_data(event, form: ItemForm) -> dict:
         "cancelled": form.cancelled.data,
         "stream_url": (form.stream_url.data or "").strip() or None,
         "streamed": not form.not_streamed.data,
+        "tech_check_at": datetime.combine(
+            form.day.data, form.tech_check.data, tzinfo=event.tz
+        ).astimezone(UTC)
+        if form.tech_check.data
+        else None,
+        "connection_url": (form.connection_url.data or "").strip() or None,
         "speaker_ids": form.speakers.data or [],
         "moderator_ids": form.moderators.data or [],
     }
@@ -594,8 +602,11 @@ def room_delete(slug: str, room_id: int):
 @roles_required(Role.ORGANISER)
 def people(slug: str):
     event = event_or_404(slug)
+    extra: dict = {}
+    for answer in signals.collect(signals.programme_people_context, event):
+        extra.update(answer)
     return render_template(
-        "manage/programme/people.html", event=event, people=services.people_of(event)
+        "manage/programme/people.html", event=event, people=services.people_of(event), **extra
     )
 
 
@@ -612,6 +623,8 @@ def _person_page(event, person):
             "links": [
                 line.strip() for line in (form.links.data or "").splitlines() if line.strip()
             ],
+            "email": (form.email.data or "").strip() or None,
+            "language": form.language.data or "en",
         }
         upload = form.photo.data
         photo = upload.read(photos.MAX_BYTES + 1) if getattr(upload, "filename", "") else None

@@ -112,6 +112,11 @@ class DetailsForm(FlaskForm):
     dietary_needs = TextAreaField(_l("Dietary needs (on site only)"))
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     networking_opt_in = BooleanField(_l("I want to take part in networking (a profile others see)"))
+    news_opt_in = BooleanField(_l("Send me news about the event"))
+    change_notices = BooleanField(
+        _l("Write to me when an item I starred moves, changes room or is cancelled"),
+        default=True,
+    )
     submit = SubmitField(_l("Save"))
 
     def for_event(self, event: Event, keep: str = "", answers: dict | None = None) -> DetailsForm:
@@ -154,6 +159,7 @@ class RegisterForm(DetailsForm):
         default="waitlist",
     )
     consent = BooleanField(_l("I have read and accept the privacy notice"))
+    change_notices = None  # on by default; the manage page turns them off
     submit = SubmitField(_l("Register"))
 
 
@@ -162,6 +168,8 @@ class OrganiserForm(DetailsForm):
 
     mode = RadioField(_l("Participation"), choices=MODE_CHOICES, default="on_site")
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE[r]) for r in ROLE_MARKERS])
+    news_opt_in = None  # the person's own consent, never the organiser's
+    change_notices = None
 
 
 class ModeForm(FlaskForm):

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import base64
 import secrets
+from datetime import timedelta
 
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from eventmgr.platform.db import db
@@ -24,9 +27,42 @@ def new_badge_code() -> str:
     return base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=")
 
 
-def find_by_token(token: str) -> Registration | None:
-    if not token or len(token) > 100:
+SIGNED_PREFIX = "s."  # never starts a token_urlsafe(32) of 43 characters
+SIGNED_LINK_LIFETIME = timedelta(days=90)
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="registration-link")
+
+
+def signed_token(registration_id: int, token_hash: str) -> str:
+    """A stand-in for the manage token in mailed links (the token itself is stored only as its
+    hash): signed, bound to the registration and its current token, so that a new manage link
+    (or an erasure) voids it, and it expires after SIGNED_LINK_LIFETIME. The person's token is
+    not rotated."""
+    return SIGNED_PREFIX + _signer().dumps([registration_id, token_hash[:16]])
+
+
+def _by_signed(token: str) -> Registration | None:
+    max_age = int(
+        current_app.config.get("SIGNED_LINK_SECONDS", SIGNED_LINK_LIFETIME.total_seconds())
+    )
+    try:
+        registration_id, bound = _signer().loads(token[len(SIGNED_PREFIX) :], max_age=max_age)
+    except (BadSignature, ValueError, TypeError):
         return None
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.anonymised_at is not None:
+        return None
+    return registration if registration.token_hash[:16] == bound else None
+
+
+def find_by_token(token: str) -> Registration | None:
+    """The registration of a manage token, or of a signed link standing in for one."""
+    if not token or len(token) > 200:
+        return None
+    if token.startswith(SIGNED_PREFIX):
+        return _by_signed(token)
     return db.session.scalar(
         select(Registration).where(
             Registration.token_hash == hash_secret(token), Registration.anonymised_at.is_(None)

@@ -56,6 +56,9 @@ class Registration(db.Model):
     # `pending_email`, it also moves the registration to that (then proven) address.
     pending_email: Mapped[str | None] = mapped_column(String(254))
     pending_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    # News from the organiser only with consent; notices of changes to starred items by default.
+    news_opt_in: Mapped[bool] = mapped_column(default=False)
+    change_notices: Mapped[bool] = mapped_column(default=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     badge_code: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -118,6 +121,8 @@ class Registration(db.Model):
             "language": self.language,
             "consent_at": self.consent_at.isoformat() if self.consent_at else None,
             "networking_opt_in": self.networking_opt_in,
+            "news_opt_in": self.news_opt_in,
+            "change_notices": self.change_notices,
             "answers": self.answers,
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,

@@ -60,6 +60,8 @@ DETAILS = (
     "dietary_needs",
     "language",
     "networking_opt_in",
+    "news_opt_in",
+    "change_notices",
     "role",
     "answers",
 )
@@ -265,8 +267,9 @@ def clean(
         out["language"] = _choice(data.get("language") or "en", "language", LANGUAGES, errors)
     if given("role"):
         out["role"] = _choice(data.get("role") or "attendee", "role", ROLE_MARKERS, errors)
-    if "networking_opt_in" in data:
-        out["networking_opt_in"] = data["networking_opt_in"] is True
+    for flag in ("networking_opt_in", "news_opt_in", "change_notices"):
+        if flag in data:
+            out[flag] = data[flag] is True
     if questions or "answers" in data:
         required = public if answers_required is None else answers_required
         given = _answers(
@@ -703,6 +706,8 @@ def register(
         "dietary_needs": "",
         "language": "en",
         "networking_opt_in": False,
+        "news_opt_in": False,
+        "change_notices": True,
     } | values
     try:
         # The unique (event, address) constraint is the one check for a second registration.
@@ -1012,6 +1017,7 @@ def _anonymise(registration: Registration, actor: str) -> Erased | None:
     registration.dietary_needs = ""
     registration.networking_opt_in = False
     registration.pending_email = registration.pending_token_hash = None
+    registration.news_opt_in = False
     registration.answer_rows.clear()
     registration.token_hash = hash_secret(new_token())
     registration.anonymised_at = utcnow()

@@ -1,7 +1,7 @@
 """identities: hours to prove an address, pending links (a new address, a re-sent link), held
 networking mail, requests withdrawn by their sender
 
-Revision ID: 0101
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-04 22:10:00
 
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0101'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None

@@ -92,6 +92,27 @@ def _fill_every_table(url: str, tmp_path) -> None:
         event.questions = [{"key": "note", "label": {"en": "Note"}, "kind": "text"}]
         update_details(first, {"answers": {"note": "æøå"}}, "backup test")
         invite(event, "door.new@example.org", "door_staff", None)
+        from eventmgr.messages import contacts
+        from eventmgr.messages.reminders import save_settings
+        from eventmgr.messages.services import create as create_message
+        from eventmgr.programme.models import Person, item_speakers
+        from eventmgr.programme.services import latest_version
+
+        save_settings(event, {"stream_reminder": False})
+        speaker = db.session.scalar(
+            select(Person).where(
+                Person.event_id == event.id, Person.id.in_(select(item_speakers.c.person_id))
+            )
+        )
+        speaker.email = "speaker.backup@example.org"
+        db.session.commit()
+        contacts.brief_all(event, latest_version(event))
+
+        create_message(
+            event,
+            {"subject": {"en": "Kept"}, "body": {"en": "Backed up, {name}."}, "audience": {}},
+            "backup test",
+        )
         db.engine.dispose()
 
 

@@ -1,0 +1,1 @@
+"""Messages from the organiser to groups of attendees, reminders and programme-change notices."""
