@@ -71,6 +71,7 @@ class ProfileOut(Schema):
 
 class MyProfileOut(ProfileOut):
     unavailable_slots = fields.List(fields.Integer())
+    auto_match = fields.Boolean()
 
 
 class ProfileIn(Schema):
@@ -87,6 +88,9 @@ class ProfileIn(Schema):
     company_stage = fields.Raw(metadata={"type": "string"})
     investment_focus = fields.Raw(metadata={"type": "string", "maxLength": 500})
     unavailable_slots = fields.Raw(metadata={"type": "array", "items": {"type": "integer"}})
+    auto_match = fields.Raw(
+        metadata={"type": "boolean", "description": "false: the auto-match proposes nothing"}
+    )
 
 
 class SuggestionOut(Schema):
@@ -126,15 +130,45 @@ class BlockIn(Schema):
     undo = fields.Boolean(load_default=False)
 
 
+class PersonOut(Schema):
+    registration_id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String()
+
+
 class MeetingOut(Schema):
     id = fields.Integer()
     starts_at = fields.String()
     ends_at = fields.String()
     table = fields.Integer()
+    place = fields.String(metadata={"description": "The place's name, or 'Table 7'."})
+    online = fields.Boolean(metadata={"description": "In a video room (anyone attends online)."})
+    video_link = fields.String(metadata={"description": "The video room; empty until set."})
+    origin = fields.String(
+        metadata={"description": "request, auto (suggested by the organisers) or booked."}
+    )
+    booked_by = fields.String(allow_none=True)
+    note = fields.String()
     with_name = fields.String()
     with_registration_id = fields.Integer()
+    with_people = fields.List(fields.Nested(PersonOut))
+    my_side = fields.List(fields.Nested(PersonOut))
     happened = fields.Boolean(allow_none=True)
     rating = fields.Integer(allow_none=True)
+
+
+class CancelIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    reason = fields.Raw(
+        load_default="",
+        metadata={
+            "type": "string",
+            "maxLength": 1000,
+            "description": "Required but for declining an organisers' suggestion.",
+        },
+    )
 
 
 class FeedbackIn(Schema):
@@ -215,6 +249,7 @@ def _profile(p) -> dict:
     return p.as_dict() | {
         "registration_id": p.registration_id,
         "unavailable_slots": p.unavailable_slots,
+        "auto_match": p.auto_match,
     }
 
 
@@ -361,14 +396,27 @@ class Blocks(MethodView):
         api_rule(change)
 
 
+def _person(r) -> dict:
+    return {"registration_id": r.id, "name": r.name, "organisation": r.organisation}
+
+
 def _meeting(event, item) -> dict:
+    booking = item.meeting.request.booking
     return {
         "id": item.meeting.id,
         "starts_at": schedule.local_iso(event, item.slot.starts_at),
         "ends_at": schedule.local_iso(event, item.slot.ends_at),
         "table": item.table.number,
+        "place": item.table.label,
+        "online": item.online,
+        "video_link": item.link,
+        "origin": item.origin,
+        "booked_by": (booking.booked_by.name if booking.booked_by else None) if booking else None,
+        "note": booking.note if booking else "",
         "with_name": item.other.name,
         "with_registration_id": item.other.id,
+        "with_people": [_person(p) for p in item.others],
+        "my_side": [_person(p) for p in item.mine],
         "happened": item.happened,
         "rating": item.rating,
     }
@@ -383,6 +431,19 @@ class MyMeetings(MethodView):
         """The caller's published meetings: time (event's zone), table, the other person."""
         event, me = _me(slug)
         return [_meeting(event, m) for m in schedule.meetings_of(event, me)]
+
+
+@blp.route(BASE + "/meetings/<int:meeting_id>/cancel")
+class MeetingCancel(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.arguments(CancelIn)
+    @blp.response(204)
+    def post(self, data: dict, slug: str, meeting_id: int):
+        """Decline an organisers' suggestion, or cancel a meeting with a reason: it leaves
+        every agenda at once and the others are told."""
+        event, me = _me(slug)
+        api_rule(lambda: schedule.cancel_meeting(event, me, meeting_id, data["reason"]))
 
 
 @blp.route(BASE + "/meetings/<int:meeting_id>/feedback")

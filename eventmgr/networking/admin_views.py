@@ -219,7 +219,7 @@ def admin_release(slug: str, meeting_id: int):
 def admin_table_signs(slug: str):
     event = event_or_404(slug)
     return Response(
-        documents.table_signs_pdf(event, schedule.tables_of(event)),
+        documents.table_signs_pdf(event, schedule.tables_of(event), schedule.place_days(event)),
         mimetype="application/pdf",
         headers={"Content-Disposition": 'inline; filename="table-signs.pdf"'},
     )

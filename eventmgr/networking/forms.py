@@ -57,12 +57,20 @@ class ProfileForm(FlaskForm):
     )
     investment_focus = StringField(_l("Investment focus (investors)"))
     unavailable_slots = CheckboxesField(_l("Slots I am not available in"), choices=[], coerce=int)
+    auto_match = BooleanField(
+        _l("The organisers may suggest meetings for me (auto-match); I can decline each one")
+    )
     submit = SubmitField(_l("Save my profile"))
 
 
 class RequestForm(FlaskForm):
     message = TextAreaField(_l("Message"))
     submit = SubmitField(_l("Request a meeting"))
+
+
+class CancelMeetingForm(FlaskForm):
+    reason = StringField(_l("Reason"))
+    submit = SubmitField(_l("Cancel the meeting"))
 
 
 class ActionForm(FlaskForm):

@@ -62,6 +62,7 @@ def _profile(registration: Registration) -> dict[str, Any] | None:
     del shown["id"], shown["name"]  # an internal number, and the name given above
     return shown | {
         "unavailable_slots": list(profile.unavailable_slots or []),
+        "auto_match": profile.auto_match,
         "updated_at": _iso(profile.updated_at),
     }
 
@@ -77,6 +78,7 @@ def _request(req: MeetingRequest, other: Registration) -> dict[str, Any]:
         "status": req.status,
         "message": req.message,
         "suggested_by_auto_match": req.auto,
+        "reason": req.reason,
         "created_at": _iso(req.created_at),
         "expires_at": _iso(req.expires_at),
         "decided_at": _iso(req.decided_at),
@@ -94,6 +96,8 @@ def _meeting(event: Event, mine: MyMeeting) -> dict[str, Any]:
         "starts_at_utc": _iso(slot.starts_at),
         "ends_at_utc": _iso(slot.ends_at),
         "table": mine.table.number,
+        "place": mine.table.label,
+        "video_link": mine.link,
         "happened": mine.happened,
         "rating": mine.rating,
     }

@@ -11,6 +11,7 @@ its own work, with the mail it queued.
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,21 +25,31 @@ from eventmgr.events.models import Event
 from eventmgr.networking.mails import notify
 from eventmgr.networking.models import (
     ACCEPTED,
+    CANCELLED,
+    DECLINED,
     REQUEST_STATUSES,
     Block,
     Delegation,
     Meeting,
+    MeetingAttendee,
     MeetingRequest,
     MeetingSlot,
     MeetingTable,
     Profile,
 )
-from eventmgr.networking.services import NetworkingError, settings_for, takes_part
+from eventmgr.networking.services import (
+    MESSAGE_LIMIT,
+    NetworkingError,
+    settings_for,
+    takes_part,
+    withdraw,
+)
 from eventmgr.networking.solver.instance import parse_instance
 from eventmgr.networking.suggest import pair_scores
 from eventmgr.platform.db import commit, db, utcnow
-from eventmgr.platform.i18n import local_day
-from eventmgr.registration.models import Registration
+from eventmgr.platform.i18n import local_date, local_day
+from eventmgr.platform.text import has_control
+from eventmgr.registration.models import DIGITAL, Registration
 
 AUTO_MIN_SCORE = 30
 
@@ -87,6 +98,21 @@ def generate_slots(event: Event, start: datetime, end: datetime, minutes: int) -
         raise NetworkingError({"end": _("No new slot fits between the start and the end.")})
     commit()
     return added
+
+
+def place_days(event: Event) -> dict[int, list[str]]:
+    """The days (in the event's zone, "Thu 26 Jan") on which each place is free for meetings."""
+    slots = slots_of(event)
+    out: dict[int, list[str]] = {}
+    for table in tables_of(event):
+        free = set(table.free_slots) if table.free_slots is not None else None
+        days = [
+            local_date(s.starts_at, event.timezone, "EEE d MMM")
+            for s in slots
+            if free is None or s.id in free
+        ]
+        out[table.id] = list(dict.fromkeys(days))
+    return out
 
 
 def slot_for(event: Event, slot_id: int) -> MeetingSlot:
@@ -173,7 +199,7 @@ def _accepted(event: Event) -> list[MeetingRequest]:
         .where(MeetingRequest.event_id == event.id, MeetingRequest.status == ACCEPTED)
         .order_by(MeetingRequest.id)
     )
-    return [r for r in rows if takes_part(r.sender) and takes_part(r.recipient)]
+    return [r for r in rows if all(takes_part(p) for p in r.people)]
 
 
 def _profiles(event: Event) -> dict[int, Profile]:
@@ -199,39 +225,52 @@ def local_iso(event: Event, moment: datetime) -> str:
     return event.local(moment).isoformat()
 
 
+def _asked_pairs(event: Event) -> set[tuple[int, int]]:
+    """Every pair with a request of any status between them (smaller id first): a pending,
+    declined, withdrawn or expired request, or an accepted one, is the people's own answer, so
+    the auto-match never proposes that pair (a declined proposal stays declined)."""
+    rows = db.session.execute(
+        select(MeetingRequest.from_id, MeetingRequest.to_id).where(
+            MeetingRequest.event_id == event.id
+        )
+    )
+    return {(min(a, b), max(a, b)) for a, b in rows}
+
+
 def build_instance(event: Event, auto_match: bool = False) -> dict:
     """The event's current instance: accepted requests (and, in auto-match mode, suggested
-    pairs of opted-in people scoring at least AUTO_MIN_SCORE), availability, caps, tables,
-    and every locked (published, not released) meeting as `fixed`."""
+    pairs of people who did not opt out, scoring at least AUTO_MIN_SCORE, with no request of
+    any status and no block between them), availability, caps, places (video rooms are
+    `online`), digital registrants `online`, and every locked meeting as `fixed`."""
     settings = settings_for(event)
     slots, tables = slots_of(event), tables_of(event)
     slot_ids = {s.id for s in slots}
     profiles = _profiles(event)
     requests = _accepted(event)
     pairs: list[tuple[str, list[int], int]] = []
-    taken = set()
     for req in requests:
-        key = tuple(sorted((req.from_id, req.to_id)))
-        taken.add(key)
-        pairs.append((f"r{req.id}", [req.from_id, req.to_id], 100))
+        pairs.append((f"r{req.id}", req.person_ids, 100))
     if auto_match:
-        blocked = _blocked_pairs(event)
-        scores = pair_scores(event, list(profiles.values()))
+        excluded = _blocked_pairs(event) | _asked_pairs(event)
+        willing = [p for p in profiles.values() if p.auto_match]
+        scores = pair_scores(event, willing)
         for (a, b), score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
-            if score < AUTO_MIN_SCORE or (a, b) in taken or (a, b) in blocked:
+            if score < AUTO_MIN_SCORE or (a, b) in excluded:
                 continue
-            taken.add((a, b))
+            excluded.add((a, b))
             pairs.append((f"a{a}_{b}", [a, b], max(1, min(50, score // 4))))
     people = sorted({p for _id, ps, _w in pairs for p in ps})
-    names = (
-        dict(
-            db.session.execute(
-                select(Registration.id, Registration.name).where(Registration.id.in_(people))
-            ).all()
-        )
+    rows = (
+        db.session.execute(
+            select(Registration.id, Registration.name, Registration.mode).where(
+                Registration.id.in_(people)
+            )
+        ).all()
         if people
-        else {}
+        else []
     )
+    names = {pid: name for pid, name, _mode in rows}
+    online = {pid for pid, _name, mode in rows if mode == DIGITAL}
     participants = []
     for person in people:
         unavailable = set(profiles[person].unavailable_slots or []) if person in profiles else set()
@@ -241,6 +280,7 @@ def build_instance(event: Event, auto_match: bool = False) -> dict:
                 "name": names.get(person, ""),
                 "available": [f"s{s.id}" for s in slots if s.id not in unavailable],
                 "max_meetings": settings.max_meetings,
+                **({"online": True} if person in online else {}),
             }
         )
     fixed = []
@@ -270,6 +310,7 @@ def build_instance(event: Event, auto_match: bool = False) -> dict:
                     if t.free_slots is not None
                     else {}
                 ),
+                **({"online": True} if t.online else {}),
             }
             for t in tables
         ],
@@ -346,8 +387,16 @@ def slot_label(event: Event, slot: MeetingSlot) -> str:
     return f"{day} {start}–{end} ({event.timezone})"
 
 
+def _video_link(event: Event, base: str) -> str:
+    """A room of the configured service: its base URL plus a random room name."""
+    room = f"{event.slug}-{secrets.token_urlsafe(12)}".replace("_", "-")
+    return base.rstrip("/") + "/" + room
+
+
 def publish(event: Event) -> int:
-    """Publish the draft; mail only the people whose meeting is new, moved or dropped."""
+    """Publish the draft; mail only the people whose meeting is new, moved or dropped. A
+    meeting in a video room gets its link (the room service's, unless the organiser pasted
+    one) and only its participants see it."""
     settings = settings_for(event)
     mailed = 0
     for meeting in meetings_in(event):
@@ -357,10 +406,11 @@ def publish(event: Event) -> int:
         if current == told and meeting.published:
             meeting.locked = meeting.slot_id is not None
             continue
-        people = (req.sender, req.recipient)
+        people = req.people
         if meeting.slot_id is None:
-            for person, other in (people, people[::-1]):
-                notify(person, "unscheduled", name=other.name)
+            for person in people:
+                others = ", ".join(o.name for o in req.others(person.id))
+                notify(person, "unscheduled", name=others)
                 mailed += 1
             db.session.delete(meeting)
             continue
@@ -369,10 +419,23 @@ def publish(event: Event) -> int:
         meeting.locked = True
         db.session.flush()
         slot, table = db.session.get(MeetingSlot, meeting.slot_id), meeting.table
-        for person, other in (people, people[::-1]):
+        if table.online and not meeting.video_link and settings.video_base_url:
+            meeting.video_link = _video_link(event, settings.video_base_url)
+        for person in people:
             with _person_locale(person):
                 label = slot_label(event, slot)
-            notify(person, "scheduled", name=other.name, time=label, table=table.number)
+                place = table.label
+            others = ", ".join(o.name for o in req.others(person.id))
+            notify(
+                person,
+                "proposed" if req.auto else "scheduled",
+                key=f"networking.scheduled:{meeting.id}:{person.id}:{slot.id}:{table.id}",
+                name=others,
+                time=label,
+                table=place,
+                link=meeting.video_link if table.online else "",
+                online=table.online,
+            )
             mailed += 1
     settings.published_at = utcnow()
     commit()
@@ -403,6 +466,8 @@ class MyMeeting:
     slot: MeetingSlot
     table: MeetingTable
     side: str  # "from" or "to"
+    others: tuple[Registration, ...] = ()
+    mine: tuple[Registration, ...] = ()  # the person's own side, themselves first
 
     @property
     def happened(self) -> bool | None:
@@ -411,6 +476,32 @@ class MyMeeting:
     @property
     def rating(self) -> int | None:
         return getattr(self.meeting, f"rating_{self.side}")
+
+    @property
+    def origin(self) -> str:
+        return self.meeting.request.origin
+
+    @property
+    def online(self) -> bool:
+        return self.table.online
+
+    @property
+    def link(self) -> str:
+        """The video room, for this meeting's participants only (who alone get a MyMeeting)."""
+        return self.meeting.video_link if self.table.online else ""
+
+
+def _mine(registration_id: int):
+    """Requests the person attends: as either named side, or as one more attendee."""
+    return or_(
+        MeetingRequest.from_id == registration_id,
+        MeetingRequest.to_id == registration_id,
+        MeetingRequest.id.in_(
+            select(MeetingAttendee.request_id).where(
+                MeetingAttendee.registration_id == registration_id
+            )
+        ),
+    )
 
 
 def meetings_of(event: Event, registration: Registration) -> list[MyMeeting]:
@@ -425,23 +516,20 @@ def meetings_of(event: Event, registration: Registration) -> list[MyMeeting]:
             Meeting.event_id == event.id,
             Meeting.published.is_(True),
             MeetingRequest.status == ACCEPTED,  # withdrawn since: the next publish drops it
-            or_(
-                MeetingRequest.from_id == registration.id,
-                MeetingRequest.to_id == registration.id,
-            ),
+            _mine(registration.id),
         )
         .order_by(MeetingSlot.starts_at, MeetingTable.number)
     )
-    return [
-        MyMeeting(
-            meeting,
-            meeting.request.other(registration.id),
-            slot,
-            table,
-            "from" if meeting.request.from_id == registration.id else "to",
+    out = []
+    for meeting, slot, table in rows:
+        req = meeting.request
+        side = req.side_of(registration.id) or "from"
+        others = req.others(registration.id)
+        own = [p for p in req.people if req.side_of(p.id) == side and p.id != registration.id]
+        out.append(
+            MyMeeting(meeting, others[0], slot, table, side, tuple(others), (registration, *own))
         )
-        for meeting, slot, table in rows
-    ]
+    return out
 
 
 def my_meeting(event: Event, registration: Registration, meeting_id: int) -> MyMeeting:
@@ -449,6 +537,45 @@ def my_meeting(event: Event, registration: Registration, meeting_id: int) -> MyM
         if item.meeting.id == meeting_id:
             return item
     raise NetworkingError({"meeting": _("No such meeting.")}, 404)
+
+
+def cancel_meeting(
+    event: Event, registration: Registration, meeting_id: int, reason: Any
+) -> MeetingRequest:
+    """Someone drops a published meeting from their agenda: it leaves every agenda at once and
+    the others are told (once each). An organisers' proposal is declined (and never proposed
+    again); a meeting people asked for, or were booked into, is cancelled, with a reason."""
+    item = my_meeting(event, registration, meeting_id)
+    req = item.meeting.request
+    if reason is None:
+        reason = ""
+    if not isinstance(reason, str):
+        raise NetworkingError({"reason": _("Give text.")})
+    if has_control(reason):
+        raise NetworkingError({"reason": _("Remove the control characters.")})
+    reason = reason.strip()
+    if len(reason) > MESSAGE_LIMIT:
+        raise NetworkingError({"reason": _("At most %(n)d characters.", n=MESSAGE_LIMIT)})
+    if not reason and not req.auto:
+        raise NetworkingError({"reason": _("Say why, for the others.")})
+    kind = "proposal_declined" if req.auto else "meeting_cancelled"
+    for person in req.people:
+        if person.id == registration.id:
+            continue
+        with _person_locale(person):
+            label = slot_label(event, item.slot)
+        notify(
+            person,
+            kind,
+            key=f"networking.{kind}:{req.id}:{person.id}",
+            name=registration.name,
+            time=label,
+            reason=reason,
+        )
+    withdraw(req, DECLINED if req.auto else CANCELLED)
+    req.reason = reason
+    commit()
+    return req
 
 
 def record_feedback(

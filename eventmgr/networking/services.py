@@ -37,7 +37,7 @@ from eventmgr.networking.models import (
 from eventmgr.platform.db import begin_write, commit, db, utcnow
 from eventmgr.platform.errors import RuleError
 from eventmgr.platform.text import has_control
-from eventmgr.registration.models import CANCELLED as REG_CANCELLED
+from eventmgr.registration.models import CONFIRMED as REG_CONFIRMED
 from eventmgr.registration.models import Registration
 from eventmgr.registration.services import lock_event
 
@@ -138,10 +138,13 @@ def registration_of(user: Any, event: Event) -> Registration | None:
 
 
 def takes_part(registration: Registration | None) -> bool:
+    """Opted in, confirmed (not waiting, not cancelled) and with a proven address; on site or
+    digital (a digital registrant meets online)."""
     return bool(
         registration is not None
         and registration.networking_opt_in
-        and registration.status != REG_CANCELLED
+        and registration.status == REG_CONFIRMED
+        and registration.is_proven
         and registration.anonymised_at is None
     )
 
@@ -236,6 +239,11 @@ def update_profile(profile: Profile, event: Event, data: dict[str, Any]) -> Prof
                 errors["interests"] = _("Unknown tags: %(tags)s.", tags=", ".join(unknown))
             else:
                 values["interests"] = [t for t in tags if t in given]
+    if "auto_match" in data:
+        if not isinstance(data["auto_match"], bool):
+            errors["auto_match"] = _("Say yes or no.")
+        else:
+            values["auto_match"] = data["auto_match"]
     if "unavailable_slots" in data:
         known = set(
             db.session.scalars(select(MeetingSlot.id).where(MeetingSlot.event_id == event.id))
@@ -253,8 +261,31 @@ def update_profile(profile: Profile, event: Event, data: dict[str, Any]) -> Prof
         raise NetworkingError(errors)
     for name, value in values.items():
         setattr(profile, name, value)
+    if values.get("auto_match") is False:
+        _drop_draft_proposals(profile.registration_id)
     commit()
     return profile
+
+
+def _drop_draft_proposals(registration_id: int) -> None:
+    """The person opted out of auto-match: the proposals not yet published go (nobody was told
+    of them); published ones stay on the agenda until someone declines them."""
+    for req in _auto_of(registration_id):
+        if req.meeting is None or not req.meeting.published:
+            db.session.delete(req)
+
+
+def _auto_of(registration_id: int, other_id: int | None = None) -> list[MeetingRequest]:
+    query = select(MeetingRequest).where(
+        MeetingRequest.auto.is_(True),
+        MeetingRequest.status == ACCEPTED,
+        or_(MeetingRequest.from_id == registration_id, MeetingRequest.to_id == registration_id),
+    )
+    if other_id is not None:
+        query = query.where(
+            or_(MeetingRequest.from_id == other_id, MeetingRequest.to_id == other_id)
+        )
+    return list(db.session.scalars(query))
 
 
 def visible_profiles(event: Event, viewer: Registration) -> list[Profile]:
@@ -267,7 +298,8 @@ def visible_profiles(event: Event, viewer: Registration) -> list[Profile]:
         .where(
             Registration.event_id == event.id,
             Registration.networking_opt_in.is_(True),
-            Registration.status != REG_CANCELLED,
+            Registration.status == REG_CONFIRMED,
+            Registration.email_proven_at.is_not(None),
             Registration.anonymised_at.is_(None),
             Registration.id != viewer.id,
         )
@@ -313,6 +345,8 @@ def block(blocker: Registration, blocked: Registration) -> None:
     for req in _between(blocker.id, blocked.id, (PENDING,)):
         req.status = CANCELLED
         req.decided_at = utcnow()
+    for req in _auto_of(blocker.id, blocked.id):  # an organisers' proposal between them goes
+        withdraw(req, DECLINED)
     commit()
 
 
@@ -522,16 +556,16 @@ def cancel_request(event: Event, registration: Registration, request_id: int) ->
         req.status == PENDING and req.from_id != registration.id
     ):
         raise NetworkingError({"request": _("This request cannot be withdrawn.")}, 409)
-    _withdraw(req)
+    withdraw(req)
     notify(req.other(registration.id), "cancelled", name=registration.name)
     commit()
     return req
 
 
-def _withdraw(req: MeetingRequest) -> None:
+def withdraw(req: MeetingRequest, status: str = CANCELLED) -> None:
     """Cancelled at once, and its meeting taken off both agendas now, not at the next publish
     (which would then mail both about a meeting they already know is off)."""
-    req.status = CANCELLED
+    req.status = status
     req.decided_at = utcnow()
     if req.meeting is not None:
         db.session.delete(req.meeting)
@@ -550,7 +584,7 @@ def withdraw_everything_of(registration: Registration) -> int:
         )
     ).all()
     for req in reqs:
-        _withdraw(req)
+        withdraw(req)
         notify(req.other(registration.id), "left", name=registration.name)
     commit()
     return len(reqs)

@@ -19,6 +19,7 @@ from eventmgr.networking import documents, schedule, services
 from eventmgr.networking.blueprint import act, bp, run
 from eventmgr.networking.forms import (
     ActionForm,
+    CancelMeetingForm,
     FeedbackForm,
     MemberForm,
     ProfileForm,
@@ -236,8 +237,24 @@ def my_agenda(slug: str):
         registration=registration,
         meetings=schedule.meetings_of(event, registration),
         form=FeedbackForm(),
+        cancel_form=CancelMeetingForm(),
+        action_form=ActionForm(),
         now=utcnow(),
     )
+
+
+@bp.route("/events/<slug>/networking/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@login_required
+def cancel_meeting(slug: str, meeting_id: int):
+    """Decline an organisers' proposal, or cancel a meeting with a reason: off both agendas."""
+    event, registration = _participant(slug)
+    form = CancelMeetingForm()
+    act(
+        lambda: schedule.cancel_meeting(event, registration, meeting_id, form.reason.data),
+        _("The meeting is off; the others are told."),
+        form,
+    )
+    return redirect(url_for("networking.my_agenda", slug=slug))
 
 
 @bp.route("/events/<slug>/networking/agenda.pdf")

@@ -1,0 +1,208 @@
+"""Consent to every meeting: the auto-match never proposes a pair that has answered (a pending,
+declined, withdrawn or expired request, or a block), never proposes someone who opted out; its
+proposals are marked "suggested by the organisers" and either side declines them off both
+agendas; anyone cancels a published meeting with a reason and the others are told once."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from eventmgr.platform.db import db
+from tests.networking.conftest import outbox
+from tests.networking.test_pages import MANAGE, MINE, _sign_in
+
+SARA = {  # the startup fixture's profile as the form posts it
+    "organisation": "Sortina Pharma",
+    "kind": "startup",
+    "pitch": "Small molecules for breast cancer, pre-clinical proof of concept.",
+    "seeks": "seed investment",
+    "company_stage": "pre-clinical",
+    "interests": ["precision medicine", "cell therapy"],
+}
+SLOTS = {"date": "2023-01-26", "start": "16:15", "end": "17:15", "minutes": 15}
+
+
+def _setup(organiser) -> None:
+    assert organiser.post(MANAGE + "/slots", data=SLOTS).status_code == 302
+    assert organiser.post(MANAGE + "/tables", data={"number": 7, "seats": 4}).status_code == 302
+
+
+def _auto_pairs(app) -> set[tuple[int, int]]:
+    from eventmgr.events.web import find_event
+    from eventmgr.networking.schedule import build_instance
+
+    with app.test_request_context():
+        instance = build_instance(find_event("cancer-crosslinks-2023"), auto_match=True)
+    return {
+        tuple(sorted(int(p[1:]) for p in r["participants"]))
+        for r in instance["requests"]
+        if r["id"].startswith("a")
+    }
+
+
+def _request(app, sender, recipient, status: str) -> None:
+    from eventmgr.events.web import find_event
+    from eventmgr.networking import services
+    from eventmgr.registration.models import Registration
+
+    with app.test_request_context():
+        event = find_event("cancer-crosslinks-2023")
+        req = services.create_request(
+            event,
+            db.session.get(Registration, sender.registration_id),
+            recipient.registration_id,
+            "",
+        )
+        req.status = status
+        db.session.commit()
+
+
+@pytest.mark.parametrize("status", ["pending", "declined", "cancelled", "expired"])
+def test_a_pair_that_answered_a_request_is_never_auto_matched(app, startup, investor, status):
+    pair = tuple(sorted((startup.registration_id, investor.registration_id)))
+    assert pair in _auto_pairs(app)  # they score high: proposed while nobody has asked
+    _request(app, investor, startup, status)
+    assert pair not in _auto_pairs(app)
+
+
+def test_a_blocked_pair_and_an_opted_out_person_are_never_auto_matched(app, startup, investor):
+    pair = tuple(sorted((startup.registration_id, investor.registration_id)))
+    sara = _sign_in(app, startup.email)
+    profile = sara.get(MINE + "/profile").get_data(as_text=True)
+    box = re.search(r"<input[^>]*name=\"auto_match\"[^>]*>", profile)
+    assert box is not None and "checked" in box.group(0)  # on unless the person opts out
+    assert sara.post(MINE + "/profile", data=SARA).status_code == 302  # unticked
+    assert pair not in _auto_pairs(app)
+    assert sara.post(MINE + "/profile", data=SARA | {"auto_match": "y"}).status_code == 302
+    assert pair in _auto_pairs(app)
+    assert sara.post(MINE + f"/people/{investor.profile_id}/block").status_code == 302
+    assert pair not in _auto_pairs(app)
+
+
+def _publish_auto(app, login) -> object:
+    organiser = login("organiser")
+    _setup(organiser)
+    assert (
+        organiser.post(MANAGE + "/schedule", data={"time_limit": 5, "auto_match": "y"}).status_code
+        == 302
+    )
+    assert organiser.post(MANAGE + "/schedule/publish").status_code == 302
+    return organiser
+
+
+def _meeting_id(page: str) -> int:
+    return int(page.split('data-meeting="')[1].split('"')[0])
+
+
+def test_declining_a_proposal_takes_it_off_both_agendas_for_good(app, login, startup, investor):
+    organiser = _publish_auto(app, login)
+    sara, ingrid = _sign_in(app, startup.email), _sign_in(app, investor.email)
+    mail = outbox(app, investor.email)[-1]
+    assert mail[1] == "Suggested by the organisers: a meeting with Sara Rhost"
+    assert "decline it on your agenda" in mail[2]
+    mine = sara.get(MINE + "/agenda").get_data(as_text=True)
+    theirs = ingrid.get(MINE + "/agenda").get_data(as_text=True)
+    for page, other in ((mine, "Ingrid Berg"), (theirs, "Sara Rhost")):
+        assert "Suggested by the organisers" in page and other in page
+    meeting_id = _meeting_id(mine)
+    assert (
+        sara.post(MINE + f"/meetings/{meeting_id}/cancel", data={"reason": ""}).status_code == 302
+    )
+    assert "Ingrid Berg" not in sara.get(MINE + "/agenda").get_data(as_text=True)
+    assert "Sara Rhost" not in ingrid.get(MINE + "/agenda").get_data(as_text=True)
+    told = [m for m in outbox(app, investor.email) if "is off" in m[1]]
+    assert [m[1] for m in told] == ["Your suggested meeting with Sara Rhost is off"]
+    assert outbox(app, startup.email)[-1][1].startswith("Suggested by")  # the decliner: no mail
+    # the next auto-match does not propose the pair again
+    assert (
+        organiser.post(MANAGE + "/schedule", data={"time_limit": 5, "auto_match": "y"}).status_code
+        == 302
+    )
+    grid = organiser.get(MANAGE + "/schedule").get_data(as_text=True)
+    assert "Sara Rhost" not in grid
+    # and declining again (a second click) changes nothing and mails nobody
+    sara.post(MINE + f"/meetings/{meeting_id}/cancel", data={"reason": ""})
+    assert len([m for m in outbox(app, investor.email) if "is off" in m[1]]) == 1
+
+
+def test_a_meeting_is_cancelled_with_a_reason_and_the_other_is_told_once(
+    app, login, startup, investor
+):
+    from eventmgr.mail.models import OutboxMessage
+    from tests.networking.test_pages import _publish_one
+
+    _publish_one(app, login, startup, investor)
+    sara, ingrid = _sign_in(app, startup.email), _sign_in(app, investor.email)
+    page = sara.get(MINE + "/agenda").get_data(as_text=True)
+    assert "Suggested by the organisers" not in page
+    meeting_id = _meeting_id(page)
+    refused = sara.post(
+        MINE + f"/meetings/{meeting_id}/cancel", data={"reason": "  "}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Say why, for the others." in refused
+    assert "Sara Rhost" in ingrid.get(MINE + "/agenda").get_data(as_text=True)  # still on
+    assert (
+        sara.post(
+            MINE + f"/meetings/{meeting_id}/cancel", data={"reason": "My flight was cancelled."}
+        ).status_code
+        == 302
+    )
+    assert "Sara Rhost" not in ingrid.get(MINE + "/agenda").get_data(as_text=True)
+    assert "Ingrid Berg" not in sara.get(MINE + "/agenda").get_data(as_text=True)
+    with app.app_context():
+        rows = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.rule == "networking.meeting_cancelled")
+        ).all()
+        assert [(m.recipient, m.key is not None) for m in rows] == [(investor.email, True)]
+        assert "My flight was cancelled." in rows[0].body
+    # a meeting that is gone (or someone else's) is not found, and nobody is mailed again
+    assert (
+        ingrid.post(MINE + f"/meetings/{meeting_id}/cancel", data={"reason": "x"}).status_code
+        == 404
+    )
+    with app.app_context():
+        assert (
+            len(
+                db.session.scalars(
+                    select(OutboxMessage).where(
+                        OutboxMessage.rule == "networking.meeting_cancelled"
+                    )
+                ).all()
+            )
+            == 1
+        )
+
+
+def test_over_the_api_a_suggestion_is_marked_and_declined(
+    app, call, organiser_token, startup, investor
+):
+    org = organiser_token
+    call(
+        "POST",
+        "/slots",
+        org,
+        json={
+            "start": "2023-01-26T16:15:00+01:00",
+            "end": "2023-01-26T17:15:00+01:00",
+            "minutes": 15,
+        },
+    )
+    call("POST", "/tables", org, json={"number": 1})
+    assert call("PATCH", "/profile", investor, json={"auto_match": "no"}).status_code == 422
+    assert call("GET", "/profile", investor).json()["auto_match"] is True
+    call("POST", "/schedule", org, json={"time_limit": 5, "auto_match": True})
+    call("POST", "/schedule/publish", org)
+    [meeting] = call("GET", "/meetings", investor).json()
+    assert meeting["origin"] == "auto" and meeting["place"] == "Table 1"
+    assert meeting["online"] is False and meeting["video_link"] == ""
+    assert [p["name"] for p in meeting["with_people"]] == ["Sara Rhost"]
+    assert call("POST", f"/meetings/{meeting['id']}/cancel", investor, json={}).status_code == 204
+    assert call("GET", "/meetings", investor).json() == []
+    assert call("GET", "/meetings", startup).json() == []
+    assert (
+        call("PATCH", "/profile", investor, json={"auto_match": False}).json()["auto_match"]
+        is False
+    )
