@@ -187,6 +187,13 @@ class SettingsIO(Schema):
     max_open_requests = fields.Raw(metadata={"type": "integer"})
     max_meetings = fields.Raw(metadata={"type": "integer"})
     interest_tags = fields.Raw(metadata={"type": "array", "items": {"type": "string"}})
+    video_base_url = fields.Raw(
+        metadata={
+            "type": "string",
+            "description": "The video room service: each online meeting gets this address "
+            "plus a random room name at publication (empty: the organiser pastes links).",
+        }
+    )
 
 
 class SlotOut(Schema):
@@ -210,6 +217,14 @@ class TableIO(Schema):
 
     id = fields.Integer(dump_only=True)
     number = fields.Raw(required=True, metadata={"type": "integer"})
+    name = fields.Raw(
+        load_default="",
+        metadata={"type": "string", "description": "A named place; empty: 'Table <number>'."},
+    )
+    online = fields.Raw(
+        load_default=False,
+        metadata={"type": "boolean", "description": "A video room rather than a physical place."},
+    )
     seats = fields.Raw(load_default=4, metadata={"type": "integer"})
     free_slots = fields.Raw(
         load_default=None,
@@ -230,9 +245,21 @@ class ScheduledMeeting(Schema):
     request_id = fields.Integer()
     slot_id = fields.Integer(allow_none=True)
     table = fields.Integer(allow_none=True)
+    place = fields.String(allow_none=True)
+    online = fields.Boolean()
+    video_link = fields.String()
+    origin = fields.String()
+    booked_by = fields.String(allow_none=True)
     people = fields.List(fields.String())
     published = fields.Boolean()
     locked = fields.Boolean()
+
+
+class VideoLinkIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    video_link = fields.Raw(required=True, metadata={"type": "string", "maxLength": 500})
 
 
 class ScheduleOut(Schema):
@@ -576,7 +603,16 @@ def _schedule(event) -> dict:
                 "request_id": m.request_id,
                 "slot_id": m.slot_id,
                 "table": m.table.number if m.table else None,
-                "people": [m.request.sender.name, m.request.recipient.name],
+                "place": m.table.label if m.table else None,
+                "online": bool(m.table and m.table.online),
+                "video_link": m.video_link,
+                "origin": m.request.origin,
+                "booked_by": (
+                    m.request.booking.booked_by.name
+                    if m.request.booking and m.request.booking.booked_by
+                    else None
+                ),
+                "people": [p.name for p in m.request.people],
                 "published": m.published,
                 "locked": m.locked,
             }
@@ -621,6 +657,19 @@ class SchedulePublish(MethodView):
         """Publish; only people whose meeting is new, moved or dropped are emailed."""
         event = event_or_404(slug)
         schedule.publish(event)
+        return _schedule(event)
+
+
+@blp.route(BASE + "/meetings/<int:meeting_id>/video-link")
+class MeetingVideoLink(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(VideoLinkIn)
+    @blp.response(200, ScheduleOut)
+    def put(self, data: dict, slug: str, meeting_id: int):
+        """Paste the video room of an online meeting (empty: the room service's)."""
+        event = event_or_404(slug)
+        api_rule(lambda: schedule.set_video_link(event, meeting_id, data["video_link"]))
         return _schedule(event)
 
 

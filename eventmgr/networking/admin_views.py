@@ -22,6 +22,7 @@ from eventmgr.networking.forms import (
     SettingsForm,
     SlotsForm,
     TableForm,
+    VideoLinkForm,
 )
 from eventmgr.platform.access import roles_required
 from eventmgr.platform.roles import Role
@@ -45,6 +46,7 @@ def admin(slug: str):
             "max_open_requests": form.max_open_requests.data,
             "max_meetings": form.max_meetings.data,
             "interest_tags": [t for t in (form.interest_tags.data or "").splitlines() if t.strip()],
+            "video_base_url": form.video_base_url.data or "",
         }
         if run(lambda: services.update_settings(event, data), _("Saved."), form):
             return redirect(url_for("networking.admin", slug=slug))
@@ -131,10 +133,12 @@ def admin_tables(slug: str):
     if form.validate_on_submit():
         data = {
             "number": form.number.data,
+            "name": form.name.data or "",
             "seats": form.seats.data if form.seats.data is not None else 4,
+            "online": bool(form.online.data),
             "free_slots": list(form.free_slots.data) or None,
         }
-        added = _("Table %(n)d added.", n=data["number"])
+        added = _("Place %(n)d added.", n=data["number"])
         if run(lambda: schedule.save_table(event, data), added, form):
             return redirect(url_for("networking.admin_tables", slug=slug))
     labels = {s.id: schedule.slot_label(event, s) for s in slots}
@@ -144,6 +148,7 @@ def admin_tables(slug: str):
         form=form,
         tables=tables,
         labels=labels,
+        days=schedule.place_days(event),
         action_form=ActionForm(),
     ), (422 if form.errors else 200)
 
@@ -210,6 +215,20 @@ def admin_release(slug: str, meeting_id: int):
     act(
         lambda: schedule.release(event, meeting_id),
         _("Released: the next schedule may move this meeting."),
+    )
+    return redirect(url_for("networking.admin_schedule", slug=slug))
+
+
+@bp.route(PREFIX + "/meetings/<int:meeting_id>/video-link", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def admin_video_link(slug: str, meeting_id: int):
+    """The organiser pastes the video room of one online meeting."""
+    event = event_or_404(slug)
+    form = VideoLinkForm()
+    act(
+        lambda: schedule.set_video_link(event, meeting_id, form.video_link.data),
+        _("The link is saved; the meeting's participants see it on their agendas."),
+        form,
     )
     return redirect(url_for("networking.admin_schedule", slug=slug))
 

@@ -93,6 +93,9 @@ class SettingsForm(FlaskForm):
     max_open_requests = IntegerField(_l("Open requests per person, at most"))
     max_meetings = IntegerField(_l("Meetings per person, at most"))
     interest_tags = TextAreaField(_l("Interest tags (one a line)"))
+    video_base_url = StringField(
+        _l("Video room service: base address (each online meeting gets a random room there)")
+    )
     submit = SubmitField(_l("Save settings"))
 
 
@@ -106,9 +109,16 @@ class SlotsForm(FlaskForm):
 
 class TableForm(FlaskForm):
     number = IntegerField(_l("Table number"), validators=[Optional()])
+    name = StringField(_l("Name (a meeting room, an office; empty for a numbered table)"))
     seats = IntegerField(_l("Seats"), default=4, validators=[Optional()])
+    online = BooleanField(_l("A video room (for meetings with anyone attending online)"))
     free_slots = CheckboxesField(_l("Free in (none ticked: every slot)"), choices=[], coerce=int)
     submit = SubmitField(_l("Add the table"))
+
+
+class VideoLinkForm(FlaskForm):
+    video_link = StringField(_l("Video room link"))
+    submit = SubmitField(_l("Save the link"))
 
 
 class ScheduleForm(FlaskForm):

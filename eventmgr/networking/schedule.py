@@ -132,9 +132,21 @@ def table_for(event: Event, table_id: int) -> MeetingTable:
 def save_table(
     event: Event, data: dict[str, Any], table: MeetingTable | None = None
 ) -> MeetingTable:
-    """Add or change a table: number, seats, the slots it is free in (None: all)."""
+    """Add or change a meeting place: number, name (a meeting room, an office; empty for a
+    numbered table), seats, whether it is a video room, the slots it is free in (None: all)."""
     errors: dict[str, str] = {}
     number, seats = data.get("number"), data.get("seats", 4)
+    name, online = data.get("name") or "", data.get("online", False)
+    if not isinstance(name, str):
+        errors["name"] = _("Give text.")
+    elif has_control(name):
+        errors["name"] = _("Remove the control characters.")
+    elif len(name.strip()) > 200:
+        errors["name"] = _("At most %(n)d characters.", n=200)
+    else:
+        name = " ".join(name.split())
+    if not isinstance(online, bool):
+        errors["online"] = _("Say yes or no.")
     if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 9999:
         errors["number"] = _("Give a table number from 1 to 9999.")
     else:
@@ -162,8 +174,42 @@ def save_table(
         table = MeetingTable(event_id=event.id)
         db.session.add(table)
     table.number, table.seats, table.free_slots = number, seats, free
+    table.name, table.online = name, online
     commit()
     return table
+
+
+def clean_video_link(link: Any) -> str:
+    """An http(s) address of at most 500 characters, or empty; else a named refusal."""
+    if link is None:
+        return ""
+    if not isinstance(link, str) or has_control(link):
+        raise NetworkingError({"video_link": _("Give a web address (https://...).")})
+    link = link.strip()
+    if link and (
+        not link.startswith(("https://", "http://"))
+        or len(link) > 500
+        or " " in link
+        or "." not in link.split("/")[2]
+    ):
+        raise NetworkingError({"video_link": _("Give a web address (https://...).")})
+    return link
+
+
+def set_video_link(event: Event, meeting_id: int, link: Any) -> Meeting:
+    """The organiser pastes a meeting's video room (empty: the room service's, at publish).
+    Its participants see it on their agendas; a meeting at a physical place has none."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.event_id != event.id:
+        raise NetworkingError({"meeting": _("No such meeting.")}, 404)
+    link = clean_video_link(link)
+    if link and (meeting.table is None or not meeting.table.online):
+        raise NetworkingError(
+            {"video_link": _("This meeting is at a physical place; it has no video room.")}, 409
+        )
+    meeting.video_link = link
+    commit()
+    return meeting
 
 
 def delete_slot(event: Event, slot: MeetingSlot) -> None:

@@ -97,6 +97,25 @@ def clean_settings(data: dict[str, Any]) -> dict[str, Any]:
             errors[name] = _("Give a whole number from %(low)d to 10000.", low=low)
         else:
             values[name] = value
+    if "video_base_url" in data:
+        base = data["video_base_url"]
+        if base is None:
+            base = ""
+        if not isinstance(base, str) or has_control(base):
+            errors["video_base_url"] = _("Give a web address (https://...).")
+        else:
+            base = base.strip()
+            parts = base.split("/")
+            if base and (
+                not base.startswith(("https://", "http://"))
+                or len(base) > 400
+                or " " in base
+                or len(parts) < 3
+                or "." not in parts[2]
+            ):
+                errors["video_base_url"] = _("Give a web address (https://...).")
+            else:
+                values["video_base_url"] = base
     if "interest_tags" in data:
         tags = data["interest_tags"]
         if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
