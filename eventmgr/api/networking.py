@@ -19,7 +19,7 @@ from marshmallow import RAISE, Schema, fields
 from eventmgr.api.auth import BEARER, api_roles, token_user
 from eventmgr.events.models import Event
 from eventmgr.events.web import event_or_404
-from eventmgr.networking import schedule, services
+from eventmgr.networking import bookings, schedule, services
 from eventmgr.networking.suggest import suggestions
 from eventmgr.platform.access import AUTHENTICATED, Access
 from eventmgr.platform.roles import Role
@@ -108,10 +108,60 @@ class RequestIn(Schema):
         metadata={"type": "integer", "description": "The other person's registration_id."},
     )
     message = fields.Raw(load_default="", metadata={"type": "string", "maxLength": 1000})
+    with_ = fields.Raw(
+        data_key="with",
+        load_default=None,
+        metadata={
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "Colleagues who attend too (registration ids of the caller's "
+            "organisation or delegation).",
+        },
+    )
+    on_behalf_of = fields.Raw(
+        load_default=None,
+        metadata={
+            "type": "integer",
+            "description": "A delegation lead asks for this member (registration id).",
+        },
+    )
+
+
+class BookingIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    from_ = fields.Raw(data_key="from", required=True, metadata={"type": "integer"})
+    to = fields.Raw(required=True, metadata={"type": "integer"})
+    from_with = fields.Raw(
+        load_default=None, metadata={"type": "array", "items": {"type": "integer"}}
+    )
+    to_with = fields.Raw(
+        load_default=None, metadata={"type": "array", "items": {"type": "integer"}}
+    )
+    note = fields.Raw(required=True, metadata={"type": "string", "maxLength": 1000})
+
+
+class BookingOut(Schema):
+    request_id = fields.Integer()
+    booked_by = fields.String(allow_none=True)
+    note = fields.String()
+    status = fields.String()
+    people = fields.List(fields.String())
+
+
+class HostIO(Schema):
+    class Meta:
+        unknown = RAISE
+
+    id = fields.Integer(dump_only=True)
+    email = fields.Raw(required=True, metadata={"type": "string"})
+    name = fields.Raw(load_default="", metadata={"type": "string"})
 
 
 class RequestOut(Schema):
     id = fields.Integer()
+    people = fields.List(fields.String(), metadata={"description": "Everyone who attends."})
     from_id = fields.Integer()
     to_id = fields.Integer()
     from_name = fields.String()
@@ -280,8 +330,22 @@ def _profile(p) -> dict:
     }
 
 
+def _booking(r) -> dict:
+    booking = r.booking
+    return {
+        "request_id": r.id,
+        "booked_by": (booking.booked_by.name or booking.booked_by.email)
+        if booking.booked_by
+        else None,
+        "note": booking.note,
+        "status": r.status,
+        "people": [p.name for p in r.people],
+    }
+
+
 def _request(r) -> dict:
     return {
+        "people": [p.name for p in r.people],
         "id": r.id,
         "from_id": r.from_id,
         "to_id": r.to_id,
@@ -369,10 +433,19 @@ class Requests(MethodView):
     @blp.arguments(RequestIn)
     @blp.response(201, RequestOut)
     def post(self, data: dict, slug: str):
-        """Ask for a meeting (caps, blocks and one open request per pair apply)."""
-        event, me = _me(slug)
+        """Ask for a meeting (caps, blocks and one open request per pair apply), with
+        colleagues who attend too; a delegation lead may ask for a member."""
+        event = event_or_404(slug)
+        if data.get("on_behalf_of") is not None:
+            me = api_rule(lambda: bookings.member_for(g.api_user, event, data["on_behalf_of"]))
+        else:
+            event, me = _me(slug)
         return _request(
-            api_rule(lambda: services.create_request(event, me, data["to"], data.get("message")))
+            api_rule(
+                lambda: services.create_request(
+                    event, me, data["to"], data.get("message"), data.get("with_")
+                )
+            )
         )
 
 
@@ -683,6 +756,68 @@ class MeetingRelease(MethodView):
         event = event_or_404(slug)
         api_rule(lambda: schedule.release(event, meeting_id))
         return _schedule(event)
+
+
+@blp.route(BASE + "/bookings")
+class Bookings(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.response(200, BookingOut(many=True))
+    def get(self, slug: str):
+        """Every booked meeting (organisers and hosts): who booked what, and its state."""
+        event = event_or_404(slug)
+        if not bookings.may_book(g.api_user, event):
+            abort(403, message="Only organisers and hosts see the bookings.")
+        return [_booking(r) for r in bookings.bookings_of(event)]
+
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.arguments(BookingIn)
+    @blp.response(201, BookingOut)
+    def post(self, data: dict, slug: str):
+        """An organiser or host books a meeting between two participants with a note why;
+        both are told and either may decline it."""
+        event = event_or_404(slug)
+        body = {
+            "from": data["from_"],
+            "to": data["to"],
+            "from_with": data["from_with"],
+            "to_with": data["to_with"],
+            "note": data["note"],
+        }
+        return _booking(api_rule(lambda: bookings.book_meeting(event, g.api_user, body)))
+
+
+def _host(h) -> dict:
+    return {"id": h.id, "email": h.user.email, "name": h.user.name}
+
+
+@blp.route(BASE + "/hosts")
+class Hosts(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, HostIO(many=True))
+    def get(self, slug: str):
+        """The people who may book meetings besides the organisers."""
+        return [_host(h) for h in bookings.hosts_of(event_or_404(slug))]
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(HostIO)
+    @blp.response(201, HostIO)
+    def post(self, data: dict, slug: str):
+        event = event_or_404(slug)
+        return _host(api_rule(lambda: bookings.add_host(event, data["email"], data["name"])))
+
+
+@blp.route(BASE + "/hosts/<int:host_id>")
+class HostItem(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    def delete(self, slug: str, host_id: int):
+        event = event_or_404(slug)
+        api_rule(lambda: bookings.remove_host(event, host_id))
 
 
 @blp.route(BASE + "/instance")

@@ -12,12 +12,13 @@ from wtforms import SelectChoice
 
 from eventmgr.events.models import Event
 from eventmgr.events.web import event_or_404
+from eventmgr.networking import bookings, documents, schedule, services
 from eventmgr.networking import delegations as delegation_services
-from eventmgr.networking import documents, schedule, services
 from eventmgr.networking.blueprint import act, bp, run
 from eventmgr.networking.forms import (
     ActionForm,
     DelegationForm,
+    HostForm,
     ScheduleForm,
     SettingsForm,
     SlotsForm,
@@ -56,7 +57,32 @@ def admin(slug: str):
         form=form,
         stats=schedule.dashboard(event),
         reason_label=schedule.reason_label,
+        hosts=bookings.hosts_of(event),
+        host_form=HostForm(formdata=None),
+        action_form=ActionForm(),
     ), (422 if form.errors else 200)
+
+
+@bp.route(PREFIX + "/hosts", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def admin_hosts(slug: str):
+    """Name a host: they may book meetings between participants."""
+    event = event_or_404(slug)
+    form = HostForm()
+    act(
+        lambda: bookings.add_host(event, form.email.data, form.name.data),
+        _("The host may book meetings now."),
+        form,
+    )
+    return redirect(url_for("networking.admin", slug=slug))
+
+
+@bp.route(PREFIX + "/hosts/<int:host_id>/delete", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def admin_host_remove(slug: str, host_id: int):
+    event = event_or_404(slug)
+    act(lambda: bookings.remove_host(event, host_id), _("Removed."))
+    return redirect(url_for("networking.admin", slug=slug))
 
 
 @bp.route(PREFIX + "/delegations", methods=["GET", "POST"])

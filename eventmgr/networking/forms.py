@@ -141,3 +141,29 @@ class MemberForm(FlaskForm):
     company = StringField(_l("Company"))
     role = StringField(_l("Role"))
     submit = SubmitField(_l("Add the member"))
+
+
+class BookingForm(FlaskForm):
+    """An organiser or host books a meeting; `*_with` name colleagues who come too."""
+
+    from_id = SelectField(_l("First person"), choices=[], coerce=int)
+    from_with = CheckboxesField(_l("With colleagues of the first person"), choices=[], coerce=int)
+    to_id = SelectField(_l("Second person"), choices=[], coerce=int)
+    to_with = CheckboxesField(_l("With colleagues of the second person"), choices=[], coerce=int)
+    note = TextAreaField(_l("Why they should meet (both see it)"))
+    submit = SubmitField(_l("Book the meeting"))
+
+
+class HostForm(FlaskForm):
+    name = StringField(_l("Name"))
+    email = StringField(_l("Email"))
+    submit = SubmitField(_l("Name as host"))
+
+
+class DelegationRequestForm(FlaskForm):
+    """A delegation lead asks for a meeting for one or more members."""
+
+    members = CheckboxesField(_l("Who attends from the delegation"), choices=[], coerce=int)
+    to = SelectField(_l("Meet"), choices=[], coerce=int)
+    message = TextAreaField(_l("Message"))
+    submit = SubmitField(_l("Request the meeting"))

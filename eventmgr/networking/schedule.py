@@ -19,7 +19,7 @@ from typing import Any
 
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from eventmgr.events.models import Event
 from eventmgr.networking.mails import notify
@@ -31,7 +31,6 @@ from eventmgr.networking.models import (
     Block,
     Delegation,
     Meeting,
-    MeetingAttendee,
     MeetingRequest,
     MeetingSlot,
     MeetingTable,
@@ -40,6 +39,7 @@ from eventmgr.networking.models import (
 from eventmgr.networking.services import (
     MESSAGE_LIMIT,
     NetworkingError,
+    attends,
     settings_for,
     takes_part,
     withdraw,
@@ -537,19 +537,6 @@ class MyMeeting:
         return self.meeting.video_link if self.table.online else ""
 
 
-def _mine(registration_id: int):
-    """Requests the person attends: as either named side, or as one more attendee."""
-    return or_(
-        MeetingRequest.from_id == registration_id,
-        MeetingRequest.to_id == registration_id,
-        MeetingRequest.id.in_(
-            select(MeetingAttendee.request_id).where(
-                MeetingAttendee.registration_id == registration_id
-            )
-        ),
-    )
-
-
 def meetings_of(event: Event, registration: Registration) -> list[MyMeeting]:
     """The person's published meetings, in time order: one query for the person's own
     (every agenda page, PDF, feed and API call asks, so not the whole event's meetings)."""
@@ -562,7 +549,7 @@ def meetings_of(event: Event, registration: Registration) -> list[MyMeeting]:
             Meeting.event_id == event.id,
             Meeting.published.is_(True),
             MeetingRequest.status == ACCEPTED,  # withdrawn since: the next publish drops it
-            _mine(registration.id),
+            attends(registration.id),
         )
         .order_by(MeetingSlot.starts_at, MeetingTable.number)
     )
@@ -668,12 +655,12 @@ def _reasons(
     busy: dict[int, set[int]] = defaultdict(set)
     for meeting in meetings:
         if meeting.slot_id is not None:
-            for person in (meeting.request.from_id, meeting.request.to_id):
+            for person in meeting.request.person_ids:
                 load[person] += 1
                 busy[person].add(meeting.slot_id)
     out = []
     for req in waiting:
-        people = (req.from_id, req.to_id)
+        people = req.person_ids
         if any(load[p] >= cap for p in people):
             out.append((req, "cap"))
             continue
@@ -711,8 +698,8 @@ def dashboard(event: Event) -> dict[str, Any]:
     unscheduled = _reasons(event, waiting, meetings, cap)
     load: Counter[int] = Counter()
     for m in scheduled:
-        load[m.request.from_id] += 1
-        load[m.request.to_id] += 1
+        for person in m.request.person_ids:
+            load[person] += 1
     delegations = []
     for delegation in db.session.scalars(
         select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name)
@@ -732,5 +719,6 @@ def dashboard(event: Event) -> dict[str, Any]:
         "happened": sum(1 for h, _r in answers if h),
         "not_happened": sum(1 for h, _r in answers if h is False),
         "average_rating": round(sum(ratings) / len(ratings), 1) if ratings else None,
+        "booked": sorted((r for r in rows if r.booking is not None), key=lambda r: -r.id),
         "settings": settings_for(event),
     }

@@ -29,6 +29,7 @@ from eventmgr.networking.models import (
     STAGES,
     Block,
     DelegationMember,
+    MeetingAttendee,
     MeetingRequest,
     MeetingSlot,
     NetworkingSettings,
@@ -441,14 +442,71 @@ def open_request_count(registration_id: int) -> int:
     )
 
 
+def attends(registration_id: int):
+    """Requests the person attends: as either named side, or as one more attendee."""
+    return or_(
+        MeetingRequest.from_id == registration_id,
+        MeetingRequest.to_id == registration_id,
+        MeetingRequest.id.in_(
+            select(MeetingAttendee.request_id).where(
+                MeetingAttendee.registration_id == registration_id
+            )
+        ),
+    )
+
+
 def meeting_count(registration_id: int) -> int:
-    """Accepted requests: each is a meeting the person has agreed to."""
+    """Accepted requests: each is a meeting the person has agreed to (or attends)."""
     return db.session.scalar(
         select(func.count(MeetingRequest.id)).where(
-            or_(MeetingRequest.from_id == registration_id, MeetingRequest.to_id == registration_id),
-            MeetingRequest.status == ACCEPTED,
+            attends(registration_id), MeetingRequest.status == ACCEPTED
         )
     )
+
+
+def colleagues(event: Event, person: Registration, ids: Any, field: str) -> list[Registration]:
+    """The people named to attend with `person`: each takes part, and is of the same
+    organisation or the same delegation (a company's founders, a delegation's members)."""
+    if ids is None or ids == []:
+        return []
+    if not isinstance(ids, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in ids
+    ):
+        raise NetworkingError({field: _("Give a list of registration numbers.")})
+    home = delegation_of(person.id)
+    org = " ".join(person.organisation.lower().split())
+    out = []
+    for rid in dict.fromkeys(ids):
+        other = db.session.get(Registration, rid)
+        if other is None or other.event_id != event.id or not takes_part(other):
+            raise NetworkingError({field: _("No such participant.")}, 404)
+        if other.id == person.id:
+            continue
+        same_org = bool(org) and " ".join(other.organisation.lower().split()) == org
+        same_delegation = home is not None and delegation_of(other.id) == home
+        if not (same_org or same_delegation):
+            raise NetworkingError(
+                {
+                    field: _(
+                        "%(name)s is not of the same organisation or delegation as %(other)s.",
+                        name=other.name,
+                        other=person.name,
+                    )
+                }
+            )
+        out.append(other)
+    return out
+
+
+def _add_attendees(req: MeetingRequest, people: list[Registration], side: str) -> None:
+    taken = set(req.person_ids)
+    for person in people:
+        if person.id in taken:
+            raise NetworkingError({"attendees": _("%(name)s is on both sides.", name=person.name)})
+        taken.add(person.id)
+        req.attendees.append(
+            MeetingAttendee(registration_id=person.id, registration=person, side=side)
+        )
 
 
 def _serialise(event: Event) -> None:
@@ -459,9 +517,14 @@ def _serialise(event: Event) -> None:
 
 
 def create_request(
-    event: Event, sender: Registration, recipient_id: Any, message: Any
+    event: Event,
+    sender: Registration,
+    recipient_id: Any,
+    message: Any,
+    with_me: Any = None,
 ) -> MeetingRequest:
-    """Ask for a meeting; refused with the reason when a rule says no."""
+    """Ask for a meeting, with colleagues who attend too (`with_me`: registration ids of the
+    sender's organisation or delegation); refused with the reason when a rule says no."""
     settings = settings_for(event)
     _serialise(event)
     _expire_due(event)
@@ -485,6 +548,9 @@ def create_request(
         raise NetworkingError({"to": _("Meetings between you two are blocked.")}, 403)
     if _between(sender.id, recipient.id, (PENDING, ACCEPTED)):
         raise NetworkingError({"to": _("There is already a request between you two.")}, 409)
+    extra = colleagues(event, sender, with_me, "with")
+    if any(p.id == recipient.id for p in extra):
+        raise NetworkingError({"with": _("%(name)s is on both sides.", name=recipient.name)})
     if open_request_count(sender.id) >= settings.max_open_requests:
         raise NetworkingError(
             {
@@ -509,8 +575,10 @@ def create_request(
         expires_at=now + timedelta(hours=settings.request_expiry_hours),
     )
     db.session.add(req)
+    _add_attendees(req, extra, "from")
     db.session.flush()
-    notify(recipient, "requested", name=sender.name, message=message)
+    names = ", ".join(p.name for p in (sender, *extra))
+    notify(recipient, "requested", name=names, message=message)
     commit()
     return req
 
@@ -518,7 +586,7 @@ def create_request(
 def request_for(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
     """A request the person is part of; other people's requests are not found."""
     req = db.session.get(MeetingRequest, request_id)
-    if req is None or req.event_id != event.id or registration.id not in (req.from_id, req.to_id):
+    if req is None or req.event_id != event.id or registration.id not in req.person_ids:
         raise NetworkingError({"request": _("No such request.")}, 404)
     return req
 
@@ -535,12 +603,16 @@ def _answerable(event: Event, registration: Registration, request_id: int) -> Me
     return req
 
 
-def accept(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
-    """The person asked accepts, unless either side has reached the meeting cap."""
+def accept(
+    event: Event, registration: Registration, request_id: int, with_me: Any = None
+) -> MeetingRequest:
+    """The person asked accepts, naming any colleagues who come too, unless someone has
+    reached the meeting cap."""
     cap = settings_for(event).max_meetings
     _serialise(event)
     req = _answerable(event, registration, request_id)
-    for person in (req.recipient, req.sender):
+    _add_attendees(req, colleagues(event, registration, with_me, "with"), "to")
+    for person in req.people:
         if meeting_count(person.id) >= cap:
             raise NetworkingError(
                 {
@@ -569,14 +641,31 @@ def decline(event: Event, registration: Registration, request_id: int) -> Meetin
 
 
 def cancel_request(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
-    """The sender withdraws a pending request (or either side an accepted one)."""
+    """The sender withdraws a pending request (or either side an accepted one); a meeting an
+    organiser or host booked is declined by either side, and everyone else is told."""
     req = request_for(event, registration, request_id)
     if req.status not in (PENDING, ACCEPTED) or (
         req.status == PENDING and req.from_id != registration.id
     ):
         raise NetworkingError({"request": _("This request cannot be withdrawn.")}, 409)
+    if req.booking is not None:
+        booker = req.booking.booked_by.name if req.booking.booked_by else _("the organisers")
+        for person in req.people:
+            if person.id != registration.id:
+                notify(
+                    person,
+                    "booking_declined",
+                    key=f"networking.booking_declined:{req.id}:{person.id}",
+                    name=registration.name,
+                    booker=booker,
+                )
+        withdraw(req, DECLINED)
+        commit()
+        return req
     withdraw(req)
-    notify(req.other(registration.id), "cancelled", name=registration.name)
+    for person in req.people:
+        if person.id != registration.id:
+            notify(person, "cancelled", name=registration.name)
     commit()
     return req
 
@@ -595,16 +684,15 @@ def withdraw_everything_of(registration: Registration) -> int:
     and everyone they were to meet is told; returns how many."""
     reqs = db.session.scalars(
         select(MeetingRequest).where(
-            or_(
-                MeetingRequest.from_id == registration.id,
-                MeetingRequest.to_id == registration.id,
-            ),
+            attends(registration.id),
             MeetingRequest.status.in_((PENDING, ACCEPTED)),
         )
     ).all()
     for req in reqs:
+        others = [p for p in req.people if p.id != registration.id]
         withdraw(req)
-        notify(req.other(registration.id), "left", name=registration.name)
+        for person in others:
+            notify(person, "left", name=registration.name)
     commit()
     return len(reqs)
 
@@ -618,10 +706,7 @@ def requests_of(event: Event, registration: Registration) -> list[MeetingRequest
             .where(
                 MeetingRequest.event_id == event.id,
                 MeetingRequest.auto.is_(False),
-                or_(
-                    MeetingRequest.from_id == registration.id,
-                    MeetingRequest.to_id == registration.id,
-                ),
+                attends(registration.id),
             )
             .order_by(MeetingRequest.created_at.desc(), MeetingRequest.id.desc())
         )

@@ -14,12 +14,14 @@ from eventmgr.accounts.services import find_user
 from eventmgr.events.models import Event
 from eventmgr.events.services import events_with_role
 from eventmgr.events.web import event_or_404
+from eventmgr.networking import bookings, documents, schedule, services
 from eventmgr.networking import delegations as delegation_services
-from eventmgr.networking import documents, schedule, services
 from eventmgr.networking.blueprint import act, bp, run
 from eventmgr.networking.forms import (
     ActionForm,
+    BookingForm,
     CancelMeetingForm,
+    DelegationRequestForm,
     FeedbackForm,
     MemberForm,
     ProfileForm,
@@ -386,6 +388,119 @@ def delegation_import(slug: str, delegation_id: int):
         form=form,
         check=check,
     ), (422 if check and not check.clean else 200)
+
+
+# --------------------------------------------------------------------------- facilitated meetings
+
+
+def _person_choice(person: Registration) -> SelectChoice:
+    label = person.name + (f" ({person.organisation})" if person.organisation else "")
+    return SelectChoice(person.id, label)
+
+
+@bp.route("/events/<slug>/networking/book", methods=["GET", "POST"])
+@login_required
+def book(slug: str):
+    """Organisers and hosts book a meeting between two participants, with a note why."""
+    event = event_or_404(slug)
+    if not bookings.may_book(current_user, event):
+        abort(403)
+    form = BookingForm()
+    people = [_person_choice(p) for p in bookings.bookable_people(event)]
+    form.from_id.choices = form.to_id.choices = people
+    form.from_with.choices = form.to_with.choices = people
+    if form.validate_on_submit():
+        data = {
+            "from": form.from_id.data,
+            "to": form.to_id.data,
+            "from_with": list(form.from_with.data or []),
+            "to_with": list(form.to_with.data or []),
+            "note": form.note.data,
+        }
+        done = _("The meeting is booked; both sides are told and may decline it.")
+        if run(lambda: bookings.book_meeting(event, current_user, data), done, form):
+            return redirect(url_for("networking.book", slug=slug))
+    return render_template(
+        "networking/book.html", event=event, form=form, booked=bookings.bookings_of(event)
+    ), (422 if form.errors else 200)
+
+
+# --------------------------------------------------------------------------- leads for members
+
+
+@bp.route("/events/<slug>/delegations/<int:delegation_id>/meetings", methods=["GET", "POST"])
+@roles_required(Role.DELEGATION_LEAD, Role.ORGANISER)
+def delegation_meetings(slug: str, delegation_id: int):
+    """The lead asks for meetings for members, answers theirs and sees their agendas."""
+    event, found = _delegation(slug, delegation_id)
+    members = [m.registration for m in found.members if services.takes_part(m.registration)]
+    member_ids = {m.id for m in members}
+    form = DelegationRequestForm()
+    form.members.choices = [_person_choice(m) for m in members]
+    form.to.choices = [
+        _person_choice(p) for p in bookings.bookable_people(event) if p.id not in member_ids
+    ]
+    if form.validate_on_submit():
+        chosen = [m for m in members if m.id in set(form.members.data or [])]
+
+        def ask():
+            if not chosen:
+                raise NetworkingError({"members": _("Choose who attends.")})
+            return services.create_request(
+                event, chosen[0], form.to.data, form.message.data, [m.id for m in chosen[1:]]
+            )
+
+        if run(ask, _("Your request is sent."), form):
+            return redirect(
+                url_for("networking.delegation_meetings", slug=slug, delegation_id=delegation_id)
+            )
+    rows = []
+    for member in members:
+        rows.append(
+            (
+                member,
+                services.requests_of(event, member),
+                schedule.meetings_of(event, member),
+            )
+        )
+    return render_template(
+        "networking/delegation_meetings.html",
+        event=event,
+        delegation=found,
+        form=form,
+        rows=rows,
+        action_form=ActionForm(),
+    ), (422 if form.errors else 200)
+
+
+def _for_member(slug: str, delegation_id: int, member_id: int, action, done: str):
+    event, found = _delegation(slug, delegation_id)
+    member = next((m.registration for m in found.members if m.registration_id == member_id), None)
+    if member is None or not services.takes_part(member):
+        abort(404)
+    act(lambda: action(event, member), done)
+    return redirect(
+        url_for("networking.delegation_meetings", slug=slug, delegation_id=delegation_id)
+    )
+
+
+@bp.route(
+    "/events/<slug>/delegations/<int:delegation_id>/members/<int:member_id>"
+    "/requests/<int:request_id>/<answer>",
+    methods=["POST"],
+)
+@roles_required(Role.DELEGATION_LEAD, Role.ORGANISER)
+def delegation_answer(slug: str, delegation_id: int, member_id: int, request_id: int, answer: str):
+    """Accept, decline or withdraw a member's request, as the member would."""
+    rules = {
+        "accept": (services.accept, _("Accepted.")),
+        "decline": (services.decline, _("Declined.")),
+        "cancel": (services.cancel_request, _("Withdrawn.")),
+    }
+    if answer not in rules:
+        abort(404)
+    rule, done = rules[answer]
+    return _for_member(slug, delegation_id, member_id, lambda e, m: rule(e, m, request_id), done)
 
 
 from eventmgr.networking import admin_views  # noqa: E402,F401 - the organiser's routes on bp
