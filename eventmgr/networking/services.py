@@ -5,7 +5,7 @@ API find it from the signed-in account (the registration with the account's emai
 needs an account for networking; the manage link offers to create one.
 
 Each public rule that changes data commits its own work (platform/db.py), the mail it queued
-going out after the commit; the private helpers (`_expire_due`, `_withdraw`) leave the commit
+going out after the commit; the helpers `_expire_due` and `withdraw` leave the commit
 to the rule that calls them.
 """
 
