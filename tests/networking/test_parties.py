@@ -160,3 +160,24 @@ def test_a_lead_asks_for_two_members_answers_for_them_and_sees_their_agendas(
         lead.post(answer + f"{investor.registration_id}/requests/{incoming}/decline").status_code
         == 404
     )
+
+
+def test_a_lead_asks_over_the_api_for_a_member_only(app, call, login, investor, demo):
+    from eventmgr.accounts.services import find_user, issue_api_token
+
+    delegation_id, members, _lead = _members(app, login)
+    with app.app_context():
+        token = issue_api_token(find_user("anders.waas@example.org"))
+        db.session.commit()
+    body = {
+        "to": investor.registration_id,
+        "on_behalf_of": members["Sara Rhost"],
+        "with": [members["Sven Rhost"]],
+    }
+    made = call("POST", "/requests", token, json=body)
+    assert made.status_code == 201, made.text
+    assert made.json()["people"] == ["Sara Rhost", "Sven Rhost", "Ingrid Berg"]
+    body["on_behalf_of"] = investor.registration_id  # not a member of the lead's delegation
+    refused = call("POST", "/requests", token, json=body)
+    assert refused.status_code == 404
+    assert len(call("GET", "/requests", investor).json()) == 1
