@@ -127,6 +127,22 @@ class RequestIn(Schema):
     )
 
 
+class AnswerQuery(Schema):
+    class Meta:
+        unknown = RAISE
+
+    with_ = fields.List(
+        fields.Integer(),
+        data_key="with",
+        load_default=None,
+        metadata={"description": "Accept: colleagues who attend too (registration ids)."},
+    )
+    on_behalf_of = fields.Integer(
+        load_default=None,
+        metadata={"description": "A delegation lead answers for this member (registration id)."},
+    )
+
+
 class BookingIn(Schema):
     class Meta:
         unknown = RAISE
@@ -456,9 +472,16 @@ def _answer_route(answer: str, rule: Callable, summary: str) -> None:
     class Answer(MethodView):
         @api_login
         @blp.doc(security=BEARER)
+        @blp.arguments(AnswerQuery, location="query")
         @blp.response(200, RequestOut)
-        def post(self, slug: str, request_id: int):
-            event, me = _me(slug)
+        def post(self, args: dict, slug: str, request_id: int):
+            event = event_or_404(slug)
+            if args.get("on_behalf_of") is not None:
+                me = api_rule(lambda: bookings.member_for(g.api_user, event, args["on_behalf_of"]))
+            else:
+                event, me = _me(slug)
+            if answer == "accept":
+                return _request(api_rule(lambda: rule(event, me, request_id, args.get("with_"))))
             return _request(api_rule(lambda: rule(event, me, request_id)))
 
     Answer.post.__doc__ = summary  # the operation's summary, as a docstring would give it

@@ -498,6 +498,31 @@ def colleagues(event: Event, person: Registration, ids: Any, field: str) -> list
     return out
 
 
+def colleagues_of(event: Event, person: Registration) -> list[Registration]:
+    """The people who may come with `person`: of the same organisation or delegation, taking
+    part (the choices when someone names who comes)."""
+    home = delegation_of(person.id)
+    org = " ".join(person.organisation.lower().split())
+    rows = db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.networking_opt_in.is_(True),
+            Registration.id != person.id,
+        )
+        .order_by(Registration.name)
+    )
+    return [
+        r
+        for r in rows
+        if takes_part(r)
+        and (
+            (org and " ".join(r.organisation.lower().split()) == org)
+            or (home is not None and delegation_of(r.id) == home)
+        )
+    ]
+
+
 def _add_attendees(req: MeetingRequest, people: list[Registration], side: str) -> None:
     taken = set(req.person_ids)
     for person in people:

@@ -106,6 +106,7 @@ def home(slug: str):
         meetings=schedule.meetings_of(event, registration),
         settings=services.settings_for(event),
         form=form,
+        colleagues=services.colleagues_of(event, registration),
     )
 
 
@@ -214,7 +215,14 @@ def _answer(slug: str, request_id: int, action, done: str):
 @bp.route("/events/<slug>/networking/requests/<int:request_id>/accept", methods=["POST"])
 @login_required
 def accept(slug: str, request_id: int):
-    return _answer(slug, request_id, services.accept, _("Accepted."))
+    """Accept, naming any colleagues who come too (the ticked `with` boxes)."""
+    with_me = [int(v) for v in request.form.getlist("with") if v.isdigit()]
+    return _answer(
+        slug,
+        request_id,
+        lambda e, r, rid: services.accept(e, r, rid, with_me),
+        _("Accepted."),
+    )
 
 
 @bp.route("/events/<slug>/networking/requests/<int:request_id>/decline", methods=["POST"])

@@ -181,3 +181,57 @@ def test_a_lead_asks_over_the_api_for_a_member_only(app, call, login, investor, 
     refused = call("POST", "/requests", token, json=body)
     assert refused.status_code == 404
     assert len(call("GET", "/requests", investor).json()) == 1
+
+
+def test_the_company_asked_names_who_comes_and_a_lead_answers_over_the_api(
+    app, call, login, make_person, investor
+):
+    from eventmgr.accounts.services import find_user, issue_api_token
+
+    delegation_id, members, _lead = _members(app, login)
+    partner = make_person("Per Partner", "per@example.org", organisation="Fjord Health Capital")
+    with app.app_context():
+        token = issue_api_token(find_user("anders.waas@example.org"))
+        db.session.commit()
+    asked = call("POST", "/requests", investor, json={"to": members["Sara Rhost"]}).json()
+    path = f"/requests/{asked['id']}/accept"
+    wrong = call(
+        "POST",
+        path + f"?on_behalf_of={members['Sara Rhost']}&with={partner.registration_id}",
+        token,
+    )
+    assert wrong.status_code == 422  # Per is not of Sortina Pharma or GU Ventures
+    done = call(
+        "POST", path + f"?on_behalf_of={members['Sara Rhost']}&with={members['Sven Rhost']}", token
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "accepted"
+    assert done.json()["people"] == ["Ingrid Berg", "Sara Rhost", "Sven Rhost"]
+
+
+def test_the_person_asked_ticks_a_colleague_who_comes_too(app, make_person, startup, investor):
+    partner = make_person("Per Partner", "per@example.org", organisation="Fjord Health Capital")
+    make_person("Nils Nobody", "nils@example.org", organisation="Elsewhere")
+    with app.test_request_context():
+        from eventmgr.events.web import find_event
+        from eventmgr.networking import services
+        from eventmgr.registration.models import Registration
+
+        req = services.create_request(
+            find_event("cancer-crosslinks-2023"),
+            db.session.get(Registration, startup.registration_id),
+            investor.registration_id,
+            "",
+        )
+        request_id = req.id
+    ingrid = _sign_in(app, investor.email)
+    home = ingrid.get(MINE).get_data(as_text=True)
+    assert "Per Partner" in home and "Nils Nobody" not in home.split('id="requests"')[1]
+    response = ingrid.post(
+        MINE + f"/requests/{request_id}/accept", data={"with": [str(partner.registration_id)]}
+    )
+    assert response.status_code == 302
+    [request] = _instance(app)["requests"]
+    assert sorted(request["participants"]) == sorted(
+        f"p{p.registration_id}" for p in (startup, investor, partner)
+    )
