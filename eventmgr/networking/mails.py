@@ -67,6 +67,14 @@ def _message(kind: str, event: Event, values: dict[str, Any]) -> tuple[str, str]
             name=name,
             event=event.name,
         )
+    elif kind == "colleague_left":
+        subject = _("%(name)s no longer comes to your meeting", name=name)
+        text = _(
+            "%(name)s has cancelled their registration for %(event)s; the meeting stays, "
+            "without them.",
+            name=name,
+            event=event.name,
+        )
     elif kind in ("scheduled", "proposed"):
         subject = _("Your meeting with %(name)s", name=name)
         text = _(

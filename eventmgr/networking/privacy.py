@@ -2,10 +2,11 @@
 erasure with the registration (listeners.py answers the registration domain's signals with
 these, so that domain knows nothing of networking).
 
-An erasure deletes the profile, the person's blocks (made and received) and their delegation
-membership, and blanks the messages the person wrote. Requests stay, so the organiser's counts
-add up, and name no one on the erased side; an erasure also cancels the registration, which
-withdraws the requests and meetings (services.withdraw_everything_of).
+An erasure deletes the profile, the person's blocks (made and received), their delegation
+membership and their places as a colleague in others' meetings, and blanks the messages the
+person wrote and the reasons given for cancelling their meetings. Requests stay, so the
+organiser's counts add up, and name no one on the erased side; an erasure also cancels the
+registration, which withdraws the requests and meetings (services.withdraw_everything_of).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from eventmgr.networking.models import (
     Block,
     Delegation,
     DelegationMember,
+    MeetingAttendee,
     MeetingRequest,
     Profile,
 )
@@ -37,6 +39,10 @@ def networking_section(registration: Registration) -> dict[str, Any]:
         ],
         "requests_received": [
             _request(r, r.sender) for r in requests if r.to_id == registration.id
+        ],
+        "requests_attended": [
+            _request(r, r.other(r.from_id)) | {"side": r.side_of(registration.id)}
+            for r in _attended(registration)
         ],
         "meetings": [
             _meeting(registration.event, m) for m in meetings_of(registration.event, registration)
@@ -70,6 +76,18 @@ def _profile(registration: Registration) -> dict[str, Any] | None:
 def _requests(registration: Registration) -> list[MeetingRequest]:
     mine = or_(MeetingRequest.from_id == registration.id, MeetingRequest.to_id == registration.id)
     return list(db.session.scalars(select(MeetingRequest).where(mine).order_by(MeetingRequest.id)))
+
+
+def _attended(registration: Registration) -> list[MeetingRequest]:
+    """Requests the person comes to as a colleague of one side."""
+    return list(
+        db.session.scalars(
+            select(MeetingRequest)
+            .join(MeetingAttendee, MeetingAttendee.request_id == MeetingRequest.id)
+            .where(MeetingAttendee.registration_id == registration.id)
+            .order_by(MeetingRequest.id)
+        )
+    )
 
 
 def _request(req: MeetingRequest, other: Registration) -> dict[str, Any]:
@@ -139,6 +157,12 @@ def erase(registration: Registration) -> None:
         delete(Block).where(or_(Block.blocker_id == person, Block.blocked_id == person))
     )
     db.session.execute(delete(DelegationMember).where(DelegationMember.registration_id == person))
+    db.session.execute(delete(MeetingAttendee).where(MeetingAttendee.registration_id == person))
+    db.session.execute(
+        update(MeetingRequest)
+        .where(or_(MeetingRequest.from_id == person, MeetingRequest.to_id == person))
+        .values(reason="")
+    )
     db.session.execute(
         update(MeetingRequest).where(MeetingRequest.from_id == person).values(message="")
     )

@@ -706,7 +706,8 @@ def withdraw(req: MeetingRequest, status: str = CANCELLED) -> None:
 
 def withdraw_everything_of(registration: Registration) -> int:
     """The person's registration is cancelled: each open request and meeting of theirs goes,
-    and everyone they were to meet is told; returns how many."""
+    and everyone they were to meet is told; where they only came along as a colleague, the
+    meeting stays without them. Returns how many."""
     reqs = db.session.scalars(
         select(MeetingRequest).where(
             attends(registration.id),
@@ -715,9 +716,17 @@ def withdraw_everything_of(registration: Registration) -> int:
     ).all()
     for req in reqs:
         others = [p for p in req.people if p.id != registration.id]
-        withdraw(req)
+        kind = "left"
+        if registration.id not in (req.from_id, req.to_id):
+            kind = "colleague_left"
+            for attendee in list(req.attendees):
+                if attendee.registration_id == registration.id:
+                    req.attendees.remove(attendee)
+                    db.session.delete(attendee)
+        else:
+            withdraw(req)
         for person in others:
-            notify(person, "left", name=registration.name)
+            notify(person, kind, name=registration.name)
     commit()
     return len(reqs)
 

@@ -235,3 +235,25 @@ def test_the_person_asked_ticks_a_colleague_who_comes_too(app, make_person, star
     assert sorted(request["participants"]) == sorted(
         f"p{p.registration_id}" for p in (startup, investor, partner)
     )
+
+
+def test_a_colleague_sees_the_meeting_in_their_data_and_erasure_takes_them_out(
+    app, call, make_person, startup, investor
+):
+    from eventmgr.networking.models import MeetingAttendee, MeetingRequest
+    from eventmgr.registration import services as registration
+    from eventmgr.registration.models import Registration
+
+    cofounder = make_person("Sven Rhost", "sven@example.org", organisation="Sortina Pharma")
+    body = {"to": investor.registration_id, "with": [cofounder.registration_id]}
+    assert call("POST", "/requests", startup, json=body).status_code == 201
+    with app.test_request_context():
+        sven = db.session.get(Registration, cofounder.registration_id)
+        section = sven.personal_data()["networking"]
+        assert [r["with"]["name"] for r in section["requests_attended"]] == ["Ingrid Berg"]
+        assert section["requests_attended"][0]["side"] == "from"
+        registration.erase(sven, "test")
+        assert db.session.scalar(select(MeetingAttendee.id)) is None
+        assert db.session.scalar(select(MeetingRequest.status)) == "pending"  # Sara still asks
+    told = outbox(app, investor.email)[-1]
+    assert told[1] == "Sven Rhost no longer comes to your meeting"
