@@ -689,6 +689,8 @@ def dashboard(event: Event) -> dict[str, Any]:
             MeetingRequest.event_id == event.id, MeetingRequest.auto.is_(False)
         )
     ).all()
+    booked = sorted((r for r in rows if r.booking is not None), key=lambda r: -r.id)
+    rows = [r for r in rows if r.booking is None]  # requests people sent; bookings apart
     by_status = Counter(r.status for r in rows)
     meetings = meetings_in(event)
     scheduled = [m for m in meetings if m.slot_id is not None]
@@ -719,6 +721,6 @@ def dashboard(event: Event) -> dict[str, Any]:
         "happened": sum(1 for h, _r in answers if h),
         "not_happened": sum(1 for h, _r in answers if h is False),
         "average_rating": round(sum(ratings) / len(ratings), 1) if ratings else None,
-        "booked": sorted((r for r in rows if r.booking is not None), key=lambda r: -r.id),
+        "booked": booked,
         "settings": settings_for(event),
     }

@@ -571,6 +571,10 @@ def create_request(
         raise NetworkingError({"to": _("You cannot ask yourself for a meeting.")})
     if recipient.id in blocked_ids(sender.id):
         raise NetworkingError({"to": _("Meetings between you two are blocked.")}, 403)
+    for draft in _auto_of(sender.id, recipient.id):  # an unpublished proposal gives way
+        if draft.meeting is None or not draft.meeting.published:
+            db.session.delete(draft)
+    db.session.flush()
     if _between(sender.id, recipient.id, (PENDING, ACCEPTED)):
         raise NetworkingError({"to": _("There is already a request between you two.")}, 409)
     extra = colleagues(event, sender, with_me, "with")

@@ -206,3 +206,37 @@ def test_over_the_api_a_suggestion_is_marked_and_declined(
         call("PATCH", "/profile", investor, json={"auto_match": False}).json()["auto_match"]
         is False
     )
+
+
+def test_an_unpublished_proposal_gives_way_to_a_request(app, login, startup, investor):
+    from eventmgr.networking.models import MeetingRequest
+
+    organiser = login("organiser")
+    _setup(organiser)
+    assert (
+        organiser.post(MANAGE + "/schedule", data={"time_limit": 5, "auto_match": "y"}).status_code
+        == 302
+    )
+    with app.app_context():
+        assert db.session.scalars(select(MeetingRequest.auto)).all() == [True]
+    _request(app, startup, investor, "pending")  # refused before: "already a request"
+    with app.app_context():
+        assert db.session.scalars(select(MeetingRequest.auto)).all() == [False]
+    grid = organiser.get(MANAGE + "/schedule").get_data(as_text=True)
+    assert "Sara Rhost" not in grid  # the draft proposal is gone with its meeting
+
+
+def test_bookings_are_not_counted_as_requests_people_sent(app, login, startup, investor):
+    organiser = login("organiser")
+    data = {
+        "from_id": startup.registration_id,
+        "to_id": investor.registration_id,
+        "note": "You two should meet.",
+    }
+    assert (
+        organiser.post("/events/cancer-crosslinks-2023/networking/book", data=data).status_code
+        == 302
+    )
+    dashboard = organiser.get(MANAGE).get_data(as_text=True)
+    assert 'data-count="sent">0<' in dashboard and 'data-count="accepted">0<' in dashboard
+    assert dashboard.split('id="bookings"')[1].count('class="booking"') == 1
