@@ -82,7 +82,8 @@ def home(slug: str):
     if (
         registration is not None
         and not services.takes_part(registration)
-        and registration.status != "cancelled"
+        and registration.status == "confirmed"
+        and registration.is_proven
         and form.validate_on_submit()
     ):
         registration_services.update_details(

@@ -215,3 +215,29 @@ def test_places_settings_and_links_over_the_api(app, call, organiser_token, make
     [mine] = call("GET", "/meetings", remote).json()
     assert mine["video_link"].startswith(BASE + "/cancer-crosslinks-2023-")
     assert mine["starts_at"].startswith("2023-01-2")
+
+
+def test_the_networking_page_says_why_someone_waiting_or_unproven_is_not_in(app, make_person):
+    from eventmgr.registration.models import Registration
+
+    person = make_person("Wendy Wait", "wendy@example.org")
+    client = _sign_in(app, person.email)
+    assert "Suggested for you" in client.get(MINE).get_data(as_text=True)
+    for change, marker in (
+        ({"status": "waitlisted"}, 'id="waiting"'),
+        ({"email_proven_at": None}, 'id="unproven"'),
+    ):
+        with app.app_context():
+            reg = db.session.get(Registration, person.registration_id)
+            saved = {k: getattr(reg, k) for k in change}
+            for k, v in change.items():
+                setattr(reg, k, v)
+            db.session.commit()
+        page = client.get(MINE).get_data(as_text=True)
+        assert marker in page and "Suggested for you" not in page
+        assert 'id="opt-in"' not in page
+        with app.app_context():
+            reg = db.session.get(Registration, person.registration_id)
+            for k, v in saved.items():
+                setattr(reg, k, v)
+            db.session.commit()
