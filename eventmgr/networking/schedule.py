@@ -580,6 +580,8 @@ def cancel_meeting(
     again); a meeting people asked for, or were booked into, is cancelled, with a reason."""
     item = my_meeting(event, registration, meeting_id)
     req = item.meeting.request
+    if item.slot.starts_at <= utcnow():
+        raise NetworkingError({"meeting": _("It has begun; say whether it happened instead.")}, 409)
     if reason is None:
         reason = ""
     if not isinstance(reason, str):

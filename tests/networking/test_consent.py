@@ -6,6 +6,7 @@ agendas; anyone cancels a published meeting with a reason and the others are tol
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -22,7 +23,8 @@ SARA = {  # the startup fixture's profile as the form posts it
     "company_stage": "pre-clinical",
     "interests": ["precision medicine", "cell therapy"],
 }
-SLOTS = {"date": "2023-01-26", "start": "16:15", "end": "17:15", "minutes": 15}
+AHEAD = (datetime.now(UTC) + timedelta(days=30)).date()  # meetings are cancelled before they begin
+SLOTS = {"date": AHEAD.isoformat(), "start": "16:15", "end": "17:15", "minutes": 15}
 
 
 def _setup(organiser) -> None:
@@ -132,9 +134,12 @@ def test_a_meeting_is_cancelled_with_a_reason_and_the_other_is_told_once(
     app, login, startup, investor
 ):
     from eventmgr.mail.models import OutboxMessage
-    from tests.networking.test_pages import _publish_one
 
-    _publish_one(app, login, startup, investor)
+    organiser = login("organiser")
+    _setup(organiser)
+    _request(app, startup, investor, "accepted")
+    assert organiser.post(MANAGE + "/schedule", data={"time_limit": 5}).status_code == 302
+    assert organiser.post(MANAGE + "/schedule/publish").status_code == 302
     sara, ingrid = _sign_in(app, startup.email), _sign_in(app, investor.email)
     page = sara.get(MINE + "/agenda").get_data(as_text=True)
     assert "Suggested by the organisers" not in page
@@ -185,8 +190,8 @@ def test_over_the_api_a_suggestion_is_marked_and_declined(
         "/slots",
         org,
         json={
-            "start": "2023-01-26T16:15:00+01:00",
-            "end": "2023-01-26T17:15:00+01:00",
+            "start": f"{AHEAD.isoformat()}T16:15:00+01:00",
+            "end": f"{AHEAD.isoformat()}T17:15:00+01:00",
             "minutes": 15,
         },
     )
@@ -240,3 +245,21 @@ def test_bookings_are_not_counted_as_requests_people_sent(app, login, startup, i
     dashboard = organiser.get(MANAGE).get_data(as_text=True)
     assert 'data-count="sent">0<' in dashboard and 'data-count="accepted">0<' in dashboard
     assert dashboard.split('id="bookings"')[1].count('class="booking"') == 1
+
+
+def test_a_meeting_that_has_begun_is_not_cancelled(app, login, startup, investor):
+    from tests.networking.test_pages import _publish_one
+
+    _publish_one(app, login, startup, investor)  # in January 2023: long begun
+    sara = _sign_in(app, startup.email)
+    page = sara.get(MINE + "/agenda").get_data(as_text=True)
+    assert "Cancel this meeting" not in page
+    refused = sara.post(
+        MINE + f"/meetings/{_meeting_id(page)}/cancel",
+        data={"reason": "Too late."},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "It has begun; say whether it happened instead." in refused
+    assert "Sara Rhost" in _sign_in(app, investor.email).get(MINE + "/agenda").get_data(
+        as_text=True
+    )
