@@ -67,6 +67,14 @@ def _message(kind: str, event: Event, values: dict[str, Any]) -> tuple[str, str]
             name=name,
             event=event.name,
         )
+    elif kind == "video_link":
+        subject = _("The video room of your meeting with %(name)s", name=name)
+        text = _(
+            "Your meeting with %(name)s at %(time)s takes place online: %(link)s",
+            name=name,
+            time=values["time"],
+            link=values["link"],
+        )
     elif kind == "colleague_left":
         subject = _("%(name)s no longer comes to your meeting", name=name)
         text = _(

@@ -11,6 +11,7 @@ its own work, with the mail it queued.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -207,7 +208,23 @@ def set_video_link(event: Event, meeting_id: int, link: Any) -> Meeting:
         raise NetworkingError(
             {"video_link": _("This meeting is at a physical place; it has no video room.")}, 409
         )
+    changed = link and link != meeting.video_link
     meeting.video_link = link
+    if changed and meeting.published and meeting.published_slot_id is not None:
+        slot = db.session.get(MeetingSlot, meeting.published_slot_id)
+        digest = hashlib.sha256(link.encode()).hexdigest()[:16]
+        req = meeting.request
+        for person in req.people:
+            with _person_locale(person):
+                label = slot_label(event, slot)
+            notify(
+                person,
+                "video_link",
+                key=f"networking.video_link:{meeting.id}:{person.id}:{digest}",
+                name=", ".join(o.name for o in req.others(person.id)),
+                time=label,
+                link=link,
+            )
     commit()
     return meeting
 

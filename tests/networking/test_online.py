@@ -141,6 +141,16 @@ def test_the_organiser_pastes_a_link_and_a_bad_one_is_refused(app, login, make_p
     page = _sign_in(app, remote.email).get(MINE + "/agenda").get_data(as_text=True)
     assert f'href="{pasted}"' in page
     assert pasted in outbox(app, startup.email)[-1][2]
+    # a new link after publication: its two people are told, once
+    newer = "https://video.example.org/j/999"
+    for _twice in range(2):
+        assert organiser.post(url, data={"video_link": newer}).status_code == 302
+    for person in (startup, remote):
+        told = [m for m in outbox(app, person.email) if newer in m[2]]
+        assert [m[1] for m in told] == [
+            "The video room of your meeting with "
+            + ("Rita Remote" if person is startup else "Sara Rhost")
+        ]
 
 
 def test_a_bad_room_service_address_is_refused_and_nothing_changes(app, login):
