@@ -89,3 +89,42 @@ def test_two_days_and_a_named_place_free_only_on_the_second(app, login, startup,
     assert "Incubator office" in signs[0] and "Thu 26 Jan" in signs[0]
     assert "Wed 25 Jan" not in signs[0]
     assert "Wed 25 Jan, Thu 26 Jan" in signs[1].replace("\r\n", " ")
+
+
+def test_next_years_edition_keeps_the_places_and_the_room_service(app, call, organiser_token, demo):
+    from sqlalchemy import select
+
+    from eventmgr.events.models import Event
+    from eventmgr.networking.models import MeetingTable, NetworkingSettings
+
+    org = organiser_token
+    call("POST", "/tables", org, json={"number": 1, "name": "Incubator office", "seats": 6})
+    call("POST", "/tables", org, json={"number": 2, "online": True})
+    call("PATCH", "/settings", org, json={"video_base_url": "https://meet.example.org"})
+    import requests
+
+    server = call("GET", "/tables", org).url.split("/api/v1/")[0]
+    copied = requests.post(
+        f"{server}/api/v1/events/{demo['slug']}/copy",
+        headers={"Authorization": f"Bearer {org}"},
+        json={
+            "slug": "cancer-crosslinks-2024",
+            "name": "Cancer Crosslinks 2024",
+            "starts_at": "2024-01-25T10:30:00+01:00",
+        },
+        timeout=30,
+    )
+    assert copied.status_code == 201, copied.text
+    with app.app_context():
+        new = db.session.scalar(select(Event).where(Event.slug == "cancer-crosslinks-2024"))
+        places = db.session.scalars(
+            select(MeetingTable)
+            .where(MeetingTable.event_id == new.id)
+            .order_by(MeetingTable.number)
+        ).all()
+        assert [(t.name, t.seats, t.online) for t in places] == [
+            ("Incubator office", 6, False),
+            ("", 4, True),
+        ]
+        settings = db.session.get(NetworkingSettings, new.id)
+        assert settings.video_base_url == "https://meet.example.org"
