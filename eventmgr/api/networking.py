@@ -252,6 +252,9 @@ class SettingsIO(Schema):
     request_expiry_hours = fields.Raw(metadata={"type": "integer"})
     max_open_requests = fields.Raw(metadata={"type": "integer"})
     max_meetings = fields.Raw(metadata={"type": "integer"})
+    max_auto_meetings = fields.Raw(
+        metadata={"type": "integer", "description": "Auto-match suggestions per person, at most."}
+    )
     interest_tags = fields.Raw(metadata={"type": "array", "items": {"type": "string"}})
     video_base_url = fields.Raw(
         metadata={

@@ -46,6 +46,7 @@ def admin(slug: str):
             "request_expiry_hours": form.request_expiry_hours.data,
             "max_open_requests": form.max_open_requests.data,
             "max_meetings": form.max_meetings.data,
+            "max_auto_meetings": form.max_auto_meetings.data,
             "interest_tags": [t for t in (form.interest_tags.data or "").splitlines() if t.strip()],
             "video_base_url": form.video_base_url.data or "",
         }

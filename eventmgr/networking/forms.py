@@ -92,6 +92,9 @@ class SettingsForm(FlaskForm):
     request_expiry_hours = IntegerField(_l("Requests expire after (hours)"))
     max_open_requests = IntegerField(_l("Open requests per person, at most"))
     max_meetings = IntegerField(_l("Meetings per person, at most"))
+    max_auto_meetings = IntegerField(
+        _l("Meetings per person the auto-match may suggest, at most (nobody asked for them)")
+    )
     interest_tags = TextAreaField(_l("Interest tags (one a line)"))
     video_base_url = StringField(
         _l("Video room service: base address (each online meeting gets a random room there)")

@@ -32,6 +32,7 @@ SETTINGS_COPIED = (
     "request_expiry_hours",
     "max_open_requests",
     "max_meetings",
+    "max_auto_meetings",
     "interest_tags",
     "video_base_url",
 )

@@ -41,6 +41,8 @@ class NetworkingSettings(db.Model):
     request_expiry_hours: Mapped[int] = mapped_column(default=48)
     max_open_requests: Mapped[int] = mapped_column(default=10)
     max_meetings: Mapped[int] = mapped_column(default=6)
+    # The auto-match proposes each person at most this many meetings nobody asked for.
+    max_auto_meetings: Mapped[int] = mapped_column(default=2)
     interest_tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     # The video-room service: a meeting with anyone online gets this base URL plus a random
     # room name ("https://meet.jit.si/" + "eventmgr-3f9c..."), unless the organiser pastes one.

@@ -303,8 +303,9 @@ def _asked_pairs(event: Event) -> set[tuple[int, int]]:
 def build_instance(event: Event, auto_match: bool = False) -> dict:
     """The event's current instance: accepted requests (and, in auto-match mode, suggested
     pairs of people who did not opt out, scoring at least AUTO_MIN_SCORE, with no request of
-    any status and no block between them), availability, caps, places (video rooms are
-    `online`), digital registrants `online`, and every locked meeting as `fixed`."""
+    any status and no block between them, at most `max_auto_meetings` per person),
+    availability, caps, places (video rooms are `online`), digital registrants `online`, and
+    every locked meeting as `fixed`."""
     settings = settings_for(event)
     slots, tables = slots_of(event), tables_of(event)
     slot_ids = {s.id for s in slots}
@@ -317,10 +318,18 @@ def build_instance(event: Event, auto_match: bool = False) -> dict:
         excluded = _blocked_pairs(event) | _asked_pairs(event)
         willing = [p for p in profiles.values() if p.auto_match]
         scores = pair_scores(event, willing)
+        # each person is in at most max_auto_meetings candidate pairs (best first), so the
+        # organisers never fill anyone's agenda with meetings nobody asked for
+        proposed: Counter[int] = Counter(p for req in requests if req.auto for p in req.person_ids)
+        cap = settings.max_auto_meetings
         for (a, b), score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
             if score < AUTO_MIN_SCORE or (a, b) in excluded:
                 continue
+            if proposed[a] >= cap or proposed[b] >= cap:
+                continue
             excluded.add((a, b))
+            proposed[a] += 1
+            proposed[b] += 1
             pairs.append((f"a{a}_{b}", [a, b], max(1, min(50, score // 4))))
     people = sorted({p for _id, ps, _w in pairs for p in ps})
     rows = (

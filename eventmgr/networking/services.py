@@ -72,6 +72,7 @@ def settings_for(event: Event) -> NetworkingSettings:
             request_expiry_hours=48,
             max_open_requests=10,
             max_meetings=6,
+            max_auto_meetings=2,
             interest_tags=[],
         )
         db.session.add(found)
@@ -90,7 +91,12 @@ def clean_settings(data: dict[str, Any]) -> dict[str, Any]:
     named (NetworkingError) and nothing is stored here."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for name, low in (("request_expiry_hours", 1), ("max_open_requests", 0), ("max_meetings", 0)):
+    for name, low in (
+        ("request_expiry_hours", 1),
+        ("max_open_requests", 0),
+        ("max_meetings", 0),
+        ("max_auto_meetings", 0),
+    ):
         if name not in data:
             continue
         value = data[name]

@@ -19,6 +19,7 @@ depends_on = None
 def upgrade():
     op.add_column('networking_profiles', sa.Column('auto_match', sa.Boolean(), nullable=False, server_default=sa.true()))
     op.add_column('meeting_requests', sa.Column('reason', sa.Text(), nullable=False, server_default=''))
+    op.add_column('networking_settings', sa.Column('max_auto_meetings', sa.Integer(), nullable=False, server_default='2'))
     op.add_column('networking_settings', sa.Column('video_base_url', sa.String(length=500), nullable=False, server_default=''))
     op.add_column('meeting_tables', sa.Column('name', sa.String(length=200), nullable=False, server_default=''))
     op.add_column('meeting_tables', sa.Column('online', sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -69,5 +70,6 @@ def downgrade():
     op.drop_column('meeting_tables', 'online')
     op.drop_column('meeting_tables', 'name')
     op.drop_column('networking_settings', 'video_base_url')
+    op.drop_column('networking_settings', 'max_auto_meetings')
     op.drop_column('meeting_requests', 'reason')
     op.drop_column('networking_profiles', 'auto_match')

@@ -263,3 +263,35 @@ def test_a_meeting_that_has_begun_is_not_cancelled(app, login, startup, investor
     assert "Sara Rhost" in _sign_in(app, investor.email).get(MINE + "/agenda").get_data(
         as_text=True
     )
+
+
+def test_the_auto_match_suggests_each_person_at_most_the_organisers_cap(
+    app, login, make_person, startup, investor
+):
+    second = make_person(
+        "Ivar Invest",
+        "ivar@example.org",
+        organisation="Bergen Seed",
+        kind="investor",
+        pitch="Seed investor in pre-clinical oncology.",
+        offers="seed investment",
+        investment_focus="pre-clinical oncology, precision medicine",
+        interests=["precision medicine", "cell therapy"],
+    )
+    sara = startup.registration_id
+    pairs = _auto_pairs(app)
+    assert tuple(sorted((sara, investor.registration_id))) in pairs
+    assert tuple(sorted((sara, second.registration_id))) in pairs  # the default cap: 2
+    organiser = login("organiser")
+    settings = {
+        "request_expiry_hours": 48,
+        "max_open_requests": 10,
+        "max_meetings": 6,
+        "max_auto_meetings": 1,
+        "interest_tags": "precision medicine\ncell therapy\nventure capital",
+    }
+    assert organiser.post(MANAGE, data=settings).status_code == 302
+    pairs = _auto_pairs(app)
+    assert sum(1 for pair in pairs if sara in pair) == 1
+    assert organiser.post(MANAGE, data=settings | {"max_auto_meetings": 0}).status_code == 302
+    assert _auto_pairs(app) == set()

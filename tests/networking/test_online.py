@@ -47,6 +47,7 @@ def _settings(organiser, **extra) -> object:
         "request_expiry_hours": 48,
         "max_open_requests": 10,
         "max_meetings": 6,
+        "max_auto_meetings": 2,
         "interest_tags": "precision medicine\ncell therapy\nventure capital",
     }
     return organiser.post(MANAGE, data=data | extra)
