@@ -91,9 +91,14 @@ def home(slug: str):
         )
         flash(_("You take part in networking now. Fill in your profile."), "success")
         return redirect(url_for("networking.profile", slug=slug))
+    may_book = bookings.may_book(current_user, event)
     if not services.takes_part(registration):
         return render_template(
-            "networking/join.html", event=event, registration=registration, form=form
+            "networking/join.html",
+            event=event,
+            registration=registration,
+            form=form,
+            may_book=may_book,
         )
     services.expire_due(event)
     profile = services.profile_of(registration)
@@ -108,6 +113,7 @@ def home(slug: str):
         settings=services.settings_for(event),
         form=form,
         colleagues=services.colleagues_of(event, registration),
+        may_book=may_book,
     )
 
 

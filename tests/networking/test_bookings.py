@@ -38,6 +38,8 @@ def test_a_host_books_both_are_told_either_declines_and_the_dashboard_shows_it(
     from eventmgr.networking.models import MeetingRequest
 
     host = _host(app, login)
+    start = host.get("/events/cancer-crosslinks-2023/networking").get_data(as_text=True)
+    assert f'href="{BOOK}" id="book-link"' in start  # a host who is not registered finds it
     form = host.get(BOOK)
     assert form.status_code == 200 and "Sara Rhost (Sortina Pharma)" in form.get_data(as_text=True)
     data = {"from_id": startup.registration_id, "to_id": investor.registration_id, "note": ""}
@@ -85,6 +87,7 @@ def test_a_host_books_both_are_told_either_declines_and_the_dashboard_shows_it(
 
 def test_only_organisers_and_hosts_book(app, login, startup, investor):
     sara = _sign_in(app, startup.email)
+    assert 'id="book-link"' not in sara.get(MINE).get_data(as_text=True)
     assert sara.get(BOOK).status_code == 403
     data = {"from_id": startup.registration_id, "to_id": investor.registration_id, "note": "x"}
     assert sara.post(BOOK, data=data).status_code == 403
