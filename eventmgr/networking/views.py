@@ -485,6 +485,7 @@ def delegation_meetings(slug: str, delegation_id: int):
         form=form,
         rows=rows,
         action_form=ActionForm(),
+        now=utcnow(),
     ), (422 if form.errors else 200)
 
 
@@ -516,6 +517,26 @@ def delegation_answer(slug: str, delegation_id: int, member_id: int, request_id:
         abort(404)
     rule, done = rules[answer]
     return _for_member(slug, delegation_id, member_id, lambda e, m: rule(e, m, request_id), done)
+
+
+@bp.route(
+    "/events/<slug>/delegations/<int:delegation_id>/members/<int:member_id>"
+    "/meetings/<int:meeting_id>/cancel",
+    methods=["POST"],
+)
+@roles_required(Role.DELEGATION_LEAD, Role.ORGANISER)
+def delegation_cancel_meeting(slug: str, delegation_id: int, member_id: int, meeting_id: int):
+    """Cancel a member's published meeting with a reason, as the member would."""
+    form = CancelMeetingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _for_member(
+        slug,
+        delegation_id,
+        member_id,
+        lambda e, m: schedule.cancel_meeting(e, m, meeting_id, form.reason.data),
+        _("The meeting is off; the others are told."),
+    )
 
 
 from eventmgr.networking import admin_views  # noqa: E402,F401 - the organiser's routes on bp

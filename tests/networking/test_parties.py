@@ -257,3 +257,35 @@ def test_a_colleague_sees_the_meeting_in_their_data_and_erasure_takes_them_out(
         assert db.session.scalar(select(MeetingRequest.status)) == "pending"  # Sara still asks
     told = outbox(app, investor.email)[-1]
     assert told[1] == "Sven Rhost no longer comes to your meeting"
+
+
+def test_a_lead_cancels_a_members_meeting_with_a_reason(app, login, investor):
+    from tests.networking.browser_setup import places, publish
+
+    delegation_id, members, lead = _members(app, login)
+    places(app, {"number": 1, "seats": 4})
+    with app.test_request_context():
+        from eventmgr.events.web import find_event
+        from eventmgr.networking import services
+        from eventmgr.registration.models import Registration
+
+        event = find_event("cancer-crosslinks-2023")
+        req = services.create_request(
+            event, db.session.get(Registration, members["Sara Rhost"]), investor.registration_id, ""
+        )
+        services.accept(event, db.session.get(Registration, investor.registration_id), req.id)
+    publish(app)
+    page = f"/events/cancer-crosslinks-2023/delegations/{delegation_id}/meetings"
+    view = lead.get(page).get_data(as_text=True)
+    meeting_id = int(view.split('class="meeting" data-meeting="')[1].split('"')[0])
+    url = (
+        f"/events/cancer-crosslinks-2023/delegations/{delegation_id}/members/"
+        f"{members['Sara Rhost']}/meetings/{meeting_id}/cancel"
+    )
+    assert lead.post(url, data={"reason": "Our flight is cancelled."}).status_code == 302
+    told = outbox(app, investor.email)[-1]
+    assert told[1] == "Sara Rhost cancelled your meeting" and "Our flight is cancelled." in told[2]
+    assert 'class="meeting"' not in lead.get(page).get_data(as_text=True)
+    assert "Sara Rhost" not in _sign_in(app, investor.email).get(MINE + "/agenda").get_data(
+        as_text=True
+    )
