@@ -19,7 +19,7 @@ from marshmallow import RAISE, Schema, fields
 from eventmgr.api.auth import BEARER, api_roles, token_user
 from eventmgr.events.models import Event
 from eventmgr.events.web import event_or_404
-from eventmgr.networking import schedule, services
+from eventmgr.networking import bookings, schedule, services
 from eventmgr.networking.suggest import suggestions
 from eventmgr.platform.access import AUTHENTICATED, Access
 from eventmgr.platform.roles import Role
@@ -71,6 +71,7 @@ class ProfileOut(Schema):
 
 class MyProfileOut(ProfileOut):
     unavailable_slots = fields.List(fields.Integer())
+    auto_match = fields.Boolean()
 
 
 class ProfileIn(Schema):
@@ -87,6 +88,9 @@ class ProfileIn(Schema):
     company_stage = fields.Raw(metadata={"type": "string"})
     investment_focus = fields.Raw(metadata={"type": "string", "maxLength": 500})
     unavailable_slots = fields.Raw(metadata={"type": "array", "items": {"type": "integer"}})
+    auto_match = fields.Raw(
+        metadata={"type": "boolean", "description": "false: the auto-match proposes nothing"}
+    )
 
 
 class SuggestionOut(Schema):
@@ -104,10 +108,76 @@ class RequestIn(Schema):
         metadata={"type": "integer", "description": "The other person's registration_id."},
     )
     message = fields.Raw(load_default="", metadata={"type": "string", "maxLength": 1000})
+    with_ = fields.Raw(
+        data_key="with",
+        load_default=None,
+        metadata={
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "Colleagues who attend too (registration ids of the caller's "
+            "organisation or delegation).",
+        },
+    )
+    on_behalf_of = fields.Raw(
+        load_default=None,
+        metadata={
+            "type": "integer",
+            "description": "A delegation lead asks for this member (registration id).",
+        },
+    )
+
+
+class AnswerQuery(Schema):
+    class Meta:
+        unknown = RAISE
+
+    with_ = fields.List(
+        fields.Integer(),
+        data_key="with",
+        load_default=None,
+        metadata={"description": "Accept: colleagues who attend too (registration ids)."},
+    )
+    on_behalf_of = fields.Integer(
+        load_default=None,
+        metadata={"description": "A delegation lead answers for this member (registration id)."},
+    )
+
+
+class BookingIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    from_ = fields.Raw(data_key="from", required=True, metadata={"type": "integer"})
+    to = fields.Raw(required=True, metadata={"type": "integer"})
+    from_with = fields.Raw(
+        load_default=None, metadata={"type": "array", "items": {"type": "integer"}}
+    )
+    to_with = fields.Raw(
+        load_default=None, metadata={"type": "array", "items": {"type": "integer"}}
+    )
+    note = fields.Raw(required=True, metadata={"type": "string", "maxLength": 1000})
+
+
+class BookingOut(Schema):
+    request_id = fields.Integer()
+    booked_by = fields.String(allow_none=True)
+    note = fields.String()
+    status = fields.String()
+    people = fields.List(fields.String())
+
+
+class HostIO(Schema):
+    class Meta:
+        unknown = RAISE
+
+    id = fields.Integer(dump_only=True)
+    email = fields.Raw(required=True, metadata={"type": "string"})
+    name = fields.Raw(load_default="", metadata={"type": "string"})
 
 
 class RequestOut(Schema):
     id = fields.Integer()
+    people = fields.List(fields.String(), metadata={"description": "Everyone who attends."})
     from_id = fields.Integer()
     to_id = fields.Integer()
     from_name = fields.String()
@@ -126,15 +196,45 @@ class BlockIn(Schema):
     undo = fields.Boolean(load_default=False)
 
 
+class PersonOut(Schema):
+    registration_id = fields.Integer()
+    name = fields.String()
+    organisation = fields.String()
+
+
 class MeetingOut(Schema):
     id = fields.Integer()
     starts_at = fields.String()
     ends_at = fields.String()
     table = fields.Integer()
+    place = fields.String(metadata={"description": "The place's name, or 'Table 7'."})
+    online = fields.Boolean(metadata={"description": "In a video room (anyone attends online)."})
+    video_link = fields.String(metadata={"description": "The video room; empty until set."})
+    origin = fields.String(
+        metadata={"description": "request, auto (suggested by the organisers) or booked."}
+    )
+    booked_by = fields.String(allow_none=True)
+    note = fields.String()
     with_name = fields.String()
     with_registration_id = fields.Integer()
+    with_people = fields.List(fields.Nested(PersonOut))
+    my_side = fields.List(fields.Nested(PersonOut))
     happened = fields.Boolean(allow_none=True)
     rating = fields.Integer(allow_none=True)
+
+
+class CancelIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    reason = fields.Raw(
+        load_default="",
+        metadata={
+            "type": "string",
+            "maxLength": 1000,
+            "description": "Required but for declining an organisers' suggestion.",
+        },
+    )
 
 
 class FeedbackIn(Schema):
@@ -152,7 +252,17 @@ class SettingsIO(Schema):
     request_expiry_hours = fields.Raw(metadata={"type": "integer"})
     max_open_requests = fields.Raw(metadata={"type": "integer"})
     max_meetings = fields.Raw(metadata={"type": "integer"})
+    max_auto_meetings = fields.Raw(
+        metadata={"type": "integer", "description": "Auto-match suggestions per person, at most."}
+    )
     interest_tags = fields.Raw(metadata={"type": "array", "items": {"type": "string"}})
+    video_base_url = fields.Raw(
+        metadata={
+            "type": "string",
+            "description": "The video room service: each online meeting gets this address "
+            "plus a random room name at publication (empty: the organiser pastes links).",
+        }
+    )
 
 
 class SlotOut(Schema):
@@ -176,6 +286,14 @@ class TableIO(Schema):
 
     id = fields.Integer(dump_only=True)
     number = fields.Raw(required=True, metadata={"type": "integer"})
+    name = fields.Raw(
+        load_default="",
+        metadata={"type": "string", "description": "A named place; empty: 'Table <number>'."},
+    )
+    online = fields.Raw(
+        load_default=False,
+        metadata={"type": "boolean", "description": "A video room rather than a physical place."},
+    )
     seats = fields.Raw(load_default=4, metadata={"type": "integer"})
     free_slots = fields.Raw(
         load_default=None,
@@ -196,9 +314,21 @@ class ScheduledMeeting(Schema):
     request_id = fields.Integer()
     slot_id = fields.Integer(allow_none=True)
     table = fields.Integer(allow_none=True)
+    place = fields.String(allow_none=True)
+    online = fields.Boolean()
+    video_link = fields.String()
+    origin = fields.String()
+    booked_by = fields.String(allow_none=True)
     people = fields.List(fields.String())
     published = fields.Boolean()
     locked = fields.Boolean()
+
+
+class VideoLinkIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    video_link = fields.Raw(required=True, metadata={"type": "string", "maxLength": 500})
 
 
 class ScheduleOut(Schema):
@@ -215,11 +345,26 @@ def _profile(p) -> dict:
     return p.as_dict() | {
         "registration_id": p.registration_id,
         "unavailable_slots": p.unavailable_slots,
+        "auto_match": p.auto_match,
+    }
+
+
+def _booking(r) -> dict:
+    booking = r.booking
+    return {
+        "request_id": r.id,
+        "booked_by": (booking.booked_by.name or booking.booked_by.email)
+        if booking.booked_by
+        else None,
+        "note": booking.note,
+        "status": r.status,
+        "people": [p.name for p in r.people],
     }
 
 
 def _request(r) -> dict:
     return {
+        "people": [p.name for p in r.people],
         "id": r.id,
         "from_id": r.from_id,
         "to_id": r.to_id,
@@ -307,10 +452,19 @@ class Requests(MethodView):
     @blp.arguments(RequestIn)
     @blp.response(201, RequestOut)
     def post(self, data: dict, slug: str):
-        """Ask for a meeting (caps, blocks and one open request per pair apply)."""
-        event, me = _me(slug)
+        """Ask for a meeting (caps, blocks and one open request per pair apply), with
+        colleagues who attend too; a delegation lead may ask for a member."""
+        event = event_or_404(slug)
+        if data.get("on_behalf_of") is not None:
+            me = api_rule(lambda: bookings.member_for(g.api_user, event, data["on_behalf_of"]))
+        else:
+            event, me = _me(slug)
         return _request(
-            api_rule(lambda: services.create_request(event, me, data["to"], data.get("message")))
+            api_rule(
+                lambda: services.create_request(
+                    event, me, data["to"], data.get("message"), data.get("with_")
+                )
+            )
         )
 
 
@@ -321,9 +475,16 @@ def _answer_route(answer: str, rule: Callable, summary: str) -> None:
     class Answer(MethodView):
         @api_login
         @blp.doc(security=BEARER)
+        @blp.arguments(AnswerQuery, location="query")
         @blp.response(200, RequestOut)
-        def post(self, slug: str, request_id: int):
-            event, me = _me(slug)
+        def post(self, args: dict, slug: str, request_id: int):
+            event = event_or_404(slug)
+            if args.get("on_behalf_of") is not None:
+                me = api_rule(lambda: bookings.member_for(g.api_user, event, args["on_behalf_of"]))
+            else:
+                event, me = _me(slug)
+            if answer == "accept":
+                return _request(api_rule(lambda: rule(event, me, request_id, args.get("with_"))))
             return _request(api_rule(lambda: rule(event, me, request_id)))
 
     Answer.post.__doc__ = summary  # the operation's summary, as a docstring would give it
@@ -361,14 +522,27 @@ class Blocks(MethodView):
         api_rule(change)
 
 
+def _person(r) -> dict:
+    return {"registration_id": r.id, "name": r.name, "organisation": r.organisation}
+
+
 def _meeting(event, item) -> dict:
+    booking = item.meeting.request.booking
     return {
         "id": item.meeting.id,
         "starts_at": schedule.local_iso(event, item.slot.starts_at),
         "ends_at": schedule.local_iso(event, item.slot.ends_at),
         "table": item.table.number,
+        "place": item.table.label,
+        "online": item.online,
+        "video_link": item.link,
+        "origin": item.origin,
+        "booked_by": (booking.booked_by.name if booking.booked_by else None) if booking else None,
+        "note": booking.note if booking else "",
         "with_name": item.other.name,
         "with_registration_id": item.other.id,
+        "with_people": [_person(p) for p in item.others],
+        "my_side": [_person(p) for p in item.mine],
         "happened": item.happened,
         "rating": item.rating,
     }
@@ -383,6 +557,19 @@ class MyMeetings(MethodView):
         """The caller's published meetings: time (event's zone), table, the other person."""
         event, me = _me(slug)
         return [_meeting(event, m) for m in schedule.meetings_of(event, me)]
+
+
+@blp.route(BASE + "/meetings/<int:meeting_id>/cancel")
+class MeetingCancel(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.arguments(CancelIn)
+    @blp.response(204)
+    def post(self, data: dict, slug: str, meeting_id: int):
+        """Decline an organisers' suggestion, or cancel a meeting with a reason: it leaves
+        every agenda at once and the others are told."""
+        event, me = _me(slug)
+        api_rule(lambda: schedule.cancel_meeting(event, me, meeting_id, data["reason"]))
 
 
 @blp.route(BASE + "/meetings/<int:meeting_id>/feedback")
@@ -515,7 +702,16 @@ def _schedule(event) -> dict:
                 "request_id": m.request_id,
                 "slot_id": m.slot_id,
                 "table": m.table.number if m.table else None,
-                "people": [m.request.sender.name, m.request.recipient.name],
+                "place": m.table.label if m.table else None,
+                "online": bool(m.table and m.table.online),
+                "video_link": m.video_link,
+                "origin": m.request.origin,
+                "booked_by": (
+                    m.request.booking.booked_by.name
+                    if m.request.booking and m.request.booking.booked_by
+                    else None
+                ),
+                "people": [p.name for p in m.request.people],
                 "published": m.published,
                 "locked": m.locked,
             }
@@ -563,6 +759,19 @@ class SchedulePublish(MethodView):
         return _schedule(event)
 
 
+@blp.route(BASE + "/meetings/<int:meeting_id>/video-link")
+class MeetingVideoLink(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(VideoLinkIn)
+    @blp.response(200, ScheduleOut)
+    def put(self, data: dict, slug: str, meeting_id: int):
+        """Paste the video room of an online meeting (empty: the room service's)."""
+        event = event_or_404(slug)
+        api_rule(lambda: schedule.set_video_link(event, meeting_id, data["video_link"]))
+        return _schedule(event)
+
+
 @blp.route(BASE + "/meetings/<int:meeting_id>/release")
 class MeetingRelease(MethodView):
     @api_roles(Role.ORGANISER)
@@ -573,6 +782,68 @@ class MeetingRelease(MethodView):
         event = event_or_404(slug)
         api_rule(lambda: schedule.release(event, meeting_id))
         return _schedule(event)
+
+
+@blp.route(BASE + "/bookings")
+class Bookings(MethodView):
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.response(200, BookingOut(many=True))
+    def get(self, slug: str):
+        """Every booked meeting (organisers and hosts): who booked what, and its state."""
+        event = event_or_404(slug)
+        if not bookings.may_book(g.api_user, event):
+            abort(403, message="Only organisers and hosts see the bookings.")
+        return [_booking(r) for r in bookings.bookings_of(event)]
+
+    @api_login
+    @blp.doc(security=BEARER)
+    @blp.arguments(BookingIn)
+    @blp.response(201, BookingOut)
+    def post(self, data: dict, slug: str):
+        """An organiser or host books a meeting between two participants with a note why;
+        both are told and either may decline it."""
+        event = event_or_404(slug)
+        body = {
+            "from": data["from_"],
+            "to": data["to"],
+            "from_with": data["from_with"],
+            "to_with": data["to_with"],
+            "note": data["note"],
+        }
+        return _booking(api_rule(lambda: bookings.book_meeting(event, g.api_user, body)))
+
+
+def _host(h) -> dict:
+    return {"id": h.id, "email": h.user.email, "name": h.user.name}
+
+
+@blp.route(BASE + "/hosts")
+class Hosts(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(200, HostIO(many=True))
+    def get(self, slug: str):
+        """The people who may book meetings besides the organisers."""
+        return [_host(h) for h in bookings.hosts_of(event_or_404(slug))]
+
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.arguments(HostIO)
+    @blp.response(201, HostIO)
+    def post(self, data: dict, slug: str):
+        event = event_or_404(slug)
+        return _host(api_rule(lambda: bookings.add_host(event, data["email"], data["name"])))
+
+
+@blp.route(BASE + "/hosts/<int:host_id>")
+class HostItem(MethodView):
+    @api_roles(Role.ORGANISER)
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    def delete(self, slug: str, host_id: int):
+        event = event_or_404(slug)
+        api_rule(lambda: bookings.remove_host(event, host_id))
 
 
 @blp.route(BASE + "/instance")

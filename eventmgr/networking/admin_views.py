@@ -12,16 +12,18 @@ from wtforms import SelectChoice
 
 from eventmgr.events.models import Event
 from eventmgr.events.web import event_or_404
+from eventmgr.networking import bookings, documents, schedule, services
 from eventmgr.networking import delegations as delegation_services
-from eventmgr.networking import documents, schedule, services
 from eventmgr.networking.blueprint import act, bp, run
 from eventmgr.networking.forms import (
     ActionForm,
     DelegationForm,
+    HostForm,
     ScheduleForm,
     SettingsForm,
     SlotsForm,
     TableForm,
+    VideoLinkForm,
 )
 from eventmgr.platform.access import roles_required
 from eventmgr.platform.roles import Role
@@ -44,7 +46,9 @@ def admin(slug: str):
             "request_expiry_hours": form.request_expiry_hours.data,
             "max_open_requests": form.max_open_requests.data,
             "max_meetings": form.max_meetings.data,
+            "max_auto_meetings": form.max_auto_meetings.data,
             "interest_tags": [t for t in (form.interest_tags.data or "").splitlines() if t.strip()],
+            "video_base_url": form.video_base_url.data or "",
         }
         if run(lambda: services.update_settings(event, data), _("Saved."), form):
             return redirect(url_for("networking.admin", slug=slug))
@@ -54,7 +58,32 @@ def admin(slug: str):
         form=form,
         stats=schedule.dashboard(event),
         reason_label=schedule.reason_label,
+        hosts=bookings.hosts_of(event),
+        host_form=HostForm(formdata=None),
+        action_form=ActionForm(),
     ), (422 if form.errors else 200)
+
+
+@bp.route(PREFIX + "/hosts", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def admin_hosts(slug: str):
+    """Name a host: they may book meetings between participants."""
+    event = event_or_404(slug)
+    form = HostForm()
+    act(
+        lambda: bookings.add_host(event, form.email.data, form.name.data),
+        _("The host may book meetings now."),
+        form,
+    )
+    return redirect(url_for("networking.admin", slug=slug))
+
+
+@bp.route(PREFIX + "/hosts/<int:host_id>/delete", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def admin_host_remove(slug: str, host_id: int):
+    event = event_or_404(slug)
+    act(lambda: bookings.remove_host(event, host_id), _("Removed."))
+    return redirect(url_for("networking.admin", slug=slug))
 
 
 @bp.route(PREFIX + "/delegations", methods=["GET", "POST"])
@@ -131,10 +160,12 @@ def admin_tables(slug: str):
     if form.validate_on_submit():
         data = {
             "number": form.number.data,
+            "name": form.name.data or "",
             "seats": form.seats.data if form.seats.data is not None else 4,
+            "online": bool(form.online.data),
             "free_slots": list(form.free_slots.data) or None,
         }
-        added = _("Table %(n)d added.", n=data["number"])
+        added = _("Place %(n)d added.", n=data["number"])
         if run(lambda: schedule.save_table(event, data), added, form):
             return redirect(url_for("networking.admin_tables", slug=slug))
     labels = {s.id: schedule.slot_label(event, s) for s in slots}
@@ -144,6 +175,7 @@ def admin_tables(slug: str):
         form=form,
         tables=tables,
         labels=labels,
+        days=schedule.place_days(event),
         action_form=ActionForm(),
     ), (422 if form.errors else 200)
 
@@ -214,12 +246,26 @@ def admin_release(slug: str, meeting_id: int):
     return redirect(url_for("networking.admin_schedule", slug=slug))
 
 
+@bp.route(PREFIX + "/meetings/<int:meeting_id>/video-link", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def admin_video_link(slug: str, meeting_id: int):
+    """The organiser pastes the video room of one online meeting."""
+    event = event_or_404(slug)
+    form = VideoLinkForm()
+    act(
+        lambda: schedule.set_video_link(event, meeting_id, form.video_link.data),
+        _("The link is saved; the meeting's participants see it on their agendas."),
+        form,
+    )
+    return redirect(url_for("networking.admin_schedule", slug=slug))
+
+
 @bp.route(PREFIX + "/table-signs.pdf")
 @roles_required(Role.ORGANISER)
 def admin_table_signs(slug: str):
     event = event_or_404(slug)
     return Response(
-        documents.table_signs_pdf(event, schedule.tables_of(event)),
+        documents.table_signs_pdf(event, schedule.tables_of(event), schedule.place_days(event)),
         mimetype="application/pdf",
         headers={"Content-Disposition": 'inline; filename="table-signs.pdf"'},
     )

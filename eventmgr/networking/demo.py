@@ -9,11 +9,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from eventmgr.accounts.models import RoleAssignment, User
 from eventmgr.accounts.services import find_user
 from eventmgr.events.models import Event
-from eventmgr.networking import schedule, services
+from eventmgr.networking import bookings, schedule, services
 from eventmgr.networking.models import ACCEPTED, Delegation, DelegationMember
 from eventmgr.platform.db import commit, db
+from eventmgr.platform.roles import Role
 from eventmgr.registration import services as registration
 
 ACTOR = "system (demo)"
@@ -252,11 +254,33 @@ def seed_networking(event: Event) -> None:
     for number in range(1, 7):
         free = [s.id for s in slots[:4]] if number == 6 else None
         schedule.save_table(event, {"number": number, "seats": 4, "free_slots": free})
+    # the incubator's office, where a booked meeting of three fits
+    schedule.save_table(event, {"number": 7, "seats": 6, "name": "OCC Incubator office"})
     for sender, recipient, message, accepted in REQUESTS:
         req = services.create_request(event, people[sender], people[recipient].id, message)
         if accepted:  # agreed beforehand: no answer mail
             req.status = ACCEPTED
             commit()
+    # the organiser books Sortina's two founders with an investor (hosts, such as the OCC
+    # Incubator team, may be named on the dashboard to book too)
+    organiser = db.session.scalar(
+        select(User)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.event_id == event.id, RoleAssignment.role == Role.ORGANISER)
+        .order_by(User.id)
+    )
+    if organiser is not None:
+        bookings.book_meeting(
+            event,
+            organiser,
+            {
+                "from": people["sara.rhost@example.org"].id,
+                "from_with": [people["goran.landberg@example.org"].id],
+                "to": people["ingrid.berg@example.org"].id,
+                "note": "Sortina seeks seed investment; Fjord Health invests in pre-clinical "
+                "oncology.",
+            },
+        )
     schedule.run_schedule(event, time_limit=5.0)
     schedule.publish(event)
     commit()

@@ -15,7 +15,7 @@ from eventmgr.calendar.ics import Attendee, CalendarEntry, build_calendar
 from eventmgr.events.models import Event
 from eventmgr.networking.models import MeetingTable
 from eventmgr.networking.schedule import MyMeeting, meetings_of
-from eventmgr.platform.i18n import local_time
+from eventmgr.platform.i18n import local_date, local_time
 from eventmgr.registration.models import Registration
 
 
@@ -28,16 +28,20 @@ def calendar_entries(registration: Registration) -> list[CalendarEntry]:
     event = registration.event
     out = []
     for item in meetings_of(event, registration):
-        people = (registration, item.other)
+        people = (*item.mine, *item.others)
+        place = item.table.label
+        if item.online:
+            location = item.link or place
+        else:
+            location = place + (f", {event.venue}" if event.venue else "")
         out.append(
             CalendarEntry(
                 uid=f"meeting-{item.meeting.id}@{_host()}",
                 start=item.slot.starts_at,
                 end=item.slot.ends_at,
-                summary=_("Meeting: %(name)s", name=item.other.name),
-                description=_("Table %(n)d", n=item.table.number),
-                location=_("Table %(n)d", n=item.table.number)
-                + (f", {event.venue}" if event.venue else ""),
+                summary=_("Meeting: %(name)s", name=", ".join(p.name for p in item.others)),
+                description=place + (f"\n{item.link}" if item.link else ""),
+                location=location,
                 categories=("networking",),
                 attendees=tuple(Attendee(p.name, p.email) for p in people),
             )
@@ -62,10 +66,11 @@ def _rows(event: Event, items: list[MyMeeting]) -> list[tuple[str, str, str, str
     zone = event.timezone
     return [
         (
+            f"{local_date(i.slot.starts_at, zone, 'EEE d MMM')} "
             f"{_hhmm(i.slot.starts_at, zone)}–{_hhmm(i.slot.ends_at, zone)}",
-            _("Table %(n)d", n=i.table.number),
-            i.other.name,
-            i.other.organisation or "",
+            i.table.label,
+            ", ".join(p.name for p in i.others),
+            i.link or ", ".join(p.organisation for p in i.others if p.organisation),
         )
         for i in items
     ]
@@ -98,31 +103,41 @@ def agenda_pdf(registration: Registration) -> bytes:
             y = header()
         pdf.setFont("Helvetica-Bold", 12)
         pdf.drawString(20 * mm, y, when)
-        pdf.drawString(60 * mm, y, table)
         pdf.setFont("Helvetica", 12)
-        pdf.drawString(90 * mm, y, name[:45])
+        pdf.drawString(72 * mm, y, table[:22])
+        pdf.drawString(120 * mm, y, name[:36])
         if organisation:
             pdf.setFont("Helvetica", 9)
-            pdf.drawString(90 * mm, y - 5 * mm, organisation[:70])
+            pdf.drawString(120 * mm, y - 5 * mm, organisation[:60])
         y -= 13 * mm
     pdf.save()
     return buffer.getvalue()
 
 
-def table_signs_pdf(event: Event, tables: list[MeetingTable]) -> bytes:
-    """One landscape A4 sign per table: a big number readable across the room."""
+def table_signs_pdf(
+    event: Event, tables: list[MeetingTable], days: dict[int, list[str]] | None = None
+) -> bytes:
+    """One landscape A4 sign per physical place: a big number (or the place's name) readable
+    across the room, and the days it is used for meetings. Video rooms get no sign."""
     buffer = io.BytesIO()
     size = landscape(A4)
     pdf = Canvas(buffer, pagesize=size)
     pdf.setTitle(_("Table signs: %(event)s", event=event.name))
     width, height = size
-    for table in tables or []:
-        pdf.setFont("Helvetica", 28)
-        pdf.drawCentredString(width / 2, height - 40 * mm, _("Table"))
-        pdf.setFont("Helvetica-Bold", 220)
-        pdf.drawCentredString(width / 2, height / 2 - 60 * mm, str(table.number))
+    tables = [t for t in tables or [] if not t.online]
+    for table in tables:
+        if table.name:
+            pdf.setFont("Helvetica-Bold", 60)
+            pdf.drawCentredString(width / 2, height / 2, table.name[:28])
+        else:
+            pdf.setFont("Helvetica", 28)
+            pdf.drawCentredString(width / 2, height - 40 * mm, _("Table"))
+            pdf.setFont("Helvetica-Bold", 220)
+            pdf.drawCentredString(width / 2, height / 2 - 60 * mm, str(table.number))
         pdf.setFont("Helvetica", 14)
-        pdf.drawCentredString(width / 2, 15 * mm, event.name)
+        used = (days or {}).get(table.id)
+        footer = event.name + (" · " + ", ".join(used) if used else "")
+        pdf.drawCentredString(width / 2, 15 * mm, footer)
         pdf.showPage()
     if not tables:
         pdf.setFont("Helvetica", 14)

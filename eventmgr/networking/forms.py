@@ -57,12 +57,20 @@ class ProfileForm(FlaskForm):
     )
     investment_focus = StringField(_l("Investment focus (investors)"))
     unavailable_slots = CheckboxesField(_l("Slots I am not available in"), choices=[], coerce=int)
+    auto_match = BooleanField(
+        _l("The organisers may suggest meetings for me (auto-match); I can decline each one")
+    )
     submit = SubmitField(_l("Save my profile"))
 
 
 class RequestForm(FlaskForm):
     message = TextAreaField(_l("Message"))
     submit = SubmitField(_l("Request a meeting"))
+
+
+class CancelMeetingForm(FlaskForm):
+    reason = StringField(_l("Reason"))
+    submit = SubmitField(_l("Cancel the meeting"))
 
 
 class ActionForm(FlaskForm):
@@ -84,7 +92,13 @@ class SettingsForm(FlaskForm):
     request_expiry_hours = IntegerField(_l("Requests expire after (hours)"))
     max_open_requests = IntegerField(_l("Open requests per person, at most"))
     max_meetings = IntegerField(_l("Meetings per person, at most"))
+    max_auto_meetings = IntegerField(
+        _l("Meetings per person the auto-match may suggest, at most (nobody asked for them)")
+    )
     interest_tags = TextAreaField(_l("Interest tags (one a line)"))
+    video_base_url = StringField(
+        _l("Video room service: base address (each online meeting gets a random room there)")
+    )
     submit = SubmitField(_l("Save settings"))
 
 
@@ -98,9 +112,16 @@ class SlotsForm(FlaskForm):
 
 class TableForm(FlaskForm):
     number = IntegerField(_l("Table number"), validators=[Optional()])
+    name = StringField(_l("Name (a meeting room, an office; empty for a numbered table)"))
     seats = IntegerField(_l("Seats"), default=4, validators=[Optional()])
+    online = BooleanField(_l("A video room (for meetings with anyone attending online)"))
     free_slots = CheckboxesField(_l("Free in (none ticked: every slot)"), choices=[], coerce=int)
     submit = SubmitField(_l("Add the table"))
+
+
+class VideoLinkForm(FlaskForm):
+    video_link = StringField(_l("Video room link"))
+    submit = SubmitField(_l("Save the link"))
 
 
 class ScheduleForm(FlaskForm):
@@ -123,3 +144,29 @@ class MemberForm(FlaskForm):
     company = StringField(_l("Company"))
     role = StringField(_l("Role"))
     submit = SubmitField(_l("Add the member"))
+
+
+class BookingForm(FlaskForm):
+    """An organiser or host books a meeting; `*_with` name colleagues who come too."""
+
+    from_id = SelectField(_l("First person"), choices=[], coerce=int)
+    from_with = CheckboxesField(_l("With colleagues of the first person"), choices=[], coerce=int)
+    to_id = SelectField(_l("Second person"), choices=[], coerce=int)
+    to_with = CheckboxesField(_l("With colleagues of the second person"), choices=[], coerce=int)
+    note = TextAreaField(_l("Why they should meet (both see it)"))
+    submit = SubmitField(_l("Book the meeting"))
+
+
+class HostForm(FlaskForm):
+    name = StringField(_l("Name"))
+    email = StringField(_l("Email"))
+    submit = SubmitField(_l("Name as host"))
+
+
+class DelegationRequestForm(FlaskForm):
+    """A delegation lead asks for a meeting for one or more members."""
+
+    members = CheckboxesField(_l("Who attends from the delegation"), choices=[], coerce=int)
+    to = SelectField(_l("Meet"), choices=[], coerce=int)
+    message = TextAreaField(_l("Message"))
+    submit = SubmitField(_l("Request the meeting"))

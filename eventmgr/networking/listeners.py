@@ -28,7 +28,14 @@ from eventmgr.platform import signals
 from eventmgr.platform.db import db
 from eventmgr.registration.models import Registration
 
-SETTINGS_COPIED = ("request_expiry_hours", "max_open_requests", "max_meetings", "interest_tags")
+SETTINGS_COPIED = (
+    "request_expiry_hours",
+    "max_open_requests",
+    "max_meetings",
+    "max_auto_meetings",
+    "interest_tags",
+    "video_base_url",
+)
 
 
 @signals.registration_cancelled.connect
@@ -85,5 +92,12 @@ def copy_networking_setup(
         if table.free_slots is not None:
             free = [slots[i].id for i in table.free_slots if i in slots]
         db.session.add(
-            MeetingTable(event_id=copy.id, number=table.number, seats=table.seats, free_slots=free)
+            MeetingTable(
+                event_id=copy.id,
+                number=table.number,
+                seats=table.seats,
+                free_slots=free,
+                name=table.name,
+                online=table.online,
+            )
         )

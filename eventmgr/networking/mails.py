@@ -24,10 +24,12 @@ DIGEST = "networking.digest"
 GROUPING = "networking"
 
 
-def notify(registration: Registration, kind: str, **values: Any) -> OutboxMessage | None:
-    """One message in the recipient's language, delivered once the caller's rule commits; past
-    MAILS_PER_HOUR in the last hour it is held, and one digest an hour later brings all held
-    ones (nobody's inbox is flooded by requests)."""
+def notify(
+    registration: Registration, kind: str, key: str | None = None, **values: Any
+) -> OutboxMessage | None:
+    """One message in the recipient's language, delivered once the caller's rule commits (with
+    `key`, at most once for that key); past MAILS_PER_HOUR in the last hour it is held, and one
+    digest an hour later brings all held ones (nobody's inbox is flooded by requests)."""
     event = registration.event
     link = external_url("networking.home", slug=event.slug)
     with force_locale(registration.language or "en"):
@@ -41,7 +43,7 @@ def notify(registration: Registration, kind: str, **values: Any) -> OutboxMessag
         body = f"{greeting}\n\n{text}\n\n{footer}\n{privacy}\n"
         recipient = registration.email
         if sent_since(recipient, "networking.", utcnow() - timedelta(hours=1)) < MAILS_PER_HOUR:
-            return queue_mail(recipient, subject, body, rule=f"networking.{kind}")
+            return queue_mail(recipient, subject, body, rule=f"networking.{kind}", key=key)
         first = hold(recipient, GROUPING, subject, text)
         db.session.flush()
         if (
@@ -112,14 +114,73 @@ def _message(kind: str, event: Event, values: dict[str, Any]) -> tuple[str, str]
             name=name,
             event=event.name,
         )
-    elif kind == "scheduled":
-        subject = _("Your meeting with %(name)s", name=name)
+    elif kind == "video_link":
+        subject = _("The video room of your meeting with %(name)s", name=name)
         text = _(
-            "Your meeting with %(name)s is at %(time)s, table %(table)s.",
+            "Your meeting with %(name)s at %(time)s takes place online: %(link)s",
             name=name,
             time=values["time"],
-            table=values["table"],
+            link=values["link"],
         )
+    elif kind == "colleague_left":
+        subject = _("%(name)s no longer comes to your meeting", name=name)
+        text = _(
+            "%(name)s has cancelled their registration for %(event)s; the meeting stays, "
+            "without them.",
+            name=name,
+            event=event.name,
+        )
+    elif kind in ("scheduled", "proposed"):
+        subject = _("Your meeting with %(name)s", name=name)
+        text = _(
+            "Your meeting with %(name)s is at %(time)s, %(place)s.",
+            name=name,
+            time=values["time"],
+            place=values["table"],
+        )
+        if values.get("link"):
+            text += "\n\n" + _("It takes place online: %(link)s", link=values["link"])
+        elif values.get("online"):
+            text += "\n\n" + _("It takes place online; the organisers send the link.")
+        if kind == "proposed":
+            subject = _("Suggested by the organisers: a meeting with %(name)s", name=name)
+            text += "\n\n" + _(
+                "The organisers suggest this meeting. If you do not want it, decline it on "
+                "your agenda; it is then removed for both of you."
+            )
+        if values.get("note"):
+            text += "\n\n" + values["note"]
+    elif kind == "meeting_cancelled":
+        subject = _("%(name)s cancelled your meeting", name=name)
+        text = _(
+            "%(name)s cancelled your meeting at %(time)s. Their reason: %(reason)s",
+            name=name,
+            time=values["time"],
+            reason=values["reason"],
+        )
+    elif kind == "proposal_declined":
+        subject = _("Your suggested meeting with %(name)s is off", name=name)
+        text = _(
+            "%(name)s declined the meeting the organisers suggested at %(time)s. It is "
+            "removed from your agenda.",
+            name=name,
+            time=values["time"],
+        )
+    elif kind == "booked":
+        subject = _("A meeting is booked for you: %(name)s", name=name)
+        text = _(
+            "%(booker)s booked a meeting for you with %(name)s at %(event)s. The organisers "
+            "place it at a time and place; you get an email then. If you do not want it, "
+            "decline it on your networking page.",
+            booker=values["booker"],
+            name=name,
+            event=event.name,
+        )
+        if values.get("note"):
+            text += "\n\n" + _("Why: %(note)s", note=values["note"])
+    elif kind == "booking_declined":
+        subject = _("%(name)s declined a booked meeting", name=name)
+        text = _("The meeting %(booker)s booked is off.", booker=values["booker"])
     elif kind == "unscheduled":
         subject = _("Your meeting with %(name)s is off the schedule", name=name)
         text = _("The meeting could not be kept in the new schedule.")

@@ -41,7 +41,12 @@ class NetworkingSettings(db.Model):
     request_expiry_hours: Mapped[int] = mapped_column(default=48)
     max_open_requests: Mapped[int] = mapped_column(default=10)
     max_meetings: Mapped[int] = mapped_column(default=6)
+    # The auto-match proposes each person at most this many meetings nobody asked for.
+    max_auto_meetings: Mapped[int] = mapped_column(default=2)
     interest_tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The video-room service: a meeting with anyone online gets this base URL plus a random
+    # room name ("https://meet.jit.si/" + "eventmgr-3f9c..."), unless the organiser pastes one.
+    video_base_url: Mapped[str] = mapped_column(String(500), default="")
     solve_status: Mapped[str | None] = mapped_column(String(20))
     solve_objective: Mapped[int | None] = mapped_column()
     solve_bound: Mapped[int | None] = mapped_column()
@@ -107,6 +112,8 @@ class Profile(db.Model):
     company_stage: Mapped[str] = mapped_column(String(20), default="")
     investment_focus: Mapped[str] = mapped_column(String(500), default="")
     unavailable_slots: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # False: the organisers' auto-match never proposes this person a meeting.
+    auto_match: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     registration = relationship("Registration", lazy="joined")
@@ -144,7 +151,10 @@ class Block(db.Model):
 
 
 class MeetingRequest(db.Model):
-    """One person asks another for a meeting; `auto` marks pairs the auto-match added."""
+    """One person asks another for a meeting; `auto` marks pairs the auto-match proposed (either
+    side may decline them); a `booking` row marks a meeting an organiser or host booked.
+    `attendees` are the people who come besides the two sides' named persons (a company's
+    second founder); `reason` is why it was cancelled, when someone gave one."""
 
     __tablename__ = "meeting_requests"
 
@@ -165,6 +175,7 @@ class MeetingRequest(db.Model):
     # The sender took it back (not a block, an answer or a cancelled registration): asking
     # the same person again waits for a cooldown.
     withdrawn_by_sender: Mapped[bool] = mapped_column(default=False, server_default=false())
+    reason: Mapped[str] = mapped_column(Text, default="")
 
     sender = relationship("Registration", foreign_keys=[from_id], lazy="joined")
     recipient = relationship("Registration", foreign_keys=[to_id], lazy="joined")
@@ -172,8 +183,104 @@ class MeetingRequest(db.Model):
         back_populates="request", cascade="all, delete-orphan", uselist=False
     )
 
+    booking: Mapped[MeetingBooking | None] = relationship(
+        cascade="all, delete-orphan", uselist=False, lazy="joined"
+    )
+    attendees: Mapped[list[MeetingAttendee]] = relationship(
+        cascade="all, delete-orphan", order_by="MeetingAttendee.id", lazy="selectin"
+    )
+
     def other(self, registration_id: int):
         return self.recipient if registration_id == self.from_id else self.sender
+
+    @property
+    def people(self) -> list[Any]:
+        """Everyone who attends: the sender's side, then the recipient's."""
+        extra_from = [a.registration for a in self.attendees if a.side == "from"]
+        extra_to = [a.registration for a in self.attendees if a.side == "to"]
+        return [self.sender, *extra_from, self.recipient, *extra_to]
+
+    @property
+    def person_ids(self) -> list[int]:
+        return [
+            self.from_id,
+            *(a.registration_id for a in self.attendees if a.side == "from"),
+            self.to_id,
+            *(a.registration_id for a in self.attendees if a.side == "to"),
+        ]
+
+    def side_of(self, registration_id: int) -> str | None:
+        if registration_id == self.from_id:
+            return "from"
+        if registration_id == self.to_id:
+            return "to"
+        for attendee in self.attendees:
+            if attendee.registration_id == registration_id:
+                return attendee.side
+        return None
+
+    def others(self, registration_id: int) -> list[Any]:
+        """The people on the other side of the meeting from this person."""
+        side = self.side_of(registration_id)
+        extra = [a.registration for a in self.attendees if a.side != side]
+        return [self.recipient if side == "from" else self.sender, *extra]
+
+    @property
+    def origin(self) -> str:
+        """ "auto" (proposed by the organisers' auto-match), "booked" or "request"."""
+        if self.auto:
+            return "auto"
+        return "booked" if self.booking is not None else "request"
+
+
+class MeetingAttendee(db.Model):
+    """One more person who attends a request's meeting, on the sender's or the recipient's side
+    (a company's founders, a delegation's members)."""
+
+    __tablename__ = "meeting_attendees"
+    __table_args__ = (UniqueConstraint("request_id", "registration_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_requests.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    side: Mapped[str] = mapped_column(String(4))
+
+    registration = relationship("Registration", lazy="joined")
+
+
+class MeetingBooking(db.Model):
+    """Who booked a meeting directly (an organiser or a host the organiser named) and why."""
+
+    __tablename__ = "meeting_bookings"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_requests.id", ondelete="CASCADE"), primary_key=True
+    )
+    booked_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    booked_by = relationship("User", lazy="joined")
+
+
+class NetworkingHost(db.Model):
+    """A person the organiser named to book meetings between participants (an incubator's
+    team)."""
+
+    __tablename__ = "networking_hosts"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    user = relationship("User", lazy="joined")
 
 
 class MeetingSlot(db.Model):
@@ -187,7 +294,8 @@ class MeetingSlot(db.Model):
 
 
 class MeetingTable(db.Model):
-    """A table in the room; `free_slots` None means free in every slot."""
+    """A meeting place: a numbered table, or a named place (a meeting room, an incubator's
+    office), or an online video room; `free_slots` None means free in every slot."""
 
     __tablename__ = "meeting_tables"
     __table_args__ = (
@@ -200,6 +308,19 @@ class MeetingTable(db.Model):
     number: Mapped[int] = mapped_column()
     seats: Mapped[int] = mapped_column(default=4)
     free_slots: Mapped[list[int] | None] = mapped_column(JSON)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    online: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def label(self) -> str:
+        """What agendas and signs show: the place's name, else "Table 12"."""
+        from flask_babel import gettext as _
+
+        if self.name:
+            return self.name
+        if self.online:
+            return _("Video room %(n)d", n=self.number)
+        return _("Table %(n)d", n=self.number)
 
 
 class Meeting(db.Model):
@@ -233,6 +354,8 @@ class Meeting(db.Model):
     happened_to: Mapped[bool | None] = mapped_column()
     rating_from: Mapped[int | None] = mapped_column()
     rating_to: Mapped[int | None] = mapped_column()
+    # The video room of a meeting with anyone online: generated or pasted by the organiser.
+    video_link: Mapped[str] = mapped_column(String(500), default="")
 
     request: Mapped[MeetingRequest] = relationship(back_populates="meeting", lazy="joined")
     slot = relationship("MeetingSlot", foreign_keys=[slot_id])

@@ -2,10 +2,11 @@
 erasure with the registration (listeners.py answers the registration domain's signals with
 these, so that domain knows nothing of networking).
 
-An erasure deletes the profile, the person's blocks (made and received) and their delegation
-membership, and blanks the messages the person wrote. Requests stay, so the organiser's counts
-add up, and name no one on the erased side; an erasure also cancels the registration, which
-withdraws the requests and meetings (services.withdraw_everything_of).
+An erasure deletes the profile, the person's blocks (made and received), their delegation
+membership and their places as a colleague in others' meetings, and blanks the messages the
+person wrote and the reasons given for cancelling their meetings. Requests stay, so the
+organiser's counts add up, and name no one on the erased side; an erasure also cancels the
+registration, which withdraws the requests and meetings (services.withdraw_everything_of).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from eventmgr.networking.models import (
     Block,
     Delegation,
     DelegationMember,
+    MeetingAttendee,
     MeetingRequest,
     Profile,
 )
@@ -37,6 +39,10 @@ def networking_section(registration: Registration) -> dict[str, Any]:
         ],
         "requests_received": [
             _request(r, r.sender) for r in requests if r.to_id == registration.id
+        ],
+        "requests_attended": [
+            _request(r, r.other(r.from_id)) | {"side": r.side_of(registration.id)}
+            for r in _attended(registration)
         ],
         "meetings": [
             _meeting(registration.event, m) for m in meetings_of(registration.event, registration)
@@ -62,6 +68,7 @@ def _profile(registration: Registration) -> dict[str, Any] | None:
     del shown["id"], shown["name"]  # an internal number, and the name given above
     return shown | {
         "unavailable_slots": list(profile.unavailable_slots or []),
+        "auto_match": profile.auto_match,
         "updated_at": _iso(profile.updated_at),
     }
 
@@ -71,12 +78,25 @@ def _requests(registration: Registration) -> list[MeetingRequest]:
     return list(db.session.scalars(select(MeetingRequest).where(mine).order_by(MeetingRequest.id)))
 
 
+def _attended(registration: Registration) -> list[MeetingRequest]:
+    """Requests the person comes to as a colleague of one side."""
+    return list(
+        db.session.scalars(
+            select(MeetingRequest)
+            .join(MeetingAttendee, MeetingAttendee.request_id == MeetingRequest.id)
+            .where(MeetingAttendee.registration_id == registration.id)
+            .order_by(MeetingRequest.id)
+        )
+    )
+
+
 def _request(req: MeetingRequest, other: Registration) -> dict[str, Any]:
     return {
         "with": _party(other),
         "status": req.status,
         "message": req.message,
         "suggested_by_auto_match": req.auto,
+        "reason": req.reason,
         "created_at": _iso(req.created_at),
         "expires_at": _iso(req.expires_at),
         "decided_at": _iso(req.decided_at),
@@ -94,6 +114,8 @@ def _meeting(event: Event, mine: MyMeeting) -> dict[str, Any]:
         "starts_at_utc": _iso(slot.starts_at),
         "ends_at_utc": _iso(slot.ends_at),
         "table": mine.table.number,
+        "place": mine.table.label,
+        "video_link": mine.link,
         "happened": mine.happened,
         "rating": mine.rating,
     }
@@ -135,6 +157,12 @@ def erase(registration: Registration) -> None:
         delete(Block).where(or_(Block.blocker_id == person, Block.blocked_id == person))
     )
     db.session.execute(delete(DelegationMember).where(DelegationMember.registration_id == person))
+    db.session.execute(delete(MeetingAttendee).where(MeetingAttendee.registration_id == person))
+    db.session.execute(
+        update(MeetingRequest)
+        .where(or_(MeetingRequest.from_id == person, MeetingRequest.to_id == person))
+        .values(reason="")
+    )
     db.session.execute(
         update(MeetingRequest).where(MeetingRequest.from_id == person).values(message="")
     )

@@ -11,6 +11,8 @@ its own work, with the mail it queued.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,12 +20,14 @@ from typing import Any
 
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from eventmgr.events.models import Event
 from eventmgr.networking.mails import notify
 from eventmgr.networking.models import (
     ACCEPTED,
+    CANCELLED,
+    DECLINED,
     REQUEST_STATUSES,
     Block,
     Delegation,
@@ -33,12 +37,20 @@ from eventmgr.networking.models import (
     MeetingTable,
     Profile,
 )
-from eventmgr.networking.services import NetworkingError, settings_for, takes_part
+from eventmgr.networking.services import (
+    MESSAGE_LIMIT,
+    NetworkingError,
+    attends,
+    settings_for,
+    takes_part,
+    withdraw,
+)
 from eventmgr.networking.solver.instance import parse_instance
 from eventmgr.networking.suggest import pair_scores
 from eventmgr.platform.db import commit, db, utcnow
-from eventmgr.platform.i18n import local_day
-from eventmgr.registration.models import Registration
+from eventmgr.platform.i18n import local_date, local_day
+from eventmgr.platform.text import has_control
+from eventmgr.registration.models import DIGITAL, Registration
 
 AUTO_MIN_SCORE = 30
 
@@ -89,6 +101,21 @@ def generate_slots(event: Event, start: datetime, end: datetime, minutes: int) -
     return added
 
 
+def place_days(event: Event) -> dict[int, list[str]]:
+    """The days (in the event's zone, "Thu 26 Jan") on which each place is free for meetings."""
+    slots = slots_of(event)
+    out: dict[int, list[str]] = {}
+    for table in tables_of(event):
+        free = set(table.free_slots) if table.free_slots is not None else None
+        days = [
+            local_date(s.starts_at, event.timezone, "EEE d MMM")
+            for s in slots
+            if free is None or s.id in free
+        ]
+        out[table.id] = list(dict.fromkeys(days))
+    return out
+
+
 def slot_for(event: Event, slot_id: int) -> MeetingSlot:
     slot = db.session.get(MeetingSlot, slot_id)
     if slot is None or slot.event_id != event.id:
@@ -106,9 +133,21 @@ def table_for(event: Event, table_id: int) -> MeetingTable:
 def save_table(
     event: Event, data: dict[str, Any], table: MeetingTable | None = None
 ) -> MeetingTable:
-    """Add or change a table: number, seats, the slots it is free in (None: all)."""
+    """Add or change a meeting place: number, name (a meeting room, an office; empty for a
+    numbered table), seats, whether it is a video room, the slots it is free in (None: all)."""
     errors: dict[str, str] = {}
     number, seats = data.get("number"), data.get("seats", 4)
+    name, online = data.get("name") or "", data.get("online", False)
+    if not isinstance(name, str):
+        errors["name"] = _("Give text.")
+    elif has_control(name):
+        errors["name"] = _("Remove the control characters.")
+    elif len(name.strip()) > 200:
+        errors["name"] = _("At most %(n)d characters.", n=200)
+    else:
+        name = " ".join(name.split())
+    if not isinstance(online, bool):
+        errors["online"] = _("Say yes or no.")
     if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 9999:
         errors["number"] = _("Give a table number from 1 to 9999.")
     else:
@@ -136,8 +175,58 @@ def save_table(
         table = MeetingTable(event_id=event.id)
         db.session.add(table)
     table.number, table.seats, table.free_slots = number, seats, free
+    table.name, table.online = name, online
     commit()
     return table
+
+
+def clean_video_link(link: Any) -> str:
+    """An http(s) address of at most 500 characters, or empty; else a named refusal."""
+    if link is None:
+        return ""
+    if not isinstance(link, str) or has_control(link):
+        raise NetworkingError({"video_link": _("Give a web address (https://...).")})
+    link = link.strip()
+    if link and (
+        not link.startswith(("https://", "http://"))
+        or len(link) > 500
+        or " " in link
+        or "." not in link.split("/")[2]
+    ):
+        raise NetworkingError({"video_link": _("Give a web address (https://...).")})
+    return link
+
+
+def set_video_link(event: Event, meeting_id: int, link: Any) -> Meeting:
+    """The organiser pastes a meeting's video room (empty: the room service's, at publish).
+    Its participants see it on their agendas; a meeting at a physical place has none."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.event_id != event.id:
+        raise NetworkingError({"meeting": _("No such meeting.")}, 404)
+    link = clean_video_link(link)
+    if link and (meeting.table is None or not meeting.table.online):
+        raise NetworkingError(
+            {"video_link": _("This meeting is at a physical place; it has no video room.")}, 409
+        )
+    changed = link and link != meeting.video_link
+    meeting.video_link = link
+    if changed and meeting.published and meeting.published_slot_id is not None:
+        slot = db.session.get(MeetingSlot, meeting.published_slot_id)
+        digest = hashlib.sha256(link.encode()).hexdigest()[:16]
+        req = meeting.request
+        for person in req.people:
+            with _person_locale(person):
+                label = slot_label(event, slot)
+            notify(
+                person,
+                "video_link",
+                key=f"networking.video_link:{meeting.id}:{person.id}:{digest}",
+                name=", ".join(o.name for o in req.others(person.id)),
+                time=label,
+                link=link,
+            )
+    commit()
+    return meeting
 
 
 def delete_slot(event: Event, slot: MeetingSlot) -> None:
@@ -173,7 +262,7 @@ def _accepted(event: Event) -> list[MeetingRequest]:
         .where(MeetingRequest.event_id == event.id, MeetingRequest.status == ACCEPTED)
         .order_by(MeetingRequest.id)
     )
-    return [r for r in rows if takes_part(r.sender) and takes_part(r.recipient)]
+    return [r for r in rows if all(takes_part(p) for p in r.people)]
 
 
 def _profiles(event: Event) -> dict[int, Profile]:
@@ -199,39 +288,61 @@ def local_iso(event: Event, moment: datetime) -> str:
     return event.local(moment).isoformat()
 
 
+def _asked_pairs(event: Event) -> set[tuple[int, int]]:
+    """Every pair with a request of any status between them (smaller id first): a pending,
+    declined, withdrawn or expired request, or an accepted one, is the people's own answer, so
+    the auto-match never proposes that pair (a declined proposal stays declined)."""
+    rows = db.session.execute(
+        select(MeetingRequest.from_id, MeetingRequest.to_id).where(
+            MeetingRequest.event_id == event.id
+        )
+    )
+    return {(min(a, b), max(a, b)) for a, b in rows}
+
+
 def build_instance(event: Event, auto_match: bool = False) -> dict:
     """The event's current instance: accepted requests (and, in auto-match mode, suggested
-    pairs of opted-in people scoring at least AUTO_MIN_SCORE), availability, caps, tables,
-    and every locked (published, not released) meeting as `fixed`."""
+    pairs of people who did not opt out, scoring at least AUTO_MIN_SCORE, with no request of
+    any status and no block between them, at most `max_auto_meetings` per person),
+    availability, caps, places (video rooms are `online`), digital registrants `online`, and
+    every locked meeting as `fixed`."""
     settings = settings_for(event)
     slots, tables = slots_of(event), tables_of(event)
     slot_ids = {s.id for s in slots}
     profiles = _profiles(event)
     requests = _accepted(event)
     pairs: list[tuple[str, list[int], int]] = []
-    taken = set()
     for req in requests:
-        key = tuple(sorted((req.from_id, req.to_id)))
-        taken.add(key)
-        pairs.append((f"r{req.id}", [req.from_id, req.to_id], 100))
+        pairs.append((f"r{req.id}", req.person_ids, 100))
     if auto_match:
-        blocked = _blocked_pairs(event)
-        scores = pair_scores(event, list(profiles.values()))
+        excluded = _blocked_pairs(event) | _asked_pairs(event)
+        willing = [p for p in profiles.values() if p.auto_match]
+        scores = pair_scores(event, willing)
+        # each person is in at most max_auto_meetings candidate pairs (best first), so the
+        # organisers never fill anyone's agenda with meetings nobody asked for
+        proposed: Counter[int] = Counter(p for req in requests if req.auto for p in req.person_ids)
+        cap = settings.max_auto_meetings
         for (a, b), score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
-            if score < AUTO_MIN_SCORE or (a, b) in taken or (a, b) in blocked:
+            if score < AUTO_MIN_SCORE or (a, b) in excluded:
                 continue
-            taken.add((a, b))
+            if proposed[a] >= cap or proposed[b] >= cap:
+                continue
+            excluded.add((a, b))
+            proposed[a] += 1
+            proposed[b] += 1
             pairs.append((f"a{a}_{b}", [a, b], max(1, min(50, score // 4))))
     people = sorted({p for _id, ps, _w in pairs for p in ps})
-    names = (
-        dict(
-            db.session.execute(
-                select(Registration.id, Registration.name).where(Registration.id.in_(people))
-            ).all()
-        )
+    rows = (
+        db.session.execute(
+            select(Registration.id, Registration.name, Registration.mode).where(
+                Registration.id.in_(people)
+            )
+        ).all()
         if people
-        else {}
+        else []
     )
+    names = {pid: name for pid, name, _mode in rows}
+    online = {pid for pid, _name, mode in rows if mode == DIGITAL}
     participants = []
     for person in people:
         unavailable = set(profiles[person].unavailable_slots or []) if person in profiles else set()
@@ -241,6 +352,7 @@ def build_instance(event: Event, auto_match: bool = False) -> dict:
                 "name": names.get(person, ""),
                 "available": [f"s{s.id}" for s in slots if s.id not in unavailable],
                 "max_meetings": settings.max_meetings,
+                **({"online": True} if person in online else {}),
             }
         )
     fixed = []
@@ -270,6 +382,7 @@ def build_instance(event: Event, auto_match: bool = False) -> dict:
                     if t.free_slots is not None
                     else {}
                 ),
+                **({"online": True} if t.online else {}),
             }
             for t in tables
         ],
@@ -346,8 +459,16 @@ def slot_label(event: Event, slot: MeetingSlot) -> str:
     return f"{day} {start}–{end} ({event.timezone})"
 
 
+def _video_link(event: Event, base: str) -> str:
+    """A room of the configured service: its base URL plus a random room name."""
+    room = f"{event.slug}-{secrets.token_urlsafe(12)}".replace("_", "-")
+    return base.rstrip("/") + "/" + room
+
+
 def publish(event: Event) -> int:
-    """Publish the draft; mail only the people whose meeting is new, moved or dropped."""
+    """Publish the draft; mail only the people whose meeting is new, moved or dropped. A
+    meeting in a video room gets its link (the room service's, unless the organiser pasted
+    one) and only its participants see it."""
     settings = settings_for(event)
     mailed = 0
     for meeting in meetings_in(event):
@@ -357,10 +478,11 @@ def publish(event: Event) -> int:
         if current == told and meeting.published:
             meeting.locked = meeting.slot_id is not None
             continue
-        people = (req.sender, req.recipient)
+        people = req.people
         if meeting.slot_id is None:
-            for person, other in (people, people[::-1]):
-                notify(person, "unscheduled", name=other.name)
+            for person in people:
+                others = ", ".join(o.name for o in req.others(person.id))
+                notify(person, "unscheduled", name=others)
                 mailed += 1
             db.session.delete(meeting)
             continue
@@ -369,10 +491,23 @@ def publish(event: Event) -> int:
         meeting.locked = True
         db.session.flush()
         slot, table = db.session.get(MeetingSlot, meeting.slot_id), meeting.table
-        for person, other in (people, people[::-1]):
+        if table.online and not meeting.video_link and settings.video_base_url:
+            meeting.video_link = _video_link(event, settings.video_base_url)
+        for person in people:
             with _person_locale(person):
                 label = slot_label(event, slot)
-            notify(person, "scheduled", name=other.name, time=label, table=table.number)
+                place = table.label
+            others = ", ".join(o.name for o in req.others(person.id))
+            notify(
+                person,
+                "proposed" if req.auto else "scheduled",
+                key=f"networking.scheduled:{meeting.id}:{person.id}:{slot.id}:{table.id}",
+                name=others,
+                time=label,
+                table=place,
+                link=meeting.video_link if table.online else "",
+                online=table.online,
+            )
             mailed += 1
     settings.published_at = utcnow()
     commit()
@@ -403,6 +538,8 @@ class MyMeeting:
     slot: MeetingSlot
     table: MeetingTable
     side: str  # "from" or "to"
+    others: tuple[Registration, ...] = ()
+    mine: tuple[Registration, ...] = ()  # the person's own side, themselves first
 
     @property
     def happened(self) -> bool | None:
@@ -411,6 +548,19 @@ class MyMeeting:
     @property
     def rating(self) -> int | None:
         return getattr(self.meeting, f"rating_{self.side}")
+
+    @property
+    def origin(self) -> str:
+        return self.meeting.request.origin
+
+    @property
+    def online(self) -> bool:
+        return self.table.online
+
+    @property
+    def link(self) -> str:
+        """The video room, for this meeting's participants only (who alone get a MyMeeting)."""
+        return self.meeting.video_link if self.table.online else ""
 
 
 def meetings_of(event: Event, registration: Registration) -> list[MyMeeting]:
@@ -425,23 +575,20 @@ def meetings_of(event: Event, registration: Registration) -> list[MyMeeting]:
             Meeting.event_id == event.id,
             Meeting.published.is_(True),
             MeetingRequest.status == ACCEPTED,  # withdrawn since: the next publish drops it
-            or_(
-                MeetingRequest.from_id == registration.id,
-                MeetingRequest.to_id == registration.id,
-            ),
+            attends(registration.id),
         )
         .order_by(MeetingSlot.starts_at, MeetingTable.number)
     )
-    return [
-        MyMeeting(
-            meeting,
-            meeting.request.other(registration.id),
-            slot,
-            table,
-            "from" if meeting.request.from_id == registration.id else "to",
+    out = []
+    for meeting, slot, table in rows:
+        req = meeting.request
+        side = req.side_of(registration.id) or "from"
+        others = req.others(registration.id)
+        own = [p for p in req.people if req.side_of(p.id) == side and p.id != registration.id]
+        out.append(
+            MyMeeting(meeting, others[0], slot, table, side, tuple(others), (registration, *own))
         )
-        for meeting, slot, table in rows
-    ]
+    return out
 
 
 def my_meeting(event: Event, registration: Registration, meeting_id: int) -> MyMeeting:
@@ -449,6 +596,47 @@ def my_meeting(event: Event, registration: Registration, meeting_id: int) -> MyM
         if item.meeting.id == meeting_id:
             return item
     raise NetworkingError({"meeting": _("No such meeting.")}, 404)
+
+
+def cancel_meeting(
+    event: Event, registration: Registration, meeting_id: int, reason: Any
+) -> MeetingRequest:
+    """Someone drops a published meeting from their agenda: it leaves every agenda at once and
+    the others are told (once each). An organisers' proposal is declined (and never proposed
+    again); a meeting people asked for, or were booked into, is cancelled, with a reason."""
+    item = my_meeting(event, registration, meeting_id)
+    req = item.meeting.request
+    if item.slot.starts_at <= utcnow():
+        raise NetworkingError({"meeting": _("It has begun; say whether it happened instead.")}, 409)
+    if reason is None:
+        reason = ""
+    if not isinstance(reason, str):
+        raise NetworkingError({"reason": _("Give text.")})
+    if has_control(reason):
+        raise NetworkingError({"reason": _("Remove the control characters.")})
+    reason = reason.strip()
+    if len(reason) > MESSAGE_LIMIT:
+        raise NetworkingError({"reason": _("At most %(n)d characters.", n=MESSAGE_LIMIT)})
+    if not reason and not req.auto:
+        raise NetworkingError({"reason": _("Say why, for the others.")})
+    kind = "proposal_declined" if req.auto else "meeting_cancelled"
+    for person in req.people:
+        if person.id == registration.id:
+            continue
+        with _person_locale(person):
+            label = slot_label(event, item.slot)
+        notify(
+            person,
+            kind,
+            key=f"networking.{kind}:{req.id}:{person.id}",
+            name=registration.name,
+            time=label,
+            reason=reason,
+        )
+    withdraw(req, DECLINED if req.auto else CANCELLED)
+    req.reason = reason
+    commit()
+    return req
 
 
 def record_feedback(
@@ -495,12 +683,12 @@ def _reasons(
     busy: dict[int, set[int]] = defaultdict(set)
     for meeting in meetings:
         if meeting.slot_id is not None:
-            for person in (meeting.request.from_id, meeting.request.to_id):
+            for person in meeting.request.person_ids:
                 load[person] += 1
                 busy[person].add(meeting.slot_id)
     out = []
     for req in waiting:
-        people = (req.from_id, req.to_id)
+        people = req.person_ids
         if any(load[p] >= cap for p in people):
             out.append((req, "cap"))
             continue
@@ -529,6 +717,8 @@ def dashboard(event: Event) -> dict[str, Any]:
             MeetingRequest.event_id == event.id, MeetingRequest.auto.is_(False)
         )
     ).all()
+    booked = sorted((r for r in rows if r.booking is not None), key=lambda r: -r.id)
+    rows = [r for r in rows if r.booking is None]  # requests people sent; bookings apart
     by_status = Counter(r.status for r in rows)
     meetings = meetings_in(event)
     scheduled = [m for m in meetings if m.slot_id is not None]
@@ -538,8 +728,8 @@ def dashboard(event: Event) -> dict[str, Any]:
     unscheduled = _reasons(event, waiting, meetings, cap)
     load: Counter[int] = Counter()
     for m in scheduled:
-        load[m.request.from_id] += 1
-        load[m.request.to_id] += 1
+        for person in m.request.person_ids:
+            load[person] += 1
     delegations = []
     for delegation in db.session.scalars(
         select(Delegation).where(Delegation.event_id == event.id).order_by(Delegation.name)
@@ -559,5 +749,6 @@ def dashboard(event: Event) -> dict[str, Any]:
         "happened": sum(1 for h, _r in answers if h),
         "not_happened": sum(1 for h, _r in answers if h is False),
         "average_rating": round(sum(ratings) / len(ratings), 1) if ratings else None,
+        "booked": booked,
         "settings": settings_for(event),
     }

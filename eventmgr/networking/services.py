@@ -5,7 +5,7 @@ API find it from the signed-in account (the registration with the account's emai
 needs an account for networking; the manage link offers to create one.
 
 Each public rule that changes data commits its own work (platform/db.py), the mail it queued
-going out after the commit; the private helpers (`_expire_due`, `_withdraw`) leave the commit
+going out after the commit; the helpers `_expire_due` and `withdraw` leave the commit
 to the rule that calls them.
 """
 
@@ -29,6 +29,7 @@ from eventmgr.networking.models import (
     STAGES,
     Block,
     DelegationMember,
+    MeetingAttendee,
     MeetingRequest,
     MeetingSlot,
     NetworkingSettings,
@@ -37,7 +38,7 @@ from eventmgr.networking.models import (
 from eventmgr.platform.db import begin_write, commit, db, utcnow
 from eventmgr.platform.errors import RuleError
 from eventmgr.platform.text import has_control
-from eventmgr.registration.models import CANCELLED as REG_CANCELLED
+from eventmgr.registration.models import CONFIRMED as REG_CONFIRMED
 from eventmgr.registration.models import Registration
 from eventmgr.registration.services import lock_event
 
@@ -71,6 +72,7 @@ def settings_for(event: Event) -> NetworkingSettings:
             request_expiry_hours=48,
             max_open_requests=10,
             max_meetings=6,
+            max_auto_meetings=2,
             interest_tags=[],
         )
         db.session.add(found)
@@ -89,7 +91,12 @@ def clean_settings(data: dict[str, Any]) -> dict[str, Any]:
     named (NetworkingError) and nothing is stored here."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for name, low in (("request_expiry_hours", 1), ("max_open_requests", 0), ("max_meetings", 0)):
+    for name, low in (
+        ("request_expiry_hours", 1),
+        ("max_open_requests", 0),
+        ("max_meetings", 0),
+        ("max_auto_meetings", 0),
+    ):
         if name not in data:
             continue
         value = data[name]
@@ -97,6 +104,25 @@ def clean_settings(data: dict[str, Any]) -> dict[str, Any]:
             errors[name] = _("Give a whole number from %(low)d to 10000.", low=low)
         else:
             values[name] = value
+    if "video_base_url" in data:
+        base = data["video_base_url"]
+        if base is None:
+            base = ""
+        if not isinstance(base, str) or has_control(base):
+            errors["video_base_url"] = _("Give a web address (https://...).")
+        else:
+            base = base.strip()
+            parts = base.split("/")
+            if base and (
+                not base.startswith(("https://", "http://"))
+                or len(base) > 400
+                or " " in base
+                or len(parts) < 3
+                or "." not in parts[2]
+            ):
+                errors["video_base_url"] = _("Give a web address (https://...).")
+            else:
+                values["video_base_url"] = base
     if "interest_tags" in data:
         tags = data["interest_tags"]
         if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
@@ -135,11 +161,13 @@ def registration_of(user: Any, event: Event) -> Registration | None:
 
 
 def takes_part(registration: Registration | None) -> bool:
+    """Opted in, confirmed (not waiting, not cancelled) and with a proven address; on site or
+    digital (a digital registrant meets online)."""
     return bool(
         registration is not None
         and registration.networking_opt_in
-        and registration.email_proven_at is not None
-        and registration.status != REG_CANCELLED
+        and registration.status == REG_CONFIRMED
+        and registration.is_proven
         and registration.anonymised_at is None
     )
 
@@ -234,6 +262,11 @@ def update_profile(profile: Profile, event: Event, data: dict[str, Any]) -> Prof
                 errors["interests"] = _("Unknown tags: %(tags)s.", tags=", ".join(unknown))
             else:
                 values["interests"] = [t for t in tags if t in given]
+    if "auto_match" in data:
+        if not isinstance(data["auto_match"], bool):
+            errors["auto_match"] = _("Say yes or no.")
+        else:
+            values["auto_match"] = data["auto_match"]
     if "unavailable_slots" in data:
         known = set(
             db.session.scalars(select(MeetingSlot.id).where(MeetingSlot.event_id == event.id))
@@ -251,8 +284,31 @@ def update_profile(profile: Profile, event: Event, data: dict[str, Any]) -> Prof
         raise NetworkingError(errors)
     for name, value in values.items():
         setattr(profile, name, value)
+    if values.get("auto_match") is False:
+        _drop_draft_proposals(profile.registration_id)
     commit()
     return profile
+
+
+def _drop_draft_proposals(registration_id: int) -> None:
+    """The person opted out of auto-match: the proposals not yet published go (nobody was told
+    of them); published ones stay on the agenda until someone declines them."""
+    for req in _auto_of(registration_id):
+        if req.meeting is None or not req.meeting.published:
+            db.session.delete(req)
+
+
+def _auto_of(registration_id: int, other_id: int | None = None) -> list[MeetingRequest]:
+    query = select(MeetingRequest).where(
+        MeetingRequest.auto.is_(True),
+        MeetingRequest.status == ACCEPTED,
+        or_(MeetingRequest.from_id == registration_id, MeetingRequest.to_id == registration_id),
+    )
+    if other_id is not None:
+        query = query.where(
+            or_(MeetingRequest.from_id == other_id, MeetingRequest.to_id == other_id)
+        )
+    return list(db.session.scalars(query))
 
 
 def visible_profiles(event: Event, viewer: Registration) -> list[Profile]:
@@ -265,7 +321,8 @@ def visible_profiles(event: Event, viewer: Registration) -> list[Profile]:
         .where(
             Registration.event_id == event.id,
             Registration.networking_opt_in.is_(True),
-            Registration.status != REG_CANCELLED,
+            Registration.status == REG_CONFIRMED,
+            Registration.email_proven_at.is_not(None),
             Registration.anonymised_at.is_(None),
             Registration.id != viewer.id,
         )
@@ -311,6 +368,8 @@ def block(blocker: Registration, blocked: Registration) -> None:
     for req in _between(blocker.id, blocked.id, (PENDING,)):
         req.status = CANCELLED
         req.decided_at = utcnow()
+    for req in _auto_of(blocker.id, blocked.id):  # an organisers' proposal between them goes
+        withdraw(req, DECLINED)
     commit()
 
 
@@ -386,14 +445,96 @@ def open_request_count(registration_id: int) -> int:
     )
 
 
+def attends(registration_id: int):
+    """Requests the person attends: as either named side, or as one more attendee."""
+    return or_(
+        MeetingRequest.from_id == registration_id,
+        MeetingRequest.to_id == registration_id,
+        MeetingRequest.id.in_(
+            select(MeetingAttendee.request_id).where(
+                MeetingAttendee.registration_id == registration_id
+            )
+        ),
+    )
+
+
 def meeting_count(registration_id: int) -> int:
-    """Accepted requests: each is a meeting the person has agreed to."""
+    """Accepted requests: each is a meeting the person has agreed to (or attends)."""
     return db.session.scalar(
         select(func.count(MeetingRequest.id)).where(
-            or_(MeetingRequest.from_id == registration_id, MeetingRequest.to_id == registration_id),
-            MeetingRequest.status == ACCEPTED,
+            attends(registration_id), MeetingRequest.status == ACCEPTED
         )
     )
+
+
+def colleagues(event: Event, person: Registration, ids: Any, field: str) -> list[Registration]:
+    """The people named to attend with `person`: each takes part, and is of the same
+    organisation or the same delegation (a company's founders, a delegation's members)."""
+    if ids is None or ids == []:
+        return []
+    if not isinstance(ids, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in ids
+    ):
+        raise NetworkingError({field: _("Give a list of registration numbers.")})
+    home = delegation_of(person.id)
+    org = " ".join(person.organisation.lower().split())
+    out = []
+    for rid in dict.fromkeys(ids):
+        other = db.session.get(Registration, rid)
+        if other is None or other.event_id != event.id or not takes_part(other):
+            raise NetworkingError({field: _("No such participant.")}, 404)
+        if other.id == person.id:
+            continue
+        same_org = bool(org) and " ".join(other.organisation.lower().split()) == org
+        same_delegation = home is not None and delegation_of(other.id) == home
+        if not (same_org or same_delegation):
+            raise NetworkingError(
+                {
+                    field: _(
+                        "%(name)s is not of the same organisation or delegation as %(other)s.",
+                        name=other.name,
+                        other=person.name,
+                    )
+                }
+            )
+        out.append(other)
+    return out
+
+
+def colleagues_of(event: Event, person: Registration) -> list[Registration]:
+    """The people who may come with `person`: of the same organisation or delegation, taking
+    part (the choices when someone names who comes)."""
+    home = delegation_of(person.id)
+    org = " ".join(person.organisation.lower().split())
+    rows = db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.networking_opt_in.is_(True),
+            Registration.id != person.id,
+        )
+        .order_by(Registration.name)
+    )
+    return [
+        r
+        for r in rows
+        if takes_part(r)
+        and (
+            (org and " ".join(r.organisation.lower().split()) == org)
+            or (home is not None and delegation_of(r.id) == home)
+        )
+    ]
+
+
+def _add_attendees(req: MeetingRequest, people: list[Registration], side: str) -> None:
+    taken = set(req.person_ids)
+    for person in people:
+        if person.id in taken:
+            raise NetworkingError({"attendees": _("%(name)s is on both sides.", name=person.name)})
+        taken.add(person.id)
+        req.attendees.append(
+            MeetingAttendee(registration_id=person.id, registration=person, side=side)
+        )
 
 
 def _serialise(event: Event) -> None:
@@ -427,9 +568,14 @@ def _withdrawn_lately(sender_id: int, recipient_id: int) -> bool:
 
 
 def create_request(
-    event: Event, sender: Registration, recipient_id: Any, message: Any
+    event: Event,
+    sender: Registration,
+    recipient_id: Any,
+    message: Any,
+    with_me: Any = None,
 ) -> MeetingRequest:
-    """Ask for a meeting; refused with the reason when a rule says no."""
+    """Ask for a meeting, with colleagues who attend too (`with_me`: registration ids of the
+    sender's organisation or delegation); refused with the reason when a rule says no."""
     settings = settings_for(event)
     _serialise(event)
     _expire_due(event)
@@ -451,6 +597,10 @@ def create_request(
         raise NetworkingError({"to": _("You cannot ask yourself for a meeting.")})
     if recipient.id in blocked_ids(sender.id):
         raise NetworkingError({"to": _("Meetings between you two are blocked.")}, 403)
+    for draft in _auto_of(sender.id, recipient.id):  # an unpublished proposal gives way
+        if draft.meeting is None or not draft.meeting.published:
+            db.session.delete(draft)
+    db.session.flush()
     if _between(sender.id, recipient.id, (PENDING, ACCEPTED)):
         raise NetworkingError({"to": _("There is already a request between you two.")}, 409)
     if _withdrawn_lately(sender.id, recipient.id):
@@ -464,6 +614,9 @@ def create_request(
             },
             429,
         )
+    extra = colleagues(event, sender, with_me, "with")
+    if any(p.id == recipient.id for p in extra):
+        raise NetworkingError({"with": _("%(name)s is on both sides.", name=recipient.name)})
     if open_request_count(sender.id) >= settings.max_open_requests:
         raise NetworkingError(
             {
@@ -488,8 +641,10 @@ def create_request(
         expires_at=now + timedelta(hours=settings.request_expiry_hours),
     )
     db.session.add(req)
+    _add_attendees(req, extra, "from")
     db.session.flush()
-    notify(recipient, "requested", name=sender.name, message=message)
+    names = ", ".join(p.name for p in (sender, *extra))
+    notify(recipient, "requested", name=names, message=message)
     commit()
     return req
 
@@ -497,7 +652,7 @@ def create_request(
 def request_for(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
     """A request the person is part of; other people's requests are not found."""
     req = db.session.get(MeetingRequest, request_id)
-    if req is None or req.event_id != event.id or registration.id not in (req.from_id, req.to_id):
+    if req is None or req.event_id != event.id or registration.id not in req.person_ids:
         raise NetworkingError({"request": _("No such request.")}, 404)
     return req
 
@@ -514,12 +669,16 @@ def _answerable(event: Event, registration: Registration, request_id: int) -> Me
     return req
 
 
-def accept(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
-    """The person asked accepts, unless either side has reached the meeting cap."""
+def accept(
+    event: Event, registration: Registration, request_id: int, with_me: Any = None
+) -> MeetingRequest:
+    """The person asked accepts, naming any colleagues who come too, unless someone has
+    reached the meeting cap."""
     cap = settings_for(event).max_meetings
     _serialise(event)
     req = _answerable(event, registration, request_id)
-    for person in (req.recipient, req.sender):
+    _add_attendees(req, colleagues(event, registration, with_me, "with"), "to")
+    for person in req.people:
         if meeting_count(person.id) >= cap:
             raise NetworkingError(
                 {
@@ -548,23 +707,40 @@ def decline(event: Event, registration: Registration, request_id: int) -> Meetin
 
 
 def cancel_request(event: Event, registration: Registration, request_id: int) -> MeetingRequest:
-    """The sender withdraws a pending request (or either side an accepted one)."""
+    """The sender withdraws a pending request (or either side an accepted one); a meeting an
+    organiser or host booked is declined by either side, and everyone else is told."""
     req = request_for(event, registration, request_id)
     if req.status not in (PENDING, ACCEPTED) or (
         req.status == PENDING and req.from_id != registration.id
     ):
         raise NetworkingError({"request": _("This request cannot be withdrawn.")}, 409)
-    _withdraw(req)
-    req.withdrawn_by_sender = req.from_id == registration.id
-    notify(req.other(registration.id), "cancelled", name=registration.name)
+    if req.booking is not None:
+        booker = req.booking.booked_by.name if req.booking.booked_by else _("the organisers")
+        for person in req.people:
+            if person.id != registration.id:
+                notify(
+                    person,
+                    "booking_declined",
+                    key=f"networking.booking_declined:{req.id}:{person.id}",
+                    name=registration.name,
+                    booker=booker,
+                )
+        withdraw(req, DECLINED)
+        commit()
+        return req
+    withdraw(req)
+    req.withdrawn_by_sender = req.from_id == registration.id  # asking again waits a while
+    for person in req.people:
+        if person.id != registration.id:
+            notify(person, "cancelled", name=registration.name)
     commit()
     return req
 
 
-def _withdraw(req: MeetingRequest) -> None:
+def withdraw(req: MeetingRequest, status: str = CANCELLED) -> None:
     """Cancelled at once, and its meeting taken off both agendas now, not at the next publish
     (which would then mail both about a meeting they already know is off)."""
-    req.status = CANCELLED
+    req.status = status
     req.decided_at = utcnow()
     if req.meeting is not None:
         db.session.delete(req.meeting)
@@ -572,19 +748,27 @@ def _withdraw(req: MeetingRequest) -> None:
 
 def withdraw_everything_of(registration: Registration) -> int:
     """The person's registration is cancelled: each open request and meeting of theirs goes,
-    and everyone they were to meet is told; returns how many."""
+    and everyone they were to meet is told; where they only came along as a colleague, the
+    meeting stays without them. Returns how many."""
     reqs = db.session.scalars(
         select(MeetingRequest).where(
-            or_(
-                MeetingRequest.from_id == registration.id,
-                MeetingRequest.to_id == registration.id,
-            ),
+            attends(registration.id),
             MeetingRequest.status.in_((PENDING, ACCEPTED)),
         )
     ).all()
     for req in reqs:
-        _withdraw(req)
-        notify(req.other(registration.id), "left", name=registration.name)
+        others = [p for p in req.people if p.id != registration.id]
+        kind = "left"
+        if registration.id not in (req.from_id, req.to_id):
+            kind = "colleague_left"
+            for attendee in list(req.attendees):
+                if attendee.registration_id == registration.id:
+                    req.attendees.remove(attendee)
+                    db.session.delete(attendee)
+        else:
+            withdraw(req)
+        for person in others:
+            notify(person, kind, name=registration.name)
     commit()
     return len(reqs)
 
@@ -598,10 +782,7 @@ def requests_of(event: Event, registration: Registration) -> list[MeetingRequest
             .where(
                 MeetingRequest.event_id == event.id,
                 MeetingRequest.auto.is_(False),
-                or_(
-                    MeetingRequest.from_id == registration.id,
-                    MeetingRequest.to_id == registration.id,
-                ),
+                attends(registration.id),
             )
             .order_by(MeetingRequest.created_at.desc(), MeetingRequest.id.desc())
         )

@@ -13,11 +13,14 @@ from wtforms import SelectChoice
 from eventmgr.events.models import Event
 from eventmgr.events.services import events_with_role
 from eventmgr.events.web import event_or_404
+from eventmgr.networking import bookings, documents, schedule, services
 from eventmgr.networking import delegations as delegation_services
-from eventmgr.networking import documents, schedule, services
 from eventmgr.networking.blueprint import act, bp, run
 from eventmgr.networking.forms import (
     ActionForm,
+    BookingForm,
+    CancelMeetingForm,
+    DelegationRequestForm,
     FeedbackForm,
     MemberForm,
     ProfileForm,
@@ -82,7 +85,8 @@ def home(slug: str):
     if (
         registration is not None
         and not services.takes_part(registration)
-        and registration.status != "cancelled"
+        and registration.status == "confirmed"
+        and registration.is_proven
         and form.validate_on_submit()
     ):
         registration_services.update_details(
@@ -90,9 +94,14 @@ def home(slug: str):
         )
         flash(_("You take part in networking now. Fill in your profile."), "success")
         return redirect(url_for("networking.profile", slug=slug))
+    may_book = bookings.may_book(current_user, event)
     if not services.takes_part(registration):
         return render_template(
-            "networking/join.html", event=event, registration=registration, form=form
+            "networking/join.html",
+            event=event,
+            registration=registration,
+            form=form,
+            may_book=may_book,
         )
     services.expire_due(event)
     profile = services.profile_of(registration)
@@ -106,6 +115,8 @@ def home(slug: str):
         meetings=schedule.meetings_of(event, registration),
         settings=services.settings_for(event),
         form=form,
+        colleagues=services.colleagues_of(event, registration),
+        may_book=may_book,
     )
 
 
@@ -214,7 +225,14 @@ def _answer(slug: str, request_id: int, action, done: str):
 @bp.route("/events/<slug>/networking/requests/<int:request_id>/accept", methods=["POST"])
 @login_required
 def accept(slug: str, request_id: int):
-    return _answer(slug, request_id, services.accept, _("Accepted."))
+    """Accept, naming any colleagues who come too (the ticked `with` boxes)."""
+    with_me = [int(v) for v in request.form.getlist("with") if v.isdigit()]
+    return _answer(
+        slug,
+        request_id,
+        lambda e, r, rid: services.accept(e, r, rid, with_me),
+        _("Accepted."),
+    )
 
 
 @bp.route("/events/<slug>/networking/requests/<int:request_id>/decline", methods=["POST"])
@@ -239,8 +257,24 @@ def my_agenda(slug: str):
         registration=registration,
         meetings=schedule.meetings_of(event, registration),
         form=FeedbackForm(),
+        cancel_form=CancelMeetingForm(),
+        action_form=ActionForm(),
         now=utcnow(),
     )
+
+
+@bp.route("/events/<slug>/networking/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@login_required
+def cancel_meeting(slug: str, meeting_id: int):
+    """Decline an organisers' proposal, or cancel a meeting with a reason: off both agendas."""
+    event, registration = _participant(slug)
+    form = CancelMeetingForm()
+    act(
+        lambda: schedule.cancel_meeting(event, registration, meeting_id, form.reason.data),
+        _("The meeting is off; the others are told."),
+        form,
+    )
+    return redirect(url_for("networking.my_agenda", slug=slug))
 
 
 @bp.route("/events/<slug>/networking/agenda.pdf")
@@ -399,6 +433,140 @@ def delegation_import(slug: str, delegation_id: int):
         form=form,
         check=check,
     ), (422 if check and not check.clean else 200)
+
+
+# --------------------------------------------------------------------------- facilitated meetings
+
+
+def _person_choice(person: Registration) -> SelectChoice:
+    label = person.name + (f" ({person.organisation})" if person.organisation else "")
+    return SelectChoice(person.id, label)
+
+
+@bp.route("/events/<slug>/networking/book", methods=["GET", "POST"])
+@login_required
+def book(slug: str):
+    """Organisers and hosts book a meeting between two participants, with a note why."""
+    event = event_or_404(slug)
+    if not bookings.may_book(current_user, event):
+        abort(403)
+    form = BookingForm()
+    people = [_person_choice(p) for p in bookings.bookable_people(event)]
+    form.from_id.choices = form.to_id.choices = people
+    form.from_with.choices = form.to_with.choices = people
+    if form.validate_on_submit():
+        data = {
+            "from": form.from_id.data,
+            "to": form.to_id.data,
+            "from_with": list(form.from_with.data or []),
+            "to_with": list(form.to_with.data or []),
+            "note": form.note.data,
+        }
+        done = _("The meeting is booked; both sides are told and may decline it.")
+        if run(lambda: bookings.book_meeting(event, current_user, data), done, form):
+            return redirect(url_for("networking.book", slug=slug))
+    return render_template(
+        "networking/book.html", event=event, form=form, booked=bookings.bookings_of(event)
+    ), (422 if form.errors else 200)
+
+
+# --------------------------------------------------------------------------- leads for members
+
+
+@bp.route("/events/<slug>/delegations/<int:delegation_id>/meetings", methods=["GET", "POST"])
+@roles_required(Role.DELEGATION_LEAD, Role.ORGANISER)
+def delegation_meetings(slug: str, delegation_id: int):
+    """The lead asks for meetings for members, answers theirs and sees their agendas."""
+    event, found = _delegation(slug, delegation_id)
+    members = [m.registration for m in found.members if services.takes_part(m.registration)]
+    member_ids = {m.id for m in members}
+    form = DelegationRequestForm()
+    form.members.choices = [_person_choice(m) for m in members]
+    form.to.choices = [
+        _person_choice(p) for p in bookings.bookable_people(event) if p.id not in member_ids
+    ]
+    if form.validate_on_submit():
+        chosen = [m for m in members if m.id in set(form.members.data or [])]
+
+        def ask():
+            if not chosen:
+                raise NetworkingError({"members": _("Choose who attends.")})
+            return services.create_request(
+                event, chosen[0], form.to.data, form.message.data, [m.id for m in chosen[1:]]
+            )
+
+        if run(ask, _("Your request is sent."), form):
+            return redirect(
+                url_for("networking.delegation_meetings", slug=slug, delegation_id=delegation_id)
+            )
+    rows = []
+    for member in members:
+        rows.append(
+            (
+                member,
+                services.requests_of(event, member),
+                schedule.meetings_of(event, member),
+            )
+        )
+    return render_template(
+        "networking/delegation_meetings.html",
+        event=event,
+        delegation=found,
+        form=form,
+        rows=rows,
+        action_form=ActionForm(),
+        now=utcnow(),
+    ), (422 if form.errors else 200)
+
+
+def _for_member(slug: str, delegation_id: int, member_id: int, action, done: str):
+    event, found = _delegation(slug, delegation_id)
+    member = next((m.registration for m in found.members if m.registration_id == member_id), None)
+    if member is None or not services.takes_part(member):
+        abort(404)
+    act(lambda: action(event, member), done)
+    return redirect(
+        url_for("networking.delegation_meetings", slug=slug, delegation_id=delegation_id)
+    )
+
+
+@bp.route(
+    "/events/<slug>/delegations/<int:delegation_id>/members/<int:member_id>"
+    "/requests/<int:request_id>/<answer>",
+    methods=["POST"],
+)
+@roles_required(Role.DELEGATION_LEAD, Role.ORGANISER)
+def delegation_answer(slug: str, delegation_id: int, member_id: int, request_id: int, answer: str):
+    """Accept, decline or withdraw a member's request, as the member would."""
+    rules = {
+        "accept": (services.accept, _("Accepted.")),
+        "decline": (services.decline, _("Declined.")),
+        "cancel": (services.cancel_request, _("Withdrawn.")),
+    }
+    if answer not in rules:
+        abort(404)
+    rule, done = rules[answer]
+    return _for_member(slug, delegation_id, member_id, lambda e, m: rule(e, m, request_id), done)
+
+
+@bp.route(
+    "/events/<slug>/delegations/<int:delegation_id>/members/<int:member_id>"
+    "/meetings/<int:meeting_id>/cancel",
+    methods=["POST"],
+)
+@roles_required(Role.DELEGATION_LEAD, Role.ORGANISER)
+def delegation_cancel_meeting(slug: str, delegation_id: int, member_id: int, meeting_id: int):
+    """Cancel a member's published meeting with a reason, as the member would."""
+    form = CancelMeetingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _for_member(
+        slug,
+        delegation_id,
+        member_id,
+        lambda e, m: schedule.cancel_meeting(e, m, meeting_id, form.reason.data),
+        _("The meeting is off; the others are told."),
+    )
 
 
 from eventmgr.networking import admin_views  # noqa: E402,F401 - the organiser's routes on bp

@@ -27,6 +27,7 @@ def _make(app, slug: str, name: str, email: str, *, opt_in: bool = True, **profi
     from eventmgr.networking import services
     from eventmgr.registration import services as registration
 
+    mode = profile.pop("mode", "on_site")
     with app.test_request_context():
         event = find_event(slug)
         reg = registration.register(
@@ -36,7 +37,7 @@ def _make(app, slug: str, name: str, email: str, *, opt_in: bool = True, **profi
                 "email": email,
                 "organisation": profile.get("organisation", ""),
                 "category": "investor" if profile.get("kind") == "investor" else "industry",
-                "mode": "on_site",
+                "mode": mode,
                 "networking_opt_in": opt_in,
             },
             actor="test",

@@ -291,7 +291,7 @@ def test_schedule_publish_and_both_see_the_same_table_and_time(
     call("POST", "/schedule/publish", org)
     mails = outbox(app)[before:]
     assert sorted(to for to, _s, _b in mails) == ["ingrid@example.org", "sara@example.org"]
-    assert "table 1" in mails[0][2]
+    assert "Table 1" in mails[0][2]
 
     mine, theirs = (
         call("GET", "/meetings", startup).json(),

@@ -133,7 +133,8 @@ def test_member_requests_investor_accepts_organiser_publishes_both_see_it(
             )
         )
     assert seen[0] == seen[1]
-    assert seen[0][1] == "3" and re.fullmatch(r"\d\d:\d\d–\d\d:\d\d", seen[0][0])
+    assert seen[0][1] == "Table 3"
+    assert re.fullmatch(r"Thu 26 Jan\s+\d\d:\d\d–\d\d:\d\d", seen[0][0]), seen[0][0]
     assert "Ingrid Berg" in page.locator("#agenda").inner_text()
     assert "Sara Rhost" in tab.locator("#agenda").inner_text()
     other.close()

@@ -376,7 +376,14 @@ def test_seed_demo_loads_a_working_networking_session(app, demo):
         assert len(slots) == 8
         assert event.local(slots[0].starts_at).strftime("%H:%M") == "16:15"
         assert event.local(slots[-1].ends_at).strftime("%H:%M") == "18:15"
-        assert db.session.scalar(select(func.count(MeetingTable.id))) == 6
+        assert db.session.scalar(select(func.count(MeetingTable.id))) == 7
+        # the incubator's booking: two founders and an investor, at a place with the seats
+        from eventmgr.networking.bookings import bookings_of
+
+        [booked] = bookings_of(event)
+        assert [p.name for p in booked.people] == ["Sara Rhost", "Göran Landberg", "Ingrid Berg"]
+        assert booked.booking.booked_by.email == demo["logins"]["organiser"][0]
+        assert booked.meeting.published and booked.meeting.table.seats >= 3
         assert db.session.scalar(select(func.count(Delegation.id))) == 1
         assert db.session.scalar(select(func.count(Meeting.id)).where(Meeting.published)) >= 3
     client = _sign_in(app, *demo["logins"]["attendee"])

@@ -84,6 +84,7 @@ def _fill_every_table(url: str, tmp_path) -> None:
         for item_id in items[:2]:
             set_starred(agenda, item_id, True)
         block(first, second)
+        _fill_networking(event, first, second)
         issue_api_token(db.session.scalar(select(User).order_by(User.id)))
         db.session.add(Job(kind="backup.test", status="done", message="kept"))
         hold(second.email, "networking", "Held", "a networking mail held for a digest")
@@ -114,6 +115,38 @@ def _fill_every_table(url: str, tmp_path) -> None:
             "backup test",
         )
         db.engine.dispose()
+
+
+def _fill_networking(event, first, second) -> None:
+    """A booked meeting of a company's two people with a third, and a host."""
+    from eventmgr.networking.models import (
+        ACCEPTED,
+        MeetingAttendee,
+        MeetingBooking,
+        MeetingRequest,
+        NetworkingHost,
+    )
+    from eventmgr.platform.db import utcnow
+
+    user = db.session.scalar(select(User).order_by(User.id))
+    third = db.session.scalar(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.id.not_in((first.id, second.id)))
+        .order_by(Registration.id)
+    )
+    req = MeetingRequest(
+        event_id=event.id,
+        from_id=first.id,
+        to_id=second.id,
+        status=ACCEPTED,
+        expires_at=utcnow(),
+    )
+    db.session.add(req)
+    db.session.flush()
+    db.session.add(MeetingAttendee(request_id=req.id, registration_id=third.id, side="from"))
+    db.session.add(MeetingBooking(request_id=req.id, booked_by_user_id=user.id, note="kept"))
+    db.session.add(NetworkingHost(event_id=event.id, user_id=user.id))
+    db.session.commit()
 
 
 def _fill_digital(event, first, second) -> None:
