@@ -346,6 +346,8 @@ def update_event(event: Event, data: dict[str, Any]) -> Event:
     commit()
     if changed.keys() & {"onsite_capacity", "digital_capacity"}:
         signals.event_capacity_changed.send(event)
+    if changed.keys() & {"starts_at", "ends_at"}:
+        signals.event_rescheduled.send(event)
     return event
 
 

@@ -26,6 +26,14 @@ def programme_published(
     commit()
 
 
+@signals.event_rescheduled.connect
+def event_rescheduled(event: Event) -> None:
+    """The reminders follow the event's new times at once, not at the next publication."""
+    begin_write(db.session)
+    reminders.schedule_reminders(event)
+    commit()
+
+
 @signals.programme_people_context.connect
 def people_context(event: Event) -> dict[str, Any]:
     return {"told": contacts.told_of(event)}

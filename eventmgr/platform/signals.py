@@ -28,6 +28,12 @@ event_capacity_changed = _signals.signal(
     registration: people waiting get the places a raised capacity freed, and are mailed.""",
 )
 
+event_rescheduled = _signals.signal(
+    "event-rescheduled",
+    doc="""After commit. sender: the Event whose start or end changed. messages: its reminder
+    jobs move to the new times (a reminder never goes early or for the old date).""",
+)
+
 event_copied = _signals.signal(
     "event-copied",
     doc="""In the transaction. sender: the Event copied to next year's edition; copy: the new

@@ -181,3 +181,33 @@ def test_a_reminder_of_an_event_moved_later_waits_for_the_new_time(app, world, p
         ]
         sent = select(OutboxMessage.id).where(OutboxMessage.rule == "reminder.day_before")
         assert db.session.scalar(sent) is None
+
+
+def test_an_event_moved_earlier_moves_its_reminders_at_once(app, world, people, api):
+    """The organiser moves the event a day earlier over the API: the day-before reminder is
+    due a day earlier now, not at the old time (which would be after the event began)."""
+    with app.app_context():
+        event = _event(world)
+        programme.publish(event, confirm=True)
+        starts, ends = event.starts_at - timedelta(days=1), event.ends_at - timedelta(days=1)
+    moved = api(
+        "PATCH",
+        f"/api/v1/events/{world['slug']}",
+        "organiser",
+        json={"starts_at": starts.isoformat(), "ends_at": ends.isoformat()},
+    )
+    assert moved.status_code == 200, moved.text
+    with app.app_context():
+        db.session.expire_all()
+        event = _event(world)
+        waiting = db.session.execute(
+            select(Job.key, Job.due_at).where(
+                Job.key.like("reminder:day_before:%"), Job.status == "queued"
+            )
+        ).all()
+        assert waiting == [
+            (
+                f"reminder:day_before:event:{event.id}:20300124T0900",
+                event.starts_at - timedelta(days=1),
+            )
+        ]

@@ -236,7 +236,9 @@ def test_the_networking_page_says_why_someone_waiting_or_unproven_is_not_in(app,
     assert "Suggested for you" in client.get(MINE).get_data(as_text=True)
     for change, marker in (
         ({"status": "waitlisted"}, 'id="waiting"'),
-        ({"email_proven_at": None}, 'id="unproven"'),
+        # an unproven registration is not the account's at all (issue 14): register again
+        # with the address, and the link mailed there proves it
+        ({"email_proven_at": None}, 'id="not-registered"'),
     ):
         with app.app_context():
             reg = db.session.get(Registration, person.registration_id)

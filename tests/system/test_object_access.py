@@ -84,10 +84,12 @@ def _build(app, demo) -> Objects:
     from eventmgr.events.services import create_event
     from eventmgr.jobs import services as jobs
     from eventmgr.mail.models import OutboxMessage
+    from eventmgr.networking import bookings
     from eventmgr.networking import services as networking
     from eventmgr.networking.demo import seed_networking
     from eventmgr.networking.models import (
         Delegation,
+        DelegationMember,
         Meeting,
         MeetingRequest,
         MeetingSlot,
@@ -161,6 +163,7 @@ def _build(app, demo) -> Objects:
         )
         app.config["JOBS_IN_PROCESS"] = in_process
         invitation = staff.invite(event, "door.a@example.org", "door_staff", organiser)
+        host = bookings.add_host(event, "host.a@example.org", "Host A")
         of_event = {
             model: db.session.scalars(select(model.id).where(model.event_id == event.id)).first()
             for model in (ProgrammeItem, Person, Room, MeetingSlot, MeetingTable, Delegation)
@@ -186,9 +189,15 @@ def _build(app, demo) -> Objects:
             slot_id=of_event[MeetingSlot],
             table_id=of_event[MeetingTable],
             delegation_id=of_event[Delegation],
+            member_id=db.session.scalars(  # a member's registration, as the lead acts for them
+                select(DelegationMember.registration_id).where(
+                    DelegationMember.delegation_id == of_event[Delegation]
+                )
+            ).first(),
             sponsor_id=of_event[Sponsor],
             staff_id=door_role,
             invitation_id=invitation.id,
+            host_id=host.id,
         )
         a_user = find_user(A_EMAIL)
         issue_api_token(a_user)
@@ -307,6 +316,8 @@ def _urls(rule, actor: str, objects: Objects, slug: str) -> list[str]:
             values[name] = slug
         elif name == "fmt":
             values[name] = "json"
+        elif name == "answer":  # a lead's answer for a member: the one that changes most
+            values[name] = "accept"
         else:
             assert name in objects.ids, (
                 f"{rule.rule}: tests/system/test_object_access.py does not know whose <{name}> "
