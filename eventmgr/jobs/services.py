@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 
 from eventmgr.accounts.models import User
 from eventmgr.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
@@ -87,6 +87,21 @@ def schedule(kind: str, params: dict[str, Any], due_at: datetime, *, key: str, e
         return job
     job.params, job.due_at = params, due_at
     return job
+
+
+def schedule_new(
+    kind: str, params: dict[str, Any], due_at: datetime, *, key: str, event_id: int | None
+) -> None:
+    """`schedule` for a key nobody used yet (one of a row made in this transaction): one
+    INSERT, no lookup, on the hot path of a registration surge. The unique key refuses a
+    second one."""
+    if kind not in HANDLERS:
+        raise KeyError(f"no handler for job kind {kind!r}")
+    db.session.execute(
+        insert(Job.__table__).values(
+            kind=kind, key=key, params=params, due_at=due_at, event_id=event_id
+        )
+    )
 
 
 def unschedule(key: str) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from eventmgr import audit
 from eventmgr.events.models import NOT_YET_OPEN, OPEN, Event
-from eventmgr.jobs.services import redact_finished, schedule
+from eventmgr.jobs.services import redact_finished, schedule, schedule_new
 from eventmgr.mail.models import OutboxMessage
 from eventmgr.mail.services import forget_recipients, queued
 from eventmgr.platform import signals
@@ -651,9 +651,13 @@ def schedule_proof(registration: Registration, event: Event) -> None:
         PROOF_DUE,
         {"registration_id": registration.id},
         due,
-        key=f"proof:{registration.id}:{due.isoformat()}",
+        key=_proof_key(registration, due),
         event=event,
     )
+
+
+def _proof_key(registration: Registration, due: datetime) -> str:
+    return f"proof:{registration.id}:{due.isoformat()}"
 
 
 def register(
@@ -745,8 +749,15 @@ def register(
             target=("Registration", row["id"]),
             details=changes,
         )
-    if registration.email_proven_at is None:
-        schedule_proof(registration, event)
+    if registration.email_proven_at is None:  # a new row: its key is new too
+        due = registration.created_at + timedelta(hours=event.proof_hours)
+        schedule_new(
+            PROOF_DUE,
+            {"registration_id": registration.id},
+            due,
+            key=_proof_key(registration, due),
+            event_id=event.id,
+        )
     recipient, subject, body = render_mail(registration, "confirmation", token)
     conn.execute(
         _INSERT_MAIL,
