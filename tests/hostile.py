@@ -171,14 +171,35 @@ def hostile_world(app, demo) -> World:
                 )
             ),
             invitation_id=invitation.id,
-            message_id=db.session.scalars(
+            outbox_id=db.session.scalars(
                 select(OutboxMessage.id).order_by(OutboxMessage.id.desc())
             ).first(),
+            message_id=_message(event),
         )
         world.ids.update(_digital(event, attendee, world))
         db.session.commit()
         jobs.work()
     return world
+
+
+def _message(event) -> int:
+    """The organiser's message with a hostile subject and text, scheduled for tomorrow."""
+    from datetime import timedelta
+
+    from eventmgr.messages import services as messages
+    from eventmgr.platform.db import utcnow
+
+    return messages.create(
+        event,
+        {
+            "subject": {"en": f"Subject {PAYLOAD}"[:200]},
+            "body": {"en": f"Body {PAYLOAD}"},
+            "kind": "practical",
+            "audience": {},
+            "send_at": (utcnow() + timedelta(days=1)).isoformat(),
+        },
+        "organiser",
+    ).id
 
 
 def _digital(event, attendee, world: World) -> dict:

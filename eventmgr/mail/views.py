@@ -29,10 +29,10 @@ def outbox():
     )
 
 
-@bp.route("/admin/outbox/<int:message_id>")
+@bp.route("/admin/outbox/<int:outbox_id>")
 @roles_required(Role.ADMIN)
-def message(message_id: int):
-    item = db.session.get(OutboxMessage, message_id)
+def message(outbox_id: int):
+    item = db.session.get(OutboxMessage, outbox_id)
     if item is None:
         abort(404)
     return render_template("admin/message.html", message=item)

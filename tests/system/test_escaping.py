@@ -107,6 +107,7 @@ def test_every_page_shows_hostile_text_escaped(app, demo):
         "checkin.live",
         "pages.dashboard",
         "mail.message",
+        "messages.show",
         "admin.audit",
         "digital.verify",
         "digital.feedback_page",

@@ -6,7 +6,7 @@ Attendees cannot set what they do not own (status, role, a place past capacity) 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -180,9 +180,20 @@ def _build(app, demo) -> Objects:
             request_id=request.id,
             meeting_id=meeting.id,
             job_id=job.id,
-            message_id=db.session.scalars(
+            outbox_id=db.session.scalars(
                 select(OutboxMessage.id).where(OutboxMessage.recipient == A_EMAIL)
             ).first(),
+            message_id=messages.create(  # the organiser's message, to be sent tomorrow
+                event,
+                {
+                    "subject": {"en": "Practical information"},
+                    "body": {"en": "Hello {name}"},
+                    "kind": "practical",
+                    "audience": {},
+                    "send_at": (utcnow() + timedelta(days=1)).isoformat(),
+                },
+                "organiser",
+            ).id,
             item_id=of_event[ProgrammeItem],
             person_id=of_event[Person],
             room_id=of_event[Room],
@@ -249,6 +260,7 @@ def _fingerprint(app, objects: Objects) -> dict:
     from eventmgr.accounts.models import ApiToken, RoleAssignment, User
     from eventmgr.events.models import StaffInvitation
     from eventmgr.jobs.models import Job
+    from eventmgr.messages.models import Message
     from eventmgr.networking.models import Block, Meeting, MeetingRequest, Profile
     from eventmgr.platform.db import db
     from eventmgr.registration.models import Registration
@@ -280,6 +292,10 @@ def _fingerprint(app, objects: Objects) -> dict:
             "invitation": (
                 (invitation := db.session.get(StaffInvitation, objects.ids["invitation_id"]))
                 and (invitation.token_hash, invitation.withdrawn_at, invitation.accepted_at)
+            ),
+            "message": (
+                (message := db.session.get(Message, objects.ids["message_id"]))
+                and (message.status, message.subject, message.send_at)
             ),
             "sponsor": (
                 (sponsor := db.session.get(Sponsor, objects.ids["sponsor_id"]))
