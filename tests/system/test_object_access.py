@@ -84,6 +84,7 @@ def _build(app, demo) -> Objects:
     from eventmgr.events.services import create_event
     from eventmgr.jobs import services as jobs
     from eventmgr.mail.models import OutboxMessage
+    from eventmgr.messages import services as messages
     from eventmgr.networking import bookings
     from eventmgr.networking import services as networking
     from eventmgr.networking.demo import seed_networking
@@ -95,7 +96,7 @@ def _build(app, demo) -> Objects:
         MeetingSlot,
         MeetingTable,
     )
-    from eventmgr.platform.db import db
+    from eventmgr.platform.db import db, utcnow
     from eventmgr.platform.roles import Role
     from eventmgr.programme.models import Person, ProgrammeItem, Room
     from eventmgr.registration import services as registration
