@@ -77,13 +77,16 @@ def _search_results(page: Page) -> None:
 
 @pytest.fixture
 def states(app, demo) -> dict[str, list[State]]:
-    """The page states of each role on the seeded demo (with its networking)."""
+    """The page states of each role on the seeded demo (with its networking: an organiser's
+    booking of three, and a video room beside the tables)."""
+    from eventmgr.networking import schedule
     from eventmgr.networking.demo import seed_networking
 
     slug = demo["slug"]
-    with app.app_context():
+    with app.test_request_context():
         event = db.session.scalar(select(Event).where(Event.slug == slug))
         seed_networking(event)
+        schedule.save_table(event, {"number": 90, "seats": 4, "online": True, "name": "Video A"})
         outcome = registration.register(event, person(1), actor="test", public=True)
         token, code = outcome.token, outcome.registration.badge_code
         arrived = registration.register(event, person(2), actor="test", public=True)
@@ -148,6 +151,9 @@ def states(app, demo) -> dict[str, list[State]]:
             State("slots", f"{manage}/networking/slots"),
             State("tables", f"{manage}/networking/tables"),
             State("delegations", f"{manage}/networking/delegations"),
+            State("book a meeting", f"/events/{slug}/networking/book"),
+            State("messages", f"{manage}/messages"),
+            State("message settings", f"{manage}/messages/settings"),
         ],
         "door_staff": [
             State("door", "/door"),
@@ -159,6 +165,7 @@ def states(app, demo) -> dict[str, list[State]]:
             State("delegation home", "/delegation"),
             State("delegation", f"/events/{slug}/delegations/{delegation_id}"),
             State("delegation import", f"/events/{slug}/delegations/{delegation_id}/import"),
+            State("members' meetings", f"/events/{slug}/delegations/{delegation_id}/meetings"),
         ],
         "admin": [
             State("users", "/admin/users"),
