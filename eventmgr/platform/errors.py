@@ -86,8 +86,12 @@ def api_error(status: int, message: str, fields: dict | None = None, code: str |
     return response
 
 
-def render_error_page(status: int, description: str | None = None):
-    return render_template("errors/error.html", status=status, description=description), status
+def render_error_page(status: int, description: str | None = None, explanation: str = ""):
+    """The error page; `explanation` is a translated sentence shown to the reader (werkzeug's
+    English `description` is not)."""
+    return render_template(
+        "errors/error.html", status=status, description=description, explanation=explanation
+    ), status
 
 
 class ErrorDetail(Schema):

@@ -565,10 +565,15 @@ def _pending(registration: Registration, email: str | None = None) -> str:
     return token
 
 
+class AddressTaken(Exception):
+    """A change link opened after someone else registered that address for the event: the
+    registration keeps its former address (and link)."""
+
+
 def open_pending(token: str) -> Registration | None:
     """The registration whose pending link this is, now with that link as its manage link and
-    its address proven (the new address, for a change); None for an unknown link or an address
-    taken meanwhile."""
+    its address proven (the new address, for a change); None for an unknown link. Raises
+    AddressTaken (the change dropped) when the new address was registered meanwhile."""
     if not token or len(token) > 100:
         return None
     begin_write(db.session)
@@ -587,7 +592,7 @@ def open_pending(token: str) -> Registration | None:
         if existing(registration.event_id, new) is not None:
             registration.pending_email = registration.pending_token_hash = None
             commit()
-            return None
+            raise AddressTaken(new)
         changes["email"] = [registration.email, new]
         registration.email, registration.email_key = new, new.lower()
     registration.token_hash = registration.pending_token_hash

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from eventmgr.events.web import event_or_404
 from eventmgr.platform.access import public
+from eventmgr.platform.errors import render_error_page
 from eventmgr.platform.extensions import limiter
 from eventmgr.platform.web import run_rule, show_on_form
 from eventmgr.registration import documents, labels, services
@@ -132,7 +133,18 @@ def manage(token: str):
     registration = find_by_token(token)
     if registration is None:
         # a link mailed later (a new address, a registration repeated) replaces the old one
-        if services.open_pending(token) is None:
+        try:
+            opened = services.open_pending(token)
+        except services.AddressTaken:  # the link's holder controls that address: say why
+            return render_error_page(
+                409,
+                explanation=_(
+                    "This address was registered for the event by someone else before you "
+                    "opened the link, so your registration keeps its former address. Use the "
+                    "link you had before to choose another."
+                ),
+            )
+        if opened is None:
             abort(404)
         flash(_("Your address is confirmed; this is now your personal link."), "success")
         return redirect(url_for("registration.manage", token=token))

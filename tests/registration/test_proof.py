@@ -220,6 +220,27 @@ def test_a_taken_address_answers_the_same_and_tells_its_owner(client, app, api, 
     assert _registration(app, mine).email == "me@example.org"
 
 
+def test_an_address_registered_meanwhile_keeps_the_former_address_and_says_why(
+    client, app, api, world, smtp
+):
+    mine = _sign_up(api, app, world, 32, email="before@example.org")
+    token = _token_in(_mails_to(smtp, "before@example.org")[0])
+    client.get(f"/r/{token}")
+    client.post(
+        f"/r/{token}",
+        data={"name": "Person 32", "email": "later@example.org", "language": "en"}
+        | {"category": _first_category(app, world)},
+    )
+    (confirm,) = _mails_to(smtp, "later@example.org")
+    _sign_up(api, app, world, 33, email="later@example.org")  # someone else, first
+    opened = client.get(f"/r/{_token_in(confirm)}")
+    assert opened.status_code == 409
+    assert "registered for the event by someone else" in opened.get_data(as_text=True)
+    kept = _registration(app, mine)
+    assert (kept.email, kept.pending_email) == ("before@example.org", None)
+    assert client.get(f"/r/{token}").status_code == 200  # the former link still works
+
+
 def test_registering_again_mails_a_new_link_that_ends_the_old_only_when_used(
     api, app, client, world, smtp
 ):
