@@ -10,6 +10,21 @@ from eventmgr.platform.db import db
 SLUG = "cancer-crosslinks-2023"
 
 
+def gu_ventures(event, lead_email: str):
+    """GU Ventures' delegation, led by the given address (the demo's delegation lead)."""
+    from eventmgr.networking import delegations
+
+    return delegations.create_delegation(
+        event,
+        {
+            "name": "GU Ventures",
+            "home_organisation": "GU Ventures",
+            "lead_name": "Anders Waas",
+            "lead_email": lead_email,
+        },
+    )
+
+
 def places(app, *tables: dict, video_base_url: str = "") -> None:
     """Four 15-minute slots a month from now (people may cancel only what lies ahead) and
     the given places."""

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from eventmgr.platform.db import db
+from tests.networking.browser_setup import gu_ventures
 from tests.networking.conftest import PASSWORD, outbox
 from tests.support import log_in
 
@@ -23,15 +24,7 @@ def member(app, demo):
 
     with app.test_request_context():
         event = find_event(demo["slug"])
-        delegation = delegations.create_delegation(
-            event,
-            {
-                "name": "GU Ventures",
-                "home_organisation": "GU Ventures",
-                "lead_name": "Anders Waas",
-                "lead_email": demo["logins"]["delegation_lead"][0],
-            },
-        )
+        delegation = gu_ventures(event, demo["logins"]["delegation_lead"][0])
         db.session.commit()
         added = delegations.add_member(
             delegation,

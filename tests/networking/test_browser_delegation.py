@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from eventmgr.platform.db import db
-from tests.networking.browser_setup import SLUG, places, publish
+from tests.networking.browser_setup import SLUG, gu_ventures, places, publish
 from tests.networking.conftest import PASSWORD
 from tests.support import log_in
 
@@ -21,15 +21,7 @@ def founders(app, demo):
 
     with app.test_request_context():
         event = find_event(demo["slug"])
-        delegation = delegations.create_delegation(
-            event,
-            {
-                "name": "GU Ventures",
-                "home_organisation": "GU Ventures",
-                "lead_name": "Anders Waas",
-                "lead_email": demo["logins"]["delegation_lead"][0],
-            },
-        )
+        delegation = gu_ventures(event, demo["logins"]["delegation_lead"][0])
         delegation_id = delegation.id
         for name, email in (("Sara Rhost", "sara@example.org"), ("Sven Rhost", "sven@example.org")):
             found = delegations.delegation_for(event, delegation_id)
