@@ -17,6 +17,7 @@ from eventmgr.platform.access import public, roles_required
 from eventmgr.platform.db import db, rollback
 from eventmgr.platform.extensions import csrf
 from eventmgr.platform.roles import Role
+from eventmgr.platform.web import run_rule
 from eventmgr.programme.models import ProgrammeItem
 
 bp = Blueprint("messages", __name__)
@@ -102,14 +103,12 @@ def show(slug: str, message_id: int):
     if message is None:
         abort(404)
     if request.method == "POST":
-        try:
-            services.cancel(message)
-        except MessageError as exc:
-            rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("messages.show", slug=slug, message_id=message_id))
-        flash(_("The message is cancelled."), "success")
-        return redirect(url_for("messages.index", slug=slug))
+        cancelled, _result = run_rule(
+            lambda: services.cancel(message), _("The message is cancelled.")
+        )
+        if cancelled:
+            return redirect(url_for("messages.index", slug=slug))
+        return redirect(url_for("messages.show", slug=slug, message_id=message_id))
     return render_template(
         "messages/show.html",
         event=event,

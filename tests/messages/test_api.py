@@ -293,3 +293,11 @@ def test_the_organiser_cancels_a_scheduled_message_before_it_goes(api, app, worl
             )
             == 0
         )
+
+
+def test_a_message_that_went_cannot_be_cancelled(api, world, people, login):
+    message = api("POST", _url(world), role="organiser", json=BODY).json()
+    page = f"/manage/events/{world['slug']}/messages/{message['id']}"
+    refused = login("organiser").post(page, follow_redirects=True)
+    assert "This message has been sent already." in refused.get_data(as_text=True)
+    assert api("GET", f"{_url(world)}/{message['id']}", role="organiser").status_code == 200
